@@ -1,0 +1,25 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
+import { isAppError } from "@/server/errors";
+import { confirmSignature } from "@/server/signatures/confirm-signature";
+
+/**
+ * The confirmation button. A POST, so link-opening mail scanners never
+ * confirm; anyone holding the token may press it, and pressing twice is
+ * harmless.
+ */
+export async function confirmSignatureAction(formData: FormData): Promise<void> {
+  const localeField = formData.get("locale");
+  const locale = isLocale(localeField) ? localeField : DEFAULT_LOCALE;
+  const token = formData.get("token");
+  let problem: string | undefined;
+  try {
+    confirmSignature({ token: typeof token === "string" ? token : "" });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    problem = error.code === "EXPIRED" ? "expired" : "invalid";
+  }
+  redirect(problem ? `/${locale}/confirm?problem=${problem}` : `/${locale}/confirmed`);
+}

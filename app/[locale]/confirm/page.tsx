@@ -1,0 +1,83 @@
+import { hasLocale } from "next-intl";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { SiteHeader } from "@/components/site/SiteHeader";
+import { routing } from "@/lib/i18n/routing";
+import { isAppError } from "@/server/errors";
+import { getConfirmationState } from "@/server/signatures/confirm-signature";
+import { confirmSignatureAction } from "./confirm-signature-action";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
+  const { locale } = await params;
+  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: "Confirm" });
+  return { title: t("title"), robots: { index: false } };
+}
+
+type Outcome = "ready" | "alreadyConfirmed" | "invalid" | "expired";
+
+function readOutcome(token: string | undefined, problem: string | undefined): Outcome {
+  if (problem === "expired") return "expired";
+  if (!token) return "invalid";
+  try {
+    return getConfirmationState({ token });
+  } catch (error) {
+    if (isAppError(error)) return error.code === "EXPIRED" ? "expired" : "invalid";
+    throw error;
+  }
+}
+
+export default async function ConfirmPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ locale: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { locale } = await params;
+  if (!hasLocale(routing.locales, locale)) notFound();
+  setRequestLocale(locale);
+  const query = await searchParams;
+  const token = typeof query.token === "string" ? query.token : undefined;
+  const problem = typeof query.problem === "string" ? query.problem : undefined;
+  const outcome = readOutcome(token, problem);
+  const t = await getTranslations("Confirm");
+  const switcherQuery = token && outcome === "ready" ? `?token=${encodeURIComponent(token)}` : "";
+
+  return (
+    <>
+      <SiteHeader path="/confirm" query={switcherQuery} />
+      <main id="main" className="narrow">
+        {outcome === "ready" ? (
+          <>
+            <h1>{t("title")}</h1>
+            <p className="lede">{t("body")}</p>
+            <form action={confirmSignatureAction}>
+              <input type="hidden" name="token" value={token} />
+              <input type="hidden" name="locale" value={locale} />
+              <button type="submit" className="button button--primary">
+                {t("button")}
+              </button>
+            </form>
+          </>
+        ) : outcome === "alreadyConfirmed" ? (
+          <>
+            <h1>{t("alreadyTitle")}</h1>
+            <p className="lede">{t("alreadyBody")}</p>
+          </>
+        ) : (
+          <>
+            <h1>{t(outcome === "expired" ? "expiredTitle" : "invalidTitle")}</h1>
+            <p className="lede">{t(outcome === "expired" ? "expiredBody" : "invalidBody")}</p>
+            <p>
+              <a className="button" href={`/${locale}#sign`}>
+                {t("signAgain")}
+              </a>
+            </p>
+          </>
+        )}
+      </main>
+    </>
+  );
+}

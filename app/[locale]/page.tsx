@@ -1,0 +1,152 @@
+import { hasLocale } from "next-intl";
+import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { buildPluralForms } from "@/components/letter/plural-forms";
+import { LiveCount } from "@/components/letter/LiveCount";
+import { SignForm, type SignFormLabels } from "@/components/sign/SignForm";
+import { SiteHeader } from "@/components/site/SiteHeader";
+import { listCountryOptions } from "@/lib/countries";
+import { routing } from "@/lib/i18n/routing";
+import { SIGN_ERROR_CODES } from "@/lib/schemas/sign-letter";
+import { getCampaign } from "@/server/content/get-campaign";
+import { getStats } from "@/server/stats/get-stats";
+import { signLetterAction } from "./sign-letter-action";
+
+// Prerendered per locale and regenerated in the background at most every
+// 10 s (ISR): the count in the HTML is fresh enough for readers without
+// JavaScript, and no request renders this page from the database.
+export const revalidate = 10;
+
+export default async function LetterPage({ params }: { params: Promise<{ locale: string }> }) {
+  const { locale } = await params;
+  if (!hasLocale(routing.locales, locale)) notFound();
+  setRequestLocale(locale);
+
+  const campaign = getCampaign(locale);
+  const stats = getStats();
+  const t = await getTranslations("Letter");
+  const tCount = await getTranslations("Count");
+  const tForm = await getTranslations("SignForm");
+  const format = await getFormatter();
+
+  const labels: SignFormLabels = {
+    name: tForm("name"),
+    nameHint: tForm("nameHint"),
+    email: tForm("email"),
+    emailHint: tForm("emailHint"),
+    country: tForm("country"),
+    countryPlaceholder: tForm("countryPlaceholder"),
+    city: tForm("city"),
+    isPublicName: tForm("isPublicName"),
+    isPublicNameHint: tForm("isPublicNameHint"),
+    wantsUpdates: tForm("wantsUpdates"),
+    acceptPrivacy: tForm.rich("acceptPrivacy", {
+      link: (chunks) => (
+        <a href={`/${locale}/privacy`} target="_blank" rel="noopener">
+          {chunks}
+        </a>
+      ),
+    }),
+    submit: tForm("submit"),
+    submitting: tForm("submitting"),
+    errorSummary: tForm("errorSummary"),
+    failed: tForm("failed"),
+    errors: Object.fromEntries(SIGN_ERROR_CODES.map((code) => [code, tForm(`errors.${code}`)])) as SignFormLabels["errors"],
+  };
+  const letter = campaign.letter;
+  const publishedOn = format.dateTime(new Date(`${campaign.publishedOn}T12:00:00Z`), { dateStyle: "long" });
+
+  return (
+    <>
+      <SiteHeader />
+      <main id="main">
+        <section className="hero" aria-labelledby="title">
+          <h1 id="title">{campaign.title}</h1>
+          <p className="lede">{campaign.lede}</p>
+          <LiveCount
+            initialTotal={stats.total}
+            goal={stats.goal}
+            locale={locale}
+            forms={buildPluralForms(locale, (count) => tCount("signatures", { count }))}
+            goalLabel={tCount("goal", { goal: "{goal}" })}
+            progressLabel={tCount("progress", { percent: "{percent}" })}
+          />
+          <a className="button button--primary" href="#sign">
+            {t("signCta")}
+          </a>
+        </section>
+
+        <section className="demands" aria-labelledby="demands-heading">
+          <h2 id="demands-heading">{t("demandsHeading")}</h2>
+          <p className="section-intro">{campaign.demandsIntro}</p>
+          <ol className="demand-list">
+            {campaign.demands.map((demand, index) => (
+              <li key={index} className="demand">
+                <span className="demand__number" aria-hidden="true">
+                  {index + 1}
+                </span>
+                <h3>{demand.title}</h3>
+                <p>{demand.text}</p>
+              </li>
+            ))}
+          </ol>
+        </section>
+
+        <div className="columns">
+          <article className="letter" aria-labelledby="letter-heading" lang={letter.locale}>
+            <h2 id="letter-heading" lang={locale}>
+              {t("letterHeading")}
+            </h2>
+            <div className="letter__meta" lang={locale}>
+              {letter.isFallback ? <p className="note">{t("fallbackNote")}</p> : null}
+              <p>
+                {t(`kind.${letter.kind}`)} {t("publishedOn", { date: publishedOn })}
+              </p>
+            </div>
+            <div className="letter__text">
+              {letter.paragraphs.map((paragraph, index) => (
+                <p key={index}>{paragraph}</p>
+              ))}
+            </div>
+            <footer className="letter__source" lang={locale}>
+              {letter.source ? (
+                <p>
+                  <a href={letter.source.url} rel="noopener noreferrer">
+                    {t("source", { publisher: letter.source.publisher })}
+                  </a>
+                </p>
+              ) : null}
+              {letter.translator ? <p>{t("translator", { translator: letter.translator })}</p> : null}
+            </footer>
+          </article>
+
+          <aside className="sign" id="sign" aria-labelledby="sign-heading">
+            <h2 id="sign-heading">{t("signHeading")}</h2>
+            <p>{t("signIntro")}</p>
+            <SignForm action={signLetterAction} locale={locale} countries={listCountryOptions(locale)} labels={labels} />
+          </aside>
+        </div>
+
+        <section className="authors" aria-labelledby="authors-heading">
+          <h2 id="authors-heading">{t("authorsHeading")}</h2>
+          <p className="section-intro">{t("authorsIntro")}</p>
+          <ul className="author-list">
+            {campaign.signatories.map((person) => (
+              <li key={person.id} className="author">
+                <h3>{person.name}</h3>
+                <p>{person.bio}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section className="context" aria-labelledby="context-heading">
+          <h2 id="context-heading">{t("contextHeading")}</h2>
+          {campaign.context.map((paragraph, index) => (
+            <p key={index}>{paragraph}</p>
+          ))}
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { BodyTooLargeError, getApiTranslator, jsonResponse, pickLocale, readBodyText } from "@/server/api/http";
+import { getClientIpHash } from "@/server/security/client-ip";
+import { signLetter } from "@/server/signatures/sign-letter";
+
+export const dynamic = "force-dynamic";
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * POST /api/v1/signatures: the sign form as JSON. 202 when accepted
+ * (pending confirmation, whatever the address's history), 400 with a
+ * message per field, 413 for a body over 16 KB, 415 for anything but JSON.
+ */
+export async function POST(request: Request): Promise<Response> {
+  let locale = pickLocale(undefined, request.headers.get("accept-language"));
+  let t = getApiTranslator(locale);
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    return jsonResponse({ error: t("Api.unsupportedMediaType") }, { status: 415 });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBodyText(request, MAX_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return jsonResponse({ error: t("Api.payloadTooLarge") }, { status: 413 });
+    return jsonResponse({ error: t("Api.malformedJson") }, { status: 400 });
+  }
+  const requested = body && typeof body === "object" ? (body as { locale?: unknown }).locale : undefined;
+  locale = pickLocale(requested, request.headers.get("accept-language"));
+  t = getApiTranslator(locale);
+
+  const parsed = parseSignLetter(body && typeof body === "object" ? { ...body, locale: requested ?? locale } : body);
+  if (!parsed.success) {
+    const errors = Object.fromEntries(
+      Object.entries(parsed.errors).map(([field, code]) => [field, t(`SignForm.errors.${code}`)]),
+    );
+    return jsonResponse({ errors }, { status: 400 });
+  }
+  try {
+    signLetter({ data: parsed.data, ipHash: getClientIpHash(request.headers) });
+  } catch (error) {
+    console.error("[api] signing failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+    return jsonResponse({ error: t("Api.internal") }, { status: 503 });
+  }
+  return jsonResponse({ status: "pending", message: t("Api.accepted") }, { status: 202 });
+}

@@ -1,0 +1,267 @@
+"use client";
+
+import { useActionState, useRef, useState, type FocusEvent, type FormEvent, type ReactNode } from "react";
+import type { CountryOption } from "@/lib/countries";
+import { INITIAL_SIGN_FORM_STATE, type SignFormErrorMessages, type SignFormState } from "@/lib/schemas/sign-form-state";
+import { parseSignLetter, type SignLetterErrors, type SignLetterField } from "@/lib/schemas/sign-letter";
+
+export type SignFormLabels = {
+  name: string;
+  nameHint: string;
+  email: string;
+  emailHint: string;
+  country: string;
+  countryPlaceholder: string;
+  city: string;
+  isPublicName: string;
+  isPublicNameHint: string;
+  wantsUpdates: string;
+  acceptPrivacy: ReactNode;
+  submit: string;
+  submitting: string;
+  errorSummary: string;
+  failed: string;
+  errors: SignFormErrorMessages;
+};
+
+const FIELD_ORDER: SignLetterField[] = ["name", "email", "country", "city", "acceptPrivacy"];
+
+function readForm(form: HTMLFormElement): Record<string, FormDataEntryValue> {
+  return Object.fromEntries(new FormData(form).entries());
+}
+
+/**
+ * The sign form. It is a plain HTML form posting to a server action, so it
+ * works before (or without) JavaScript; once hydrated, the same schema as
+ * the server checks each field as the person leaves it.
+ */
+export function SignForm({
+  action,
+  locale,
+  countries,
+  labels,
+}: {
+  action: (state: SignFormState, formData: FormData) => Promise<SignFormState>;
+  locale: string;
+  countries: CountryOption[];
+  labels: SignFormLabels;
+}) {
+  const [state, formAction, isPending] = useActionState(action, INITIAL_SIGN_FORM_STATE);
+  const [clientErrors, setClientErrors] = useState<SignLetterErrors | null>(null);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [submitFailed, setSubmitFailed] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const errors = clientErrors ?? state.errors;
+  const values = state.values;
+
+  const validate = (form: HTMLFormElement, only?: Set<string>): SignLetterErrors => {
+    const result = parseSignLetter(readForm(form));
+    const all = result.success ? {} : result.errors;
+    if (!only) return all;
+    return Object.fromEntries(Object.entries(all).filter(([field]) => only.has(field)));
+  };
+
+  const onBlur = (event: FocusEvent<HTMLFormElement>) => {
+    const field = event.target.getAttribute("name");
+    if (!field || !formRef.current) return;
+    const nextTouched = new Set(touched).add(field);
+    setTouched(nextTouched);
+    setClientErrors(validate(formRef.current, nextTouched));
+  };
+
+  const onChange = (event: FormEvent<HTMLFormElement>) => {
+    const field = (event.target as Element).getAttribute("name");
+    if (!formRef.current || !field || !errors[field as SignLetterField]) return;
+    setClientErrors(validate(formRef.current, touched.has(field) ? touched : new Set(touched).add(field)));
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    const form = event.currentTarget;
+    const found = validate(form);
+    setTouched(new Set(FIELD_ORDER));
+    if (Object.keys(found).length > 0) {
+      event.preventDefault();
+      setClientErrors(found);
+      setSubmitFailed(true);
+      const first = FIELD_ORDER.find((field) => found[field]);
+      if (first) form.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+      return;
+    }
+    setClientErrors(null);
+    setSubmitFailed(false);
+  };
+
+  const errorFor = (field: SignLetterField) => {
+    const code = errors[field];
+    return code ? labels.errors[code] : undefined;
+  };
+  const describedBy = (field: SignLetterField, hint?: boolean) =>
+    [hint ? `sign-${field}-hint` : "", errors[field] ? `sign-${field}-error` : ""].filter(Boolean).join(" ") || undefined;
+  const hasErrors = FIELD_ORDER.some((field) => errors[field]);
+  const showSummary = hasErrors && (submitFailed || (state.status === "invalid" && clientErrors === null));
+
+  return (
+    <form
+      ref={formRef}
+      action={formAction}
+      onSubmit={onSubmit}
+      onBlur={onBlur}
+      onChange={onChange}
+      noValidate
+      className="sign-form"
+      aria-describedby={state.status === "error" ? "sign-failed" : undefined}
+    >
+      <input type="hidden" name="locale" value={locale} />
+      {state.status === "error" ? (
+        <p id="sign-failed" className="form-alert" role="alert">
+          {labels.failed}
+        </p>
+      ) : null}
+      {showSummary ? (
+        <div className="form-alert" role="alert">
+          <p>{labels.errorSummary}</p>
+          <ul>
+            {FIELD_ORDER.filter((field) => errors[field]).map((field) => (
+              <li key={field}>
+                <a href={`#sign-${field}`}>{errorFor(field)}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <div className="field">
+        <label htmlFor="sign-name">{labels.name}</label>
+        <p id="sign-name-hint" className="hint">
+          {labels.nameHint}
+        </p>
+        <input
+          id="sign-name"
+          name="name"
+          type="text"
+          autoComplete="name"
+          required
+          maxLength={200}
+          defaultValue={values.name}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={describedBy("name", true)}
+        />
+        {errors.name ? (
+          <p id="sign-name-error" className="field-error">
+            {errorFor("name")}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="field">
+        <label htmlFor="sign-email">{labels.email}</label>
+        <p id="sign-email-hint" className="hint">
+          {labels.emailHint}
+        </p>
+        <input
+          id="sign-email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
+          spellCheck={false}
+          required
+          maxLength={320}
+          defaultValue={values.email}
+          aria-invalid={errors.email ? true : undefined}
+          aria-describedby={describedBy("email", true)}
+        />
+        {errors.email ? (
+          <p id="sign-email-error" className="field-error">
+            {errorFor("email")}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="field">
+        <label htmlFor="sign-country">{labels.country}</label>
+        <select
+          id="sign-country"
+          name="country"
+          required
+          autoComplete="country"
+          defaultValue={values.country ?? ""}
+          aria-invalid={errors.country ? true : undefined}
+          aria-describedby={describedBy("country")}
+        >
+          <option value="">{labels.countryPlaceholder}</option>
+          {countries.map((country) => (
+            <option key={country.code} value={country.code}>
+              {country.name}
+            </option>
+          ))}
+        </select>
+        {errors.country ? (
+          <p id="sign-country-error" className="field-error">
+            {errorFor("country")}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="field">
+        <label htmlFor="sign-city">{labels.city}</label>
+        <input
+          id="sign-city"
+          name="city"
+          type="text"
+          autoComplete="address-level2"
+          maxLength={200}
+          defaultValue={values.city}
+          aria-invalid={errors.city ? true : undefined}
+          aria-describedby={describedBy("city")}
+        />
+        {errors.city ? (
+          <p id="sign-city-error" className="field-error">
+            {errorFor("city")}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="field field--check">
+        <input
+          id="sign-isPublicName"
+          name="isPublicName"
+          type="checkbox"
+          defaultChecked={values.isPublicName === "on"}
+          aria-describedby="sign-isPublicName-hint"
+        />
+        <label htmlFor="sign-isPublicName">{labels.isPublicName}</label>
+        <p id="sign-isPublicName-hint" className="hint">
+          {labels.isPublicNameHint}
+        </p>
+      </div>
+
+      <div className="field field--check">
+        <input id="sign-wantsUpdates" name="wantsUpdates" type="checkbox" defaultChecked={values.wantsUpdates === "on"} />
+        <label htmlFor="sign-wantsUpdates">{labels.wantsUpdates}</label>
+      </div>
+
+      <div className="field field--check">
+        <input
+          id="sign-acceptPrivacy"
+          name="acceptPrivacy"
+          type="checkbox"
+          required
+          defaultChecked={values.acceptPrivacy === "on"}
+          aria-invalid={errors.acceptPrivacy ? true : undefined}
+          aria-describedby={describedBy("acceptPrivacy")}
+        />
+        <label htmlFor="sign-acceptPrivacy">{labels.acceptPrivacy}</label>
+        {errors.acceptPrivacy ? (
+          <p id="sign-acceptPrivacy-error" className="field-error">
+            {errorFor("acceptPrivacy")}
+          </p>
+        ) : null}
+      </div>
+
+      <button type="submit" className="button button--primary" disabled={isPending}>
+        {isPending ? labels.submitting : labels.submit}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,111 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Lifecycle of a signature: only `verified` ones count or show anywhere public. */
+export const SIGNATURE_STATUSES = ["pending", "verified", "invalidated", "withdrawn"] as const;
+export type SignatureStatus = (typeof SIGNATURE_STATUSES)[number];
+
+export const signatures = sqliteTable(
+  "signatures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** As typed (trimmed): what mail is sent to. */
+    email: text("email").notNull(),
+    /** Normalised address; the unique key that makes one signature per person. */
+    emailKey: text("email_key").notNull(),
+    name: text("name").notNull(),
+    /** ISO 3166-1 alpha-2. */
+    country: text("country").notNull(),
+    city: text("city"),
+    isPublicName: integer("is_public_name", { mode: "boolean" }).notNull().default(false),
+    wantsUpdates: integer("wants_updates", { mode: "boolean" }).notNull().default(false),
+    locale: text("locale").notNull(),
+    status: text("status", { enum: SIGNATURE_STATUSES }).notNull().default("pending"),
+    /** The signer's own share code (sharing issue); random, says nothing about the signer. */
+    refCode: text("ref_code").notNull(),
+    referredBy: text("referred_by"),
+    consentVersion: text("consent_version").notNull(),
+    /** Keyed hash of the client IP, never the address itself. */
+    ipHash: text("ip_hash"),
+    createdAt: integer("created_at").notNull(),
+    verifiedAt: integer("verified_at"),
+  },
+  (table) => [
+    uniqueIndex("signatures_email_key_unique").on(table.emailKey),
+    uniqueIndex("signatures_ref_code_unique").on(table.refCode),
+    // Serves the public list: verified + public, newest first, keyset on (verified_at, id).
+    index("signatures_public_list_idx").on(table.status, table.isPublicName, table.verifiedAt, table.id),
+    index("signatures_created_at_idx").on(table.createdAt),
+  ],
+);
+
+export const TOKEN_PURPOSES = ["confirm", "withdraw"] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/** Perishable tokens sent by email; only their SHA-256 is stored. */
+export const signatureTokens = sqliteTable(
+  "signature_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    signatureId: integer("signature_id")
+      .notNull()
+      .references(() => signatures.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: TOKEN_PURPOSES }).notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("signature_tokens_signature_idx").on(table.signatureId)],
+);
+
+export const COUNTER_SCOPES = ["total", "country", "day"] as const;
+export type CounterScope = (typeof COUNTER_SCOPES)[number];
+
+/**
+ * The public numbers, moved in the same transaction that verifies, invalidates
+ * or withdraws a signature, so nothing public ever counts rows.
+ */
+export const statCounters = sqliteTable(
+  "stat_counters",
+  {
+    scope: text("scope", { enum: COUNTER_SCOPES }).notNull(),
+    key: text("key").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.key] })],
+);
+
+export const MAIL_STATUSES = ["queued", "sent", "failed"] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/** Transactional outbox: every email is written with the change that causes it. */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    toAddress: text("to_address").notNull(),
+    /** Normalised recipient, for the per-address daily cap. */
+    recipientKey: text("recipient_key").notNull(),
+    locale: text("locale").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    /** Stable across retries so a repeat after a crash can be dropped by mail systems. */
+    messageId: text("message_id").notNull(),
+    status: text("status", { enum: MAIL_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lockedUntil: integer("locked_until"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (table) => [
+    uniqueIndex("mail_outbox_message_id_unique").on(table.messageId),
+    index("mail_outbox_due_idx").on(table.status, table.nextAttemptAt),
+    index("mail_outbox_recipient_idx").on(table.recipientKey, table.createdAt),
+  ],
+);
+
+export type Signature = typeof signatures.$inferSelect;
+export type NewSignature = typeof signatures.$inferInsert;
+export type MailOutboxRow = typeof mailOutbox.$inferSelect;

@@ -1,0 +1,12 @@
+// Runs once when the server starts: check the environment, create and
+// migrate the database, start the outbox sender. Nothing here runs at build.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  const { getConfig } = await import("./server/config");
+  const { getDb } = await import("./db/client");
+  const { startOutboxSender } = await import("./server/mail/outbox-sender");
+  getConfig();
+  getDb();
+  startOutboxSender();
+}

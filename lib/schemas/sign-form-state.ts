@@ -1,0 +1,13 @@
+import type { SignErrorCode, SignLetterErrors } from "./sign-letter";
+
+/** What the sign action answers when it does not redirect. */
+export type SignFormState = {
+  status: "idle" | "invalid" | "error";
+  errors: SignLetterErrors;
+  /** What the person typed, so a page rendered without JavaScript keeps it. */
+  values: Partial<Record<"name" | "email" | "country" | "city" | "isPublicName" | "wantsUpdates" | "acceptPrivacy", string>>;
+};
+
+export const INITIAL_SIGN_FORM_STATE: SignFormState = { status: "idle", errors: {}, values: {} };
+
+export type SignFormErrorMessages = Record<SignErrorCode, string>;

@@ -1,0 +1,102 @@
+import * as z from "zod/mini";
+import { isCountryCode } from "../countries";
+import { EMAIL_MAX_LENGTH, isEmailShape } from "../email";
+import { LOCALES } from "../i18n/locales";
+import { cleanText, textLength } from "../text";
+
+// zod/mini keeps the browser bundle small: the same schema runs in the form
+// for instant feedback and on the server as the real check (decision 0002).
+
+export const NAME_MAX_LENGTH = 100;
+export const CITY_MAX_LENGTH = 85;
+
+/** Error codes; each maps to `SignForm.errors.<code>` in messages/. */
+export const SIGN_ERROR_CODES = [
+  "nameRequired",
+  "nameTooLong",
+  "nameInvalid",
+  "emailRequired",
+  "emailInvalid",
+  "countryRequired",
+  "cityTooLong",
+  "privacyRequired",
+  "invalid",
+] as const;
+export type SignErrorCode = (typeof SIGN_ERROR_CODES)[number];
+
+const cleanedText = z.pipe(
+  z.string({ error: "invalid" }),
+  z.transform((value) => cleanText(value)),
+);
+
+/** Checkbox value from a form ("on") or a JSON boolean; absent means no. */
+const checkbox = z.pipe(
+  z.optional(z.union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal("")], { error: "invalid" })),
+  z.transform((value) => value === true || value === "on" || value === "true"),
+);
+
+export const SignLetterSchema = z.object({
+  name: z.pipe(
+    cleanedText,
+    z.string().check(
+      z.minLength(1, { error: "nameRequired" }),
+      z.refine((value) => textLength(value) <= NAME_MAX_LENGTH, { error: "nameTooLong", abort: true }),
+      z.refine((value) => /\p{L}/u.test(value), { error: "nameInvalid" }),
+    ),
+  ),
+  email: z.pipe(
+    z.pipe(z.string({ error: "emailRequired" }), z.transform((value) => value.normalize("NFC").trim())),
+    z.string().check(
+      z.minLength(1, { error: "emailRequired", abort: true }),
+      z.maxLength(EMAIL_MAX_LENGTH, { error: "emailInvalid", abort: true }),
+      z.refine(isEmailShape, { error: "emailInvalid" }),
+    ),
+  ),
+  country: z.string({ error: "countryRequired" }).check(z.refine(isCountryCode, { error: "countryRequired" })),
+  city: z
+    .pipe(
+      z.optional(z.nullable(cleanedText)),
+      z.transform((value) => value || undefined),
+    )
+    .check(z.refine((value) => value === undefined || textLength(value) <= CITY_MAX_LENGTH, { error: "cityTooLong" })),
+  isPublicName: checkbox,
+  wantsUpdates: checkbox,
+  acceptPrivacy: z.pipe(
+    checkbox,
+    z.literal(true, { error: "privacyRequired" }),
+  ),
+  locale: z.optional(z.enum(LOCALES, { error: "invalid" })),
+});
+
+export type SignLetterInput = z.input<typeof SignLetterSchema>;
+export type SignLetterData = z.output<typeof SignLetterSchema>;
+export type SignLetterField = keyof SignLetterData;
+export type SignLetterErrors = Partial<Record<SignLetterField, SignErrorCode>>;
+
+const FIELDS = new Set<string>(["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy", "locale"]);
+
+/** One error code per field (the first), for the form and the API. */
+export function collectSignErrors(error: z.core.$ZodError): SignLetterErrors {
+  const errors: SignLetterErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "");
+    if (!FIELDS.has(field)) continue;
+    const key = field as SignLetterField;
+    if (errors[key]) continue;
+    const code = (SIGN_ERROR_CODES as readonly string[]).includes(issue.message) ? (issue.message as SignErrorCode) : "invalid";
+    errors[key] = code;
+  }
+  return errors;
+}
+
+export type SignLetterResult = { success: true; data: SignLetterData } | { success: false; errors: SignLetterErrors };
+
+/** Checks raw input (form fields or a JSON body) and says what is wrong per field. */
+export function parseSignLetter(input: unknown): SignLetterResult {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { success: false, errors: { name: "invalid" } };
+  }
+  const result = SignLetterSchema.safeParse(input);
+  if (result.success) return { success: true, data: result.data };
+  return { success: false, errors: collectSignErrors(result.error) };
+}

@@ -1,0 +1,70 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z.string().min(1).default("file:./data/app.db"),
+  APP_URL: z.url().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("no-reply@localhost"),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  BOT_CHECK: z.enum(["on", "off"]).default("on"),
+});
+
+export type AppConfig = {
+  isProduction: boolean;
+  port: number;
+  databaseUrl: string;
+  /** Public base URL for links in emails and share links, without a trailing slash. */
+  appUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  authSecret: string;
+  trustProxy: boolean;
+};
+
+let cached: AppConfig | undefined;
+
+/**
+ * Reads and checks the environment once, at start. A bad value stops the
+ * server with a message naming the variable; production refuses to start
+ * without AUTH_SECRET (development makes a throwaway one).
+ */
+export function getConfig(): AppConfig {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === "production";
+  const isBuilding = process.env.NEXT_PHASE === "phase-production-build";
+  if (isProduction && !isBuilding && !env.AUTH_SECRET) {
+    throw new Error("AUTH_SECRET is required in production: set it to a random string of 32+ characters (openssl rand -base64 32)");
+  }
+  cached = {
+    isProduction,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    authSecret: env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
+    trustProxy: env.TRUST_PROXY === "1",
+  };
+  return cached;
+}
+
+/** Forgets the parsed environment (tests change it between cases). */
+export function resetConfigForTesting(): void {
+  cached = undefined;
+}

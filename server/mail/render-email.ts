@@ -1,0 +1,60 @@
+import "server-only";
+import { createTranslator } from "next-intl";
+import type { Locale } from "@/lib/i18n/locales";
+import en from "@/messages/en.json";
+import ru from "@/messages/ru.json";
+import uk from "@/messages/uk.json";
+
+const MESSAGES = { en, ru, uk } as const;
+
+export type EmailKind = "confirm" | "alreadySigned";
+
+export type RenderedEmail = { subject: string; text: string; html: string };
+
+function escapeHtml(value: string): string {
+  return value
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+/**
+ * Renders a signer's email in their language. Subjects stay neutral: they
+ * never quote the letter, because an inbox list can be seen by others.
+ */
+export function renderSignatureEmail(options: {
+  kind: EmailKind;
+  locale: Locale;
+  name: string;
+  /** The link the email exists for (confirm, or the letter page). */
+  actionUrl: string;
+  campaignTitle: string;
+  expiresInDays: number;
+}): RenderedEmail {
+  const t = createTranslator({ locale: options.locale, messages: MESSAGES[options.locale], namespace: "Email" });
+  const values = { name: options.name, title: options.campaignTitle, days: options.expiresInDays };
+  const subject = t(`${options.kind}.subject`);
+  const lines = [
+    t("greeting", values),
+    t(`${options.kind}.body`, values),
+    options.actionUrl,
+    t(`${options.kind}.after`, values),
+    t("notYou"),
+    t("signature"),
+  ];
+  const text = lines.join("\n\n");
+  const html = [
+    "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem\">",
+    `<p>${escapeHtml(lines[0]!)}</p>`,
+    `<p>${escapeHtml(lines[1]!)}</p>`,
+    `<p><a href="${escapeHtml(options.actionUrl)}">${escapeHtml(t(`${options.kind}.button`))}</a></p>`,
+    `<p style="font-size:0.9em;color:#444">${escapeHtml(options.actionUrl)}</p>`,
+    `<p>${escapeHtml(lines[3]!)}</p>`,
+    `<p style="font-size:0.9em;color:#444">${escapeHtml(lines[4]!)}</p>`,
+    `<p>${escapeHtml(lines[5]!)}</p>`,
+    "</body></html>",
+  ].join("");
+  return { subject, text, html };
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { getDb, type AppDatabase } from "@/db/client";
+import { signatures, signatureTokens } from "@/db/schema";
+import { AppError } from "@/server/errors";
+import { hashToken } from "@/server/security/tokens";
+import { moveSignatureCounters } from "@/server/stats/counters";
+
+export type ConfirmationState = "ready" | "alreadyConfirmed";
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
+
+function findTokenRow(db: AppDatabase | Parameters<Parameters<AppDatabase["transaction"]>[0]>[0], token: string) {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
+  return db
+    .select({
+      signatureId: signatureTokens.signatureId,
+      expiresAt: signatureTokens.expiresAt,
+      status: signatures.status,
+      country: signatures.country,
+    })
+    .from(signatureTokens)
+    .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
+    .where(and(eq(signatureTokens.tokenHash, hashToken(token)), eq(signatureTokens.purpose, "confirm")))
+    .get();
+}
+
+/**
+ * Says what pressing "confirm" would do for this token, without changing
+ * anything (the GET of the confirmation page). Anyone holding the link may
+ * call it. Throws NOT_FOUND for an unknown or spent token, EXPIRED for an
+ * expired one.
+ */
+export function getConfirmationState(options: { token: string; db?: AppDatabase; now?: number }): ConfirmationState {
+  const db = options.db ?? getDb();
+  const row = findTokenRow(db, options.token);
+  if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
+  if (row.status === "verified") return "alreadyConfirmed";
+  if (row.expiresAt <= (options.now ?? Date.now())) throw new AppError("EXPIRED", "tokenExpired");
+  return "ready";
+}
+
+/**
+ * Verifies the signature a confirmation token belongs to and moves the
+ * public counters in the same transaction. Anyone holding the link may call
+ * it; confirming twice is harmless (the second time changes nothing).
+ */
+export function confirmSignature(options: { token: string; db?: AppDatabase; now?: number }): ConfirmationState {
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  return db.transaction(
+    (tx) => {
+      const row = findTokenRow(tx, options.token);
+      if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
+      if (row.status === "verified") return "alreadyConfirmed";
+      if (row.expiresAt <= now) throw new AppError("EXPIRED", "tokenExpired");
+      const updated = tx
+        .update(signatures)
+        .set({ status: "verified", verifiedAt: now })
+        .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, "pending")))
+        .run();
+      if (updated.changes === 1) moveSignatureCounters(tx, { country: row.country, verifiedAt: now }, 1);
+      return "ready";
+    },
+    { behavior: "immediate" },
+  );
+}

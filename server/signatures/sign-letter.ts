@@ -1,0 +1,146 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { getDb, type AppDatabase } from "@/db/client";
+import { signatures, signatureTokens } from "@/db/schema";
+import { normalizeEmail } from "@/lib/email";
+import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
+import type { SignLetterData } from "@/lib/schemas/sign-letter";
+import { getConfig } from "@/server/config";
+import { getCampaign } from "@/server/content/get-campaign";
+import { enqueueEmail } from "@/server/mail/enqueue-email";
+import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
+import { renderSignatureEmail } from "@/server/mail/render-email";
+import { createRefCode, createToken } from "@/server/security/tokens";
+
+export const CONFIRM_TOKEN_TTL_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type SignLetterOutcome = {
+  /** Always "pending": the answer must not tell whether the address had signed before. */
+  status: "pending";
+};
+
+/**
+ * Records a signature and queues its confirmation email, in one transaction.
+ * Anyone may call it (it is the public sign action); `data` must come from
+ * `parseSignLetter`. A repeated address writes no second row: a pending one
+ * gets its confirmation again, a verified one an "already signed" email,
+ * both within the daily cap, and the caller sees the same outcome every time.
+ */
+export function signLetter(options: {
+  data: SignLetterData;
+  locale?: Locale;
+  ipHash?: string | null;
+  db?: AppDatabase;
+  now?: number;
+}): SignLetterOutcome {
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  const config = getConfig();
+  const { data } = options;
+  const locale = data.locale ?? options.locale ?? DEFAULT_LOCALE;
+  const emailKey = normalizeEmail(data.email);
+  const campaign = getCampaign(locale);
+  const mailDomain = new URL(config.appUrl).hostname;
+
+  const queued = db.transaction(
+    (tx) => {
+      const inserted = tx
+        .insert(signatures)
+        .values({
+          email: data.email,
+          emailKey,
+          name: data.name,
+          country: data.country,
+          city: data.city ?? null,
+          isPublicName: data.isPublicName,
+          wantsUpdates: data.wantsUpdates,
+          locale,
+          status: "pending",
+          refCode: createRefCode(),
+          consentVersion: campaign.consentVersion,
+          ipHash: options.ipHash ?? null,
+          createdAt: now,
+        })
+        .onConflictDoNothing({ target: signatures.emailKey })
+        .returning({ id: signatures.id })
+        .get();
+
+      const signature = inserted
+        ? { id: inserted.id, status: "pending" as const, name: data.name, email: data.email, locale }
+        : tx
+            .select({
+              id: signatures.id,
+              status: signatures.status,
+              name: signatures.name,
+              email: signatures.email,
+              locale: signatures.locale,
+            })
+            .from(signatures)
+            .where(eq(signatures.emailKey, emailKey))
+            .get();
+      if (!signature) return false;
+
+      // Mail goes to the address on file, in the language the person used
+      // when they first signed: a second submission cannot redirect it.
+      const mailLocale = (inserted ? locale : (signature.locale as Locale)) ?? locale;
+      if (signature.status === "pending") {
+        const { token, tokenHash } = createToken();
+        const email = renderSignatureEmail({
+          kind: "confirm",
+          locale: mailLocale,
+          name: signature.name,
+          actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
+          campaignTitle: getCampaign(mailLocale).title,
+          expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
+        });
+        const willSend = enqueueEmail(tx, {
+          kind: "confirm",
+          to: signature.email,
+          recipientKey: emailKey,
+          locale: mailLocale,
+          email,
+          now,
+          domain: mailDomain,
+        });
+        if (willSend) {
+          tx.insert(signatureTokens)
+            .values({
+              tokenHash,
+              signatureId: signature.id,
+              purpose: "confirm",
+              expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS,
+              createdAt: now,
+            })
+            .run();
+        }
+        return willSend;
+      }
+      if (signature.status === "verified") {
+        const email = renderSignatureEmail({
+          kind: "alreadySigned",
+          locale: mailLocale,
+          name: signature.name,
+          actionUrl: `${config.appUrl}/${mailLocale}`,
+          campaignTitle: getCampaign(mailLocale).title,
+          expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
+        });
+        return enqueueEmail(tx, {
+          kind: "alreadySigned",
+          to: signature.email,
+          recipientKey: emailKey,
+          locale: mailLocale,
+          email,
+          now,
+          domain: mailDomain,
+        });
+      }
+      // Invalidated or withdrawn: nothing is sent, and the answer is the same.
+      return false;
+    },
+    { behavior: "immediate" },
+  );
+
+  if (queued) nudgeOutboxSender();
+  return { status: "pending" };
+}
