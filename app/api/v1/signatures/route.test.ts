@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { createTestDatabase } from "@/test/database";
+import { POST } from "./route";
+
+const URL = "http://app.test/api/v1/signatures";
+const valid = { name: "Anna", email: "anna@example.org", country: "DE", acceptPrivacy: true };
+
+function post(body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) {
+  return POST(new Request(URL, { method: "POST", body, headers }));
+}
+
+describe("POST /api/v1/signatures", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase());
+  });
+  afterEach(() => close());
+
+  const rowCount = () => (db.$client.prepare("select count(*) as n from signatures").get() as { n: number }).n;
+
+  it("accepts a valid signature with 202 and the same answer for a repeat", async () => {
+    const first = await post(JSON.stringify(valid));
+    const second = await post(JSON.stringify(valid));
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(await first.json()).toEqual(await second.json());
+    expect(rowCount()).toBe(1);
+  });
+
+  it("answers 400 with a translated message per field", async () => {
+    const response = await post(JSON.stringify({ name: "", email: "x" }), { "content-type": "application/json", "accept-language": "ru-RU,ru;q=0.9" });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Record<string, string> };
+    expect(Object.keys(body.errors).sort()).toEqual(["acceptPrivacy", "country", "email", "name"]);
+    expect(body.errors.name).toBe("Введите имя.");
+    expect(rowCount()).toBe(0);
+  });
+
+  it.each([
+    ["text/plain", 415],
+    ["application/x-www-form-urlencoded", 415],
+    ["", 415],
+    ["application/json; charset=utf-8", 202],
+    ["application/jsonp", 415],
+  ])("content type %j → %i", async (contentType, status) => {
+    const response = await post(JSON.stringify(valid), contentType ? { "content-type": contentType } : {});
+    expect(response.status).toBe(status);
+  });
+
+  it("refuses an oversized body with 413, whether or not it declares its length", async () => {
+    const huge = JSON.stringify({ ...valid, name: "x".repeat(10 * 1024 * 1024) });
+    expect((await post(huge)).status).toBe(413);
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 20; i += 1) controller.enqueue(new TextEncoder().encode("x".repeat(1024)));
+        controller.close();
+      },
+    });
+    const chunked = await POST(new Request(URL, { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit));
+    expect(chunked.status).toBe(413);
+    expect(rowCount()).toBe(0);
+  });
+
+  it.each(["{", "", "null", "[]", '"text"', "42", '{"name": {"$gt": ""}}', "\u0000"])("malformed or wrong-shaped body %j → 400", async (body) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toMatch(/application\/json/);
+    expect(rowCount()).toBe(0);
+  });
+});
