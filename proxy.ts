@@ -1,9 +1,39 @@
 import createMiddleware from "next-intl/middleware";
+import { NextResponse, type NextRequest } from "next/server";
+import { DEFAULT_LOCALE, isLocale } from "./lib/i18n/locales";
 import { routing } from "./lib/i18n/routing";
+import en from "./messages/en.json";
+import ru from "./messages/ru.json";
+import uk from "./messages/uk.json";
 
-// Only picks the locale for URLs that lack one (`/` → `/ru` from
-// Accept-Language). Not a security boundary: nothing here authorizes.
-export default createMiddleware(routing);
+const MESSAGES = { en, ru, uk } as const;
+
+/**
+ * Largest form post a page accepts (the sign form is ~2 KB). Checked here,
+ * before Next buffers the body: its own server-action limit answers an
+ * oversized body with a 500.
+ */
+const MAX_FORM_POST_BYTES = 64 * 1024;
+
+const handleI18nRouting = createMiddleware(routing);
+
+// Picks the locale for URLs that lack one (`/` → `/ru` from Accept-Language)
+// and refuses oversized form posts. Not a security boundary: nothing here
+// authorizes.
+export default function proxy(request: NextRequest) {
+  if (request.method === "POST") {
+    const length = Number(request.headers.get("content-length") ?? Number.NaN);
+    if (!Number.isFinite(length) || length > MAX_FORM_POST_BYTES) {
+      const first = request.nextUrl.pathname.split("/")[1];
+      const locale = isLocale(first) ? first : DEFAULT_LOCALE;
+      return new NextResponse(MESSAGES[locale].Api.payloadTooLarge, {
+        status: 413,
+        headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
+      });
+    }
+  }
+  return handleI18nRouting(request);
+}
 
 export const config = {
   // Everything except API routes, the dev mailbox, Next internals and files with an extension.
