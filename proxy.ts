@@ -1,12 +1,8 @@
 import createMiddleware from "next-intl/middleware";
 import { NextResponse, type NextRequest } from "next/server";
+import { MESSAGE_CATALOGS } from "./lib/i18n/catalog";
 import { DEFAULT_LOCALE, isLocale } from "./lib/i18n/locales";
 import { routing } from "./lib/i18n/routing";
-import en from "./messages/en.json";
-import ru from "./messages/ru.json";
-import uk from "./messages/uk.json";
-
-const MESSAGES = { en, ru, uk } as const;
 
 /**
  * Largest form post a page accepts (the sign form is ~2 KB). Checked here,
@@ -26,7 +22,7 @@ export default function proxy(request: NextRequest) {
     if (!Number.isFinite(length) || length > MAX_FORM_POST_BYTES) {
       const first = request.nextUrl.pathname.split("/")[1];
       const locale = isLocale(first) ? first : DEFAULT_LOCALE;
-      return new NextResponse(MESSAGES[locale].Api.payloadTooLarge, {
+      return new NextResponse(MESSAGE_CATALOGS[locale].Api.payloadTooLarge, {
         status: 413,
         headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
       });

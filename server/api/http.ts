@@ -1,11 +1,7 @@
 import "server-only";
 import { createTranslator } from "use-intl/core";
+import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "@/lib/i18n/locales";
-import en from "@/messages/en.json";
-import ru from "@/messages/ru.json";
-import uk from "@/messages/uk.json";
-
-const MESSAGES = { en, ru, uk } as const;
 
 /** The best of our locales for an Accept-Language header (or an explicit choice). */
 export function pickLocale(explicit: unknown, acceptLanguage: string | null): Locale {
@@ -28,7 +24,7 @@ export function pickLocale(explicit: unknown, acceptLanguage: string | null): Lo
 }
 
 export function getApiTranslator(locale: Locale) {
-  return createTranslator({ locale, messages: MESSAGES[locale] });
+  return createTranslator({ locale, messages: MESSAGE_CATALOGS[locale] });
 }
 
 export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {

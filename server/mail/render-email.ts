@@ -1,11 +1,7 @@
 import "server-only";
 import { createTranslator } from "use-intl/core";
+import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
-import en from "@/messages/en.json";
-import ru from "@/messages/ru.json";
-import uk from "@/messages/uk.json";
-
-const MESSAGES = { en, ru, uk } as const;
 
 export type EmailKind = "confirm" | "alreadySigned";
 
@@ -33,7 +29,7 @@ export function renderSignatureEmail(options: {
   campaignTitle: string;
   expiresInDays: number;
 }): RenderedEmail {
-  const t = createTranslator({ locale: options.locale, messages: MESSAGES[options.locale], namespace: "Email" });
+  const t = createTranslator({ locale: options.locale, messages: MESSAGE_CATALOGS[options.locale], namespace: "Email" });
   const values = { name: options.name, title: options.campaignTitle, days: options.expiresInDays };
   const subject = t(`${options.kind}.subject`);
   const lines = [
