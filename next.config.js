@@ -9,7 +9,9 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
  */
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "no-referrer" },
+  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null`
+  // on form posts and Next refuses server actions without JavaScript.
+  { key: "Referrer-Policy", value: "same-origin" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
   {

@@ -20,7 +20,7 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
   return {
     title: { default: campaign.title, template: `%s · ${campaign.shortTitle}` },
     description: campaign.lede,
-    referrer: "no-referrer",
+    referrer: "same-origin",
     robots: { index: true, follow: true },
   };
 }

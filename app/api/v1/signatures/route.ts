@@ -26,11 +26,14 @@ export async function POST(request: Request): Promise<Response> {
     if (error instanceof BodyTooLargeError) return jsonResponse({ error: t("Api.payloadTooLarge") }, { status: 413 });
     return jsonResponse({ error: t("Api.malformedJson") }, { status: 400 });
   }
-  const requested = body && typeof body === "object" ? (body as { locale?: unknown }).locale : undefined;
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    return jsonResponse({ error: t("Api.notAnObject") }, { status: 400 });
+  }
+  const requested = (body as { locale?: unknown }).locale;
   locale = pickLocale(requested, request.headers.get("accept-language"));
   t = getApiTranslator(locale);
 
-  const parsed = parseSignLetter(body && typeof body === "object" ? { ...body, locale: requested ?? locale } : body);
+  const parsed = parseSignLetter({ ...body, locale: requested ?? locale });
   if (!parsed.success) {
     const errors = Object.fromEntries(
       Object.entries(parsed.errors).map(([field, code]) => [field, t(`SignForm.errors.${code}`)]),

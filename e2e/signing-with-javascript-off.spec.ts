@@ -1,0 +1,59 @@
+import { expect, readTotal, test, uniqueName } from "./support/fixtures";
+import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
+
+test.use({ javaScriptEnabled: false });
+
+test("without JavaScript, a supporter is told what is wrong, keeps what they typed, signs and confirms", async ({ page, request }) => {
+  const before = await readTotal(request);
+  const name = uniqueName("Noor");
+  const email = uniqueEmail("nojs");
+  const form = page.locator("#sign");
+  const nameField = form.getByLabel("Full name", { exact: true });
+  const emailField = form.getByLabel("Email", { exact: true });
+  const countryField = form.getByLabel("Country", { exact: true });
+  const privacyBox = form.getByRole("checkbox", { name: /privacy notice/ });
+  const submit = form.getByRole("button", { name: "Sign the letter" });
+
+  await test.step("the empty form comes back with a message per field", async () => {
+    await page.goto("/en");
+    await submit.click();
+    await expect(form.getByText("Please correct the marked fields.")).toBeVisible();
+    for (const message of ["Enter your name.", "Enter your email address.", "Choose your country.", "To sign, agree to the privacy notice."]) {
+      await expect(form.locator(".field-error", { hasText: message })).toBeVisible();
+    }
+    await expect(nameField).toHaveAttribute("aria-invalid", "true");
+  });
+
+  await test.step("with only some fields wrong, what was typed is kept", async () => {
+    await nameField.fill(name);
+    await emailField.fill("not-an-address");
+    await form.getByLabel("City (optional)", { exact: true }).fill("Tbilisi");
+    await submit.click();
+    await expect(form.locator(".field-error", { hasText: "Enter an email address like name@example.org." })).toBeVisible();
+    await expect(form.locator(".field-error", { hasText: "Choose your country." })).toBeVisible();
+    await expect(form.locator(".field-error", { hasText: "To sign, agree to the privacy notice." })).toBeVisible();
+    await expect(form.locator(".field-error", { hasText: "Enter your name." })).toHaveCount(0);
+    await expect(nameField).toHaveValue(name);
+    await expect(emailField).toHaveValue("not-an-address");
+    await expect(form.getByLabel("City (optional)", { exact: true })).toHaveValue("Tbilisi");
+  });
+
+  await test.step("filled in correctly, it goes to “Check your email”", async () => {
+    await emailField.fill(email);
+    await countryField.selectOption("GE");
+    await privacyBox.check();
+    await submit.click();
+    await expect(page).toHaveURL(/\/en\/thanks$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Check your email" })).toBeVisible();
+  });
+
+  await test.step("the email's link and the button confirm, still without JavaScript", async () => {
+    const message = await waitForEmail(email);
+    expect(message.subject).toBe("Please confirm your email address");
+    await page.goto(extractLink(message.text, "/en/confirm?token="));
+    await page.getByRole("button", { name: "Confirm my signature" }).click();
+    await expect(page).toHaveURL(/\/en\/confirmed$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Thank you: your signature is counted" })).toBeVisible();
+    expect(await readTotal(request)).toBe(before + 1);
+  });
+});

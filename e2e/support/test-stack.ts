@@ -1,0 +1,177 @@
+/**
+ * The stack the end-to-end tests run against, started by Playwright's
+ * webServer (`node --import tsx e2e/support/test-stack.ts`):
+ *
+ * - an SMTP server on 127.0.0.1:E2E_SMTP_PORT that keeps every message it
+ *   is sent, parsed;
+ * - a JSON API on 127.0.0.1:E2E_MAIL_API_PORT to read them
+ *   (`GET /messages?to=<address>`);
+ * - the production build (`next start`, never a build) on
+ *   127.0.0.1:E2E_APP_PORT, with a fresh database in a temporary folder and
+ *   SMTP_URL pointing at the server above.
+ *
+ * Everything listens on loopback only. It stops `next start` and removes the
+ * temporary folder on SIGTERM/SIGINT, and exits if `next start` dies.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import PostalMime from "postal-mime";
+import { SMTPServer } from "smtp-server";
+
+export type CaughtEmail = {
+  /** Envelope recipients, lower-cased. */
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  receivedAt: string;
+};
+
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const HOST = "127.0.0.1";
+
+function requirePort(name: string): number {
+  const port = Number(process.env[name]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`[test-stack] ${name} must be a port number (playwright.config.ts sets it), got ${JSON.stringify(process.env[name])}`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const appPort = requirePort("E2E_APP_PORT");
+const smtpPort = requirePort("E2E_SMTP_PORT");
+const mailApiPort = requirePort("E2E_MAIL_API_PORT");
+
+const messages: CaughtEmail[] = [];
+
+// (a) The SMTP server: no TLS, no auth needed, loopback only.
+const smtp = new SMTPServer({
+  banner: "undersigned e2e mail catcher",
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  size: MAX_MESSAGE_BYTES,
+  logger: false,
+  onData(stream, session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("error", (error) => callback(error));
+    stream.on("end", () => {
+      if ((stream as { sizeExceeded?: boolean }).sizeExceeded) {
+        const error = Object.assign(new Error("Message exceeds the size limit"), { responseCode: 552 });
+        callback(error);
+        return;
+      }
+      const to = session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase());
+      PostalMime.parse(Buffer.concat(chunks))
+        .then((email) => {
+          messages.push({
+            to,
+            subject: email.subject ?? "",
+            text: email.text ?? "",
+            html: email.html ?? "",
+            messageId: email.messageId ?? "",
+            receivedAt: new Date().toISOString(),
+          });
+          callback();
+        })
+        .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+    });
+  },
+});
+smtp.on("error", (error) => console.error("[test-stack] smtp:", error.message));
+
+// (b) The mail API the tests read.
+const mailApi = http.createServer((request, response) => {
+  const url = new URL(request.url ?? "/", `http://${HOST}`);
+  if (request.method !== "GET" || url.pathname !== "/messages") {
+    response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+    return;
+  }
+  const to = url.searchParams.get("to")?.trim().toLowerCase();
+  const list = to ? messages.filter((message) => message.to.includes(to)) : messages;
+  response.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  response.end(JSON.stringify(list));
+});
+
+// (c) The production server.
+const dataDir = process.env.E2E_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-e2e-"));
+fs.mkdirSync(dataDir, { recursive: true });
+let app: ChildProcess | undefined;
+let stopping = false;
+
+function cleanUp(): void {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  smtp.close(() => undefined);
+  mailApi.close();
+  if (app && app.exitCode === null && app.signalCode === null) {
+    app.once("exit", () => {
+      cleanUp();
+      process.exit(code);
+    });
+    app.kill("SIGTERM");
+    setTimeout(() => {
+      app?.kill("SIGKILL");
+      cleanUp();
+      process.exit(code);
+    }, 5_000).unref();
+  } else {
+    cleanUp();
+    process.exit(code);
+  }
+}
+
+process.on("SIGTERM", () => stop(0));
+process.on("SIGINT", () => stop(0));
+process.on("exit", () => {
+  if (app && app.exitCode === null && app.signalCode === null) app.kill("SIGKILL");
+});
+
+function listen(server: { listen(port: number, host: string, callback: () => void): unknown; once(event: "error", listener: (error: Error) => void): unknown }, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, HOST, () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  await listen(smtp.server, smtpPort);
+  await listen(mailApi, mailApiPort);
+  console.log(`[test-stack] SMTP on ${HOST}:${smtpPort}, mail API on http://${HOST}:${mailApiPort}, data in ${dataDir}`);
+
+  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  app = spawn(process.execPath, [nextBin, "start", "-H", HOST, "-p", String(appPort)], {
+    cwd: process.cwd(),
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: `file:${path.join(dataDir, "e2e.db")}`,
+      SMTP_URL: `smtp://${HOST}:${smtpPort}`,
+      APP_URL: `http://${HOST}:${appPort}`,
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      MAIL_FROM: "no-reply@example.test",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  app.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`[test-stack] next start exited (${signal ?? code}); stopping`);
+    stop(1);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error("[test-stack] could not start:", error instanceof Error ? error.message : error);
+  stop(1);
+});
