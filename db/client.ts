@@ -7,6 +7,9 @@ import { migrateDatabase } from "./migrate";
 
 export type AppDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** The handle a `db.transaction(tx => …)` callback receives. */
+export type Transaction = Parameters<Parameters<AppDatabase["transaction"]>[0]>[0];
+
 const DEFAULT_DATABASE_URL = "file:./data/app.db";
 
 /** `file:./data/app.db` → `./data/app.db`; `:memory:` and `file::memory:` stay in memory. */

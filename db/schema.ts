@@ -28,6 +28,10 @@ export const signatures = sqliteTable(
     ipHash: text("ip_hash"),
     createdAt: integer("created_at").notNull(),
     verifiedAt: integer("verified_at"),
+    /** Set when an organizer invalidates the signature (fraud); cleared by a restore. */
+    invalidatedAt: integer("invalidated_at"),
+    invalidationReason: text("invalidation_reason"),
+    invalidatedBy: integer("invalidated_by"),
   },
   (table) => [
     uniqueIndex("signatures_email_key_unique").on(table.emailKey),
@@ -56,7 +60,8 @@ export const signatureTokens = sqliteTable(
   (table) => [index("signature_tokens_signature_idx").on(table.signatureId)],
 );
 
-export const COUNTER_SCOPES = ["total", "country", "day"] as const;
+/** total/country/day count verified signatures (public); status counts every signature by status (organizers). */
+export const COUNTER_SCOPES = ["total", "country", "day", "status"] as const;
 export type CounterScope = (typeof COUNTER_SCOPES)[number];
 
 /**
@@ -109,3 +114,53 @@ export const mailOutbox = sqliteTable(
 export type Signature = typeof signatures.$inferSelect;
 export type NewSignature = typeof signatures.$inferInsert;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
+
+export const USER_ROLES = ["owner", "admin", "viewer"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Organizers. Passwords are argon2id hashes; a disabled account cannot sign in or act. */
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Lower-cased. */
+    email: text("email").notNull(),
+    name: text("name").notNull().default(""),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: USER_ROLES }).notNull(),
+    isDisabled: integer("is_disabled", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    lastLoginAt: integer("last_login_at"),
+  },
+  (table) => [uniqueIndex("users_email_unique").on(table.email)],
+);
+
+/** Who did what, when: logins, exports with their filters, invalidations, role changes. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    actorUserId: integer("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** Kept as written at the time, so the log still reads after an account is removed. */
+    actorEmail: text("actor_email"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** JSON: filters, reasons, before/after. Never a signer's email address. */
+    details: text("details"),
+    rowCount: integer("row_count"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("audit_log_created_at_idx").on(table.createdAt), index("audit_log_action_idx").on(table.action, table.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type AuditLogRow = typeof auditLog.$inferSelect;
+
+/** rate-limiter-flexible's RateLimiterSQLite table (its own layout), so limits hold across processes. */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: integer("expire"),
+});

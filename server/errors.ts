@@ -1,4 +1,4 @@
-export const APP_ERROR_CODES = ["INVALID", "NOT_FOUND", "FORBIDDEN", "CONFLICT", "RATE_LIMITED", "EXPIRED"] as const;
+export const APP_ERROR_CODES = ["INVALID", "NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT", "RATE_LIMITED", "EXPIRED"] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 /**

@@ -1,15 +1,13 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, count, eq, gt } from "drizzle-orm";
-import type { AppDatabase } from "@/db/client";
+import type { AppDatabase, Transaction } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
 import type { RenderedEmail } from "./render-email";
 
 /** At most this many emails to one address per day: signing again must not become a mail bomb. */
 export const MAX_EMAILS_PER_ADDRESS_PER_DAY = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-type Transaction = Parameters<Parameters<AppDatabase["transaction"]>[0]>[0];
 
 export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: string, now: number): number {
   const row = tx
@@ -45,5 +43,3 @@ export function enqueueEmail(
     .run();
   return true;
 }
-
-export type { Transaction };

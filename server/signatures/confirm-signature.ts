@@ -1,16 +1,16 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { getDb, type AppDatabase } from "@/db/client";
+import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { signatures, signatureTokens } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
-import { moveSignatureCounters } from "@/server/stats/counters";
+import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
 
 export type ConfirmationState = "ready" | "alreadyConfirmed";
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
-function findTokenRow(db: AppDatabase | Parameters<Parameters<AppDatabase["transaction"]>[0]>[0], token: string) {
+function findTokenRow(db: AppDatabase | Transaction, token: string) {
   if (!TOKEN_SHAPE.test(token)) return undefined;
   return db
     .select({
@@ -59,7 +59,10 @@ export function confirmSignature(options: { token: string; db?: AppDatabase; now
         .set({ status: "verified", verifiedAt: now })
         .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, "pending")))
         .run();
-      if (updated.changes === 1) moveSignatureCounters(tx, { country: row.country, verifiedAt: now }, 1);
+      if (updated.changes === 1) {
+        moveSignatureCounters(tx, { country: row.country, verifiedAt: now }, 1);
+        moveStatusCounter(tx, "pending", "verified");
+      }
       return "ready";
     },
     { behavior: "immediate" },

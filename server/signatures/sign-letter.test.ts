@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { mailOutbox, signatures, signatureTokens, statCounters } from "@/db/schema";
+import { mailOutbox, signatures, signatureTokens, statCounters, type CounterScope } from "@/db/schema";
 import { parseSignLetter, type SignLetterData } from "@/lib/schemas/sign-letter";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "@/server/mail/enqueue-email";
 import { hashToken } from "@/server/security/tokens";
@@ -30,7 +30,7 @@ function confirmTokenFrom(text: string): string {
   return match[1]!;
 }
 
-function counter(db: AppDatabase, scope: "total" | "country" | "day", key: string): number {
+function counter(db: AppDatabase, scope: CounterScope, key: string): number {
   return db.select().from(statCounters).all().find((row) => row.scope === scope && row.key === key)?.count ?? 0;
 }
 
@@ -77,6 +77,7 @@ describe("signing, confirming and counting", () => {
     expect(getStats({ db })).toMatchObject({ total: 1, countries: { DE: 1 } });
     expect(listDailyTotals({ db })).toEqual([{ day: "2026-11-21", count: 1 }]);
     expect(listPublicSigners({ db }).signers).toEqual([{ id: 1, name: "Anna Petrova", country: "DE", verifiedAt: T0 + 2000 }]);
+    expect([counter(db, "status", "pending"), counter(db, "status", "verified")]).toEqual([0, 1]);
   });
 
   it("confirming twice is harmless", () => {
@@ -106,6 +107,7 @@ describe("signing, confirming and counting", () => {
       expect(signLetter({ data: signature({ email }), db, now: T0 })).toEqual({ status: "pending" });
     }
     expect(db.select().from(signatures).all()).toHaveLength(1);
+    expect(counter(db, "status", "pending")).toBe(1);
     const emails = emailsTo(db, "A.B@gmail.com");
     expect(emails.map((email) => email.kind)).toEqual(["confirm", "confirm", "confirm"]);
 

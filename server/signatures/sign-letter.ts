@@ -10,6 +10,7 @@ import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
 import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
 import { renderSignatureEmail } from "@/server/mail/render-email";
+import { moveStatusCounter } from "@/server/stats/counters";
 import { createRefCode, createToken } from "@/server/security/tokens";
 
 export const CONFIRM_TOKEN_TTL_DAYS = 7;
@@ -66,6 +67,7 @@ export function signLetter(options: {
         .returning({ id: signatures.id })
         .get();
 
+      if (inserted) moveStatusCounter(tx, null, "pending");
       const signature = inserted
         ? { id: inserted.id, status: "pending" as const, name: data.name, email: data.email, locale }
         : tx

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { statCounters, type Signature } from "@/db/schema";
-import type { Transaction } from "@/server/mail/enqueue-email";
+import type { Transaction } from "@/db/client";
+import { statCounters, type Signature, type SignatureStatus } from "@/db/schema";
 
 /** UTC calendar day of a timestamp, the key of the per-day counter. */
 export function toDayKey(timestampMs: number): string {
@@ -32,4 +32,24 @@ export function moveSignatureCounters(
       })
       .run();
   }
+}
+
+function addToCounter(tx: Transaction, scope: "status", key: string, delta: number): void {
+  tx.insert(statCounters)
+    .values({ scope, key, count: delta })
+    .onConflictDoUpdate({
+      target: [statCounters.scope, statCounters.key],
+      set: { count: sql`${statCounters.count} + ${delta}` },
+    })
+    .run();
+}
+
+/**
+ * Keeps the per-status counters (organizers' dashboard) right: call it in
+ * the transaction that inserts a signature (`from` null) or changes its status.
+ */
+export function moveStatusCounter(tx: Transaction, from: SignatureStatus | null, to: SignatureStatus | null): void {
+  if (from === to) return;
+  if (from) addToCounter(tx, "status", from, -1);
+  if (to) addToCounter(tx, "status", to, 1);
 }

@@ -1,0 +1,26 @@
+import * as z from "zod/mini";
+import { isEmailShape } from "../email";
+
+export const ORGANIZER_ROLES = ["owner", "admin", "viewer"] as const;
+
+export const OrganizerEmailSchema = z.pipe(
+  z.string(),
+  z.transform((value) => value.normalize("NFC").trim().toLowerCase()),
+).check(z.refine(isEmailShape, { error: "emailInvalid" }));
+
+export const OrganizerPasswordSchema = z
+  .string()
+  .check(z.minLength(12, { error: "passwordTooShort" }), z.maxLength(200, { error: "passwordTooLong" }));
+
+export const CreateOrganizerSchema = z.object({
+  email: OrganizerEmailSchema,
+  name: z.optional(z.string().check(z.maxLength(100))),
+  password: OrganizerPasswordSchema,
+  role: z.enum(ORGANIZER_ROLES, { error: "roleInvalid" }),
+});
+export type CreateOrganizerInput = z.output<typeof CreateOrganizerSchema>;
+
+export const LoginSchema = z.object({
+  email: OrganizerEmailSchema,
+  password: z.string().check(z.minLength(1), z.maxLength(200)),
+});

@@ -1,0 +1,127 @@
+import "server-only";
+import { and, asc, eq, ne } from "drizzle-orm";
+import { getDb, type AppDatabase, type Transaction } from "@/db/client";
+import { users, type User, type UserRole } from "@/db/schema";
+import { CreateOrganizerSchema, OrganizerEmailSchema, OrganizerPasswordSchema } from "@/lib/schemas/organizer";
+import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { hashPassword } from "@/server/auth/password";
+import { recordAudit } from "@/server/audit/record-audit";
+import { AppError } from "@/server/errors";
+
+export type OrganizerSummary = Pick<User, "id" | "email" | "name" | "role" | "isDisabled" | "createdAt" | "lastLoginAt">;
+
+const SUMMARY = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  isDisabled: users.isDisabled,
+  createdAt: users.createdAt,
+  lastLoginAt: users.lastLoginAt,
+};
+
+/** Creates an organizer account. Owners and the command line only. */
+export async function createOrganizer(options: {
+  actor: Actor;
+  input: { email: string; name?: string; password: string; role: string };
+  db?: AppDatabase;
+  now?: number;
+}): Promise<OrganizerSummary> {
+  assertRole(options.actor, "owner");
+  const parsed = CreateOrganizerSchema.safeParse(options.input);
+  if (!parsed.success) throw new AppError("INVALID", parsed.error.issues[0]?.message ?? "invalid");
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  const passwordHash = await hashPassword(parsed.data.password);
+  return db.transaction((tx) => {
+    const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, parsed.data.email)).get();
+    if (existing) throw new AppError("CONFLICT", "organizerExists");
+    const created = tx
+      .insert(users)
+      .values({ email: parsed.data.email, name: parsed.data.name ?? "", passwordHash, role: parsed.data.role, createdAt: now, updatedAt: now })
+      .returning(SUMMARY)
+      .get();
+    recordAudit(tx, {
+      actor: toAuditActor(options.actor),
+      action: "organizer.create",
+      targetType: "user",
+      targetId: created.id,
+      details: { email: created.email, role: created.role },
+      now,
+    });
+    return created;
+  });
+}
+
+/** Every organizer account. Owners and the command line only. */
+export function listOrganizers(options: { actor: Actor; db?: AppDatabase }): OrganizerSummary[] {
+  assertRole(options.actor, "owner");
+  return (options.db ?? getDb()).select(SUMMARY).from(users).orderBy(asc(users.email)).all();
+}
+
+function countOtherActiveOwners(db: AppDatabase | Transaction, userId: number): number {
+  return db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, "owner"), eq(users.isDisabled, false), ne(users.id, userId)))
+    .all().length;
+}
+
+/**
+ * Changes an organizer's role, disables or enables the account, or sets a
+ * new password. Owners and the command line only; the last active owner
+ * cannot be demoted or disabled (nobody could manage accounts any more).
+ * Takes effect on the account's next request: every request re-reads it.
+ */
+export async function updateOrganizer(options: {
+  actor: Actor;
+  email: string;
+  changes: { role?: UserRole; isDisabled?: boolean; password?: string };
+  db?: AppDatabase;
+  now?: number;
+}): Promise<OrganizerSummary> {
+  assertRole(options.actor, "owner");
+  const email = OrganizerEmailSchema.safeParse(options.email);
+  if (!email.success) throw new AppError("INVALID", "emailInvalid");
+  const { changes } = options;
+  if (changes.role !== undefined && !["owner", "admin", "viewer"].includes(changes.role)) throw new AppError("INVALID", "roleInvalid");
+  let passwordHash: string | undefined;
+  if (changes.password !== undefined) {
+    const password = OrganizerPasswordSchema.safeParse(changes.password);
+    if (!password.success) throw new AppError("INVALID", password.error.issues[0]?.message ?? "invalid");
+    passwordHash = await hashPassword(password.data);
+  }
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  return db.transaction((tx) => {
+    const user = tx.select().from(users).where(eq(users.email, email.data)).get();
+    if (!user) throw new AppError("NOT_FOUND", "organizerNotFound");
+    const losesOwnership = user.role === "owner" && !user.isDisabled && ((changes.role && changes.role !== "owner") || changes.isDisabled === true);
+    if (losesOwnership && countOtherActiveOwners(tx, user.id) === 0) throw new AppError("CONFLICT", "lastOwner");
+    const updated = tx
+      .update(users)
+      .set({
+        ...(changes.role !== undefined ? { role: changes.role } : {}),
+        ...(changes.isDisabled !== undefined ? { isDisabled: changes.isDisabled } : {}),
+        ...(passwordHash ? { passwordHash } : {}),
+        updatedAt: now,
+      })
+      .where(eq(users.id, user.id))
+      .returning(SUMMARY)
+      .get();
+    recordAudit(tx, {
+      actor: toAuditActor(options.actor),
+      action: "organizer.update",
+      targetType: "user",
+      targetId: user.id,
+      details: {
+        email: user.email,
+        ...(changes.role !== undefined ? { role: { from: user.role, to: changes.role } } : {}),
+        ...(changes.isDisabled !== undefined ? { disabled: changes.isDisabled } : {}),
+        ...(passwordHash ? { passwordChanged: true } : {}),
+      },
+      now,
+    });
+    return updated;
+  });
+}
