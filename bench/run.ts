@@ -1,0 +1,280 @@
+/**
+ * `npm run bench`: load and page-weight figures for the public site, measured
+ * against the existing production build (`npm run build` first; this builds
+ * nothing). Starts `next start` on a free loopback port with a throwaway
+ * database, runs bounded autocannon loads, prints one JSON object on stdout
+ * and a short table on stderr, then stops the server and deletes its files.
+ *
+ * Environment (all optional):
+ *   BENCH_DURATION         seconds per measured run (default 10)
+ *   BENCH_WARMUP           seconds of warm-up per endpoint (default 3)
+ *   BENCH_CONNECTIONS_GET  connections for the GET runs (default 32)
+ *   BENCH_CONNECTIONS_POST connections for POST /api/v1/signatures (default 64)
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { createSignatureFactory, runGet, runSign, summarize, type LoadSummary } from "./lib/load";
+import { checkLetterText, checkSignForm, measurePage, type PageWeight } from "./lib/page-weight";
+import { killServerNow, RssSampler, startServer, stopServer, tailOfFile, waitForHealthy, type RunningServer } from "./lib/server";
+
+// bench/ sits in the app's root; under ESM (no __dirname) fall back to npm's working directory.
+const APP_DIR = typeof __dirname === "string" ? path.resolve(__dirname, "..") : process.cwd();
+/** Project goal: the letter page's own JavaScript, above Next's floor, under 30 kB gzipped. */
+const LETTER_JS_BUDGET_GZIP = 30 * 1024;
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const toMb = (kb: number) => Math.round((kb / 1024) * 10) / 10;
+
+/** Rows in a table, read through a separate read-only connection (WAL lets it read beside the server). */
+function countRows(databasePath: string, table: "signatures" | "mail_outbox"): number {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number } | undefined;
+    return row?.n ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until the row count stops moving (requests cut off mid-flight may still commit). */
+async function settledRowCount(databasePath: string): Promise<number> {
+  let previous = countRows(databasePath, "signatures");
+  for (let i = 0; i < 20; i++) {
+    await sleep(250);
+    const current = countRows(databasePath, "signatures");
+    if (current === previous) return current;
+    previous = current;
+  }
+  return previous;
+}
+
+function pageSummary(page: PageWeight) {
+  return {
+    htmlBytes: page.htmlBytes,
+    htmlGzip: page.htmlGzip,
+    cssGzip: page.cssGzip,
+    jsGzip: page.jsGzip,
+    totalGzip: page.totalGzip,
+    cssFiles: page.css.map(({ url, gzipBytes }) => ({ url, gzipBytes })),
+    jsFiles: page.js.map(({ url, gzipBytes }) => ({ url, gzipBytes })),
+    nomoduleJsGzip: page.nomoduleJs.reduce((total, asset) => total + asset.gzipBytes, 0),
+    scriptsDeferred: page.scriptsDeferred,
+  };
+}
+
+async function main(): Promise<void> {
+  const buildIdPath = path.join(APP_DIR, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildIdPath)) {
+    process.stderr.write(
+      `[bench] No production build: ${path.relative(process.cwd(), buildIdPath) || buildIdPath} is missing.\n` +
+        "[bench] Run `npm run build` first (the bench measures the existing build and builds nothing).\n",
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const durationSeconds = intFromEnv("BENCH_DURATION", 10, 1, 600);
+  const warmupSeconds = intFromEnv("BENCH_WARMUP", 3, 0, 120);
+  const getConnections = intFromEnv("BENCH_CONNECTIONS_GET", 32, 1, 1024);
+  const postConnections = intFromEnv("BENCH_CONNECTIONS_POST", 64, 1, 1024);
+
+  const startedAt = new Date();
+  // Other work on the machine skews every number: record how busy it was.
+  const loadAverageAtStart = os.loadavg().map((value) => Math.round(value * 100) / 100);
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-bench-"));
+  let server: RunningServer | undefined;
+  let sampler: RssSampler | undefined;
+
+  // Whatever happens (error, Ctrl-C, watchdog), no server and no temp files stay behind.
+  const cleanupSync = () => {
+    sampler?.stop();
+    if (server) killServerNow(server);
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping`);
+    cleanupSync();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  process.once("exit", cleanupSync);
+  // Hard bound on the whole run: 3 warm-ups, 3 measured runs, start-up and page fetches.
+  const watchdogMs = (3 * warmupSeconds + 3 * durationSeconds + 180) * 1000;
+  const watchdog = setTimeout(() => {
+    log(`gave up after ${watchdogMs / 1000} s`);
+    cleanupSync();
+    process.exit(3);
+  }, watchdogMs);
+
+  try {
+    log(`starting next start (build ${fs.readFileSync(buildIdPath, "utf8").trim()}) in ${APP_DIR}`);
+    server = await startServer({ appDir: APP_DIR, tmpDir });
+    sampler = new RssSampler(server.pid);
+    sampler.start();
+    const startupMs = await waitForHealthy(server);
+    const rssAfterStartKb = sampler.takeWindowPeakKb();
+    log(`healthy at ${server.baseUrl} after ${startupMs} ms (RSS ${toMb(rssAfterStartKb)} MB)`);
+    const { baseUrl, databasePath } = server;
+
+    // Page weight first, on a quiet server.
+    const letter = await measurePage(baseUrl, "/en");
+    const thanks = await measurePage(baseUrl, "/en/thanks");
+    const form = checkSignForm(letter.html);
+    const letterText = checkLetterText(letter.html, APP_DIR, "en");
+    const letterJsAboveFloorGzip = letter.jsGzip - thanks.jsGzip;
+
+    const factory = createSignatureFactory();
+    if (warmupSeconds > 0) {
+      log(`warming up (${warmupSeconds} s per endpoint)`);
+      await runGet({ baseUrl, path: "/en", connections: 8, durationSeconds: warmupSeconds });
+      await runSign({ baseUrl, connections: 8, durationSeconds: warmupSeconds, factory });
+      await runGet({ baseUrl, path: "/api/v1/stats", connections: 8, durationSeconds: warmupSeconds });
+    }
+    sampler.takeWindowPeakKb();
+
+    log(`GET /en: ${getConnections} connections, ${durationSeconds} s`);
+    const letterRun = summarize(await runGet({ baseUrl, path: "/en", connections: getConnections, durationSeconds }));
+    const letterRss = sampler.takeWindowPeakKb();
+    await sleep(1000);
+
+    const rowsBefore = await settledRowCount(databasePath);
+    const builtBefore = factory.count();
+    log(`POST /api/v1/signatures: ${postConnections} connections, ${durationSeconds} s`);
+    const signResult = await runSign({ baseUrl, connections: postConnections, durationSeconds, factory });
+    const signRss = sampler.takeWindowPeakKb();
+    const signRun = summarize(signResult);
+    const rowsAfter = await settledRowCount(databasePath);
+    const outboxRows = countRows(databasePath, "mail_outbox");
+    const accepted = signResult.statusCodeStats["202"]?.count ?? 0;
+    const rowsInserted = rowsAfter - rowsBefore;
+    await sleep(1000);
+
+    log(`GET /api/v1/stats: ${getConnections} connections, ${durationSeconds} s`);
+    const statsRun = summarize(await runGet({ baseUrl, path: "/api/v1/stats", connections: getConnections, durationSeconds }));
+    const statsRss = sampler.takeWindowPeakKb();
+
+    const withRss = (run: LoadSummary, kb: number) => ({ ...run, serverRssPeakMB: toMb(kb) });
+    const report = {
+      date: startedAt.toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model.trim() ?? "unknown",
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        memoryGB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+        loadAverageAtStart,
+      },
+      durationSeconds,
+      warmupSeconds,
+      server: { startupMs, rssAfterStartMB: toMb(rssAfterStartKb) },
+      letterPage: { path: "/en", ...withRss(letterRun, letterRss) },
+      signApi: {
+        path: "/api/v1/signatures",
+        ...withRss(signRun, signRss),
+        accepted202: accepted,
+        acceptedPerSec: Math.round((accepted / signRun.durationSeconds) * 10) / 10,
+        requestBodiesBuilt: factory.count() - builtBefore,
+        dbRowsInserted: rowsInserted,
+        /** Rows written minus 202s seen: > 0 when requests cut off at the end still committed; < 0 would be a lost signature. */
+        dbRowsMinusAccepted: rowsInserted - accepted,
+        everyAcceptedPersisted: rowsInserted >= accepted,
+        dbRowsTotal: rowsAfter,
+        outboxQueuedTotal: outboxRows,
+      },
+      stats: { path: "/api/v1/stats", ...withRss(statsRun, statsRss) },
+      pageWeight: {
+        gzipLevel: 9,
+        letter: { path: "/en", ...pageSummary(letter) },
+        thanks: { path: "/en/thanks", ...pageSummary(thanks) },
+        letterJsAboveFloorGzip,
+        letterJsAboveFloorBudgetGzip: LETTER_JS_BUDGET_GZIP,
+        letterJsWithinBudget: letterJsAboveFloorGzip < LETTER_JS_BUDGET_GZIP,
+        htmlHasForm: form.ok,
+        formMissing: form.missing,
+        htmlHasLetter: letterText.ok,
+        letterParagraphsInHtml: `${letterText.found}/${letterText.total}`,
+        scriptsDeferred: letter.scriptsDeferred,
+        blockingScripts: letter.blockingScripts,
+      },
+      serverRssPeakMB: toMb(sampler.peakKb),
+    };
+
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    printTable(report);
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (server) process.stderr.write(`--- server log (last lines) ---\n${tailOfFile(server.logPath)}\n`);
+    process.exitCode = 1;
+  } finally {
+    clearTimeout(watchdog);
+    sampler?.stop();
+    if (server) await stopServer(server);
+    server = undefined; // its process group id may be reused: never signal it again
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", cleanupSync);
+  }
+}
+
+type TableInput = {
+  letterPage: LoadSummary;
+  signApi: LoadSummary & { accepted202: number; acceptedPerSec: number; dbRowsInserted: number };
+  stats: LoadSummary;
+  pageWeight: {
+    letter: { htmlGzip: number; cssGzip: number; jsGzip: number };
+    thanks: { htmlGzip: number; cssGzip: number; jsGzip: number };
+    letterJsAboveFloorGzip: number;
+    htmlHasForm: boolean;
+    htmlHasLetter: boolean;
+    scriptsDeferred: boolean;
+  };
+  serverRssPeakMB: number;
+};
+
+function printTable(report: TableInput): void {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+  const header = ["run", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"];
+  const rows: string[][] = [header];
+  const add = (name: string, run: LoadSummary, perSec = run.requestsPerSec) =>
+    rows.push([name, String(perSec), String(run.latencyP50Ms), String(run.latencyP99Ms), String(run.non2xx), String(run.errors)]);
+  add("GET /en", report.letterPage);
+  add("POST /api/v1/signatures (202/s)", report.signApi, report.signApi.acceptedPerSec);
+  add("GET /api/v1/stats", report.stats);
+  const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
+  const lines = rows.map((row) =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "),
+  );
+  const pw = report.pageWeight;
+  lines.push(
+    "",
+    `signatures: ${report.signApi.accepted202} accepted (202), ${report.signApi.dbRowsInserted} rows written`,
+    `/en gzip: HTML ${kb(pw.letter.htmlGzip)}, CSS ${kb(pw.letter.cssGzip)}, JS ${kb(pw.letter.jsGzip)}; /en/thanks JS ${kb(pw.thanks.jsGzip)}`,
+    `letter JS above floor: ${kb(pw.letterJsAboveFloorGzip)} (goal < 30 kB); form in HTML: ${pw.htmlHasForm}; letter in HTML: ${pw.htmlHasLetter}; scripts deferred: ${pw.scriptsDeferred}`,
+    `server RSS peak: ${report.serverRssPeakMB} MB`,
+  );
+  process.stderr.write(`\n${lines.join("\n")}\n`);
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // Idle keep-alive sockets must not hold the process open once the server is gone.
+    setTimeout(() => process.exit(), 2_000).unref();
+  });
