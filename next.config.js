@@ -35,7 +35,9 @@ const securityHeaders = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ["better-sqlite3"],
+  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2"],
+  // forbidden() for admin pages a signed-in organizer's role does not allow (403).
+  experimental: { authInterrupts: true },
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*", "./content/**/*"] },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -32,6 +32,6 @@ export default function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except API routes, the dev mailbox, Next internals and files with an extension.
-  matcher: ["/((?!api|dev|_next|_vercel|.*\\..*).*)"],
+  // Everything except API routes, the admin area, the dev mailbox, Next internals and files with an extension.
+  matcher: ["/((?!api|admin|dev|_next|_vercel|.*\\..*).*)"],
 };

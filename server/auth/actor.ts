@@ -1,5 +1,7 @@
 import "server-only";
 import type { UserRole } from "@/db/schema";
+
+export type { UserRole };
 import type { AuditActor } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 

@@ -1,0 +1,33 @@
+import { parseSignatureExportFilter } from "@/lib/schemas/export";
+import { appErrorResponse } from "@/server/api/app-error-response";
+import { jsonResponse } from "@/server/api/http";
+import { requireOrganizer } from "@/server/auth/require-organizer";
+import { exportSignaturesCsv } from "@/server/exports/export-signatures-csv";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /admin/exports/signatures.csv?status=&country=&from=&to=: the
+ * signatures as a streamed CSV download. Admins and owners only (401 when
+ * signed out, 403 for a viewer: the file holds names and addresses); 400
+ * with a code per field for a bad filter.
+ */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    // Who is asking comes first: a signed-out caller learns nothing, not even which filters are valid.
+    const organizer = await requireOrganizer("admin");
+    const parsed = parseSignatureExportFilter(new URL(request.url).searchParams);
+    if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
+    const { stream, filename } = exportSignaturesCsv({ actor: organizer, filter: parsed.data });
+    return new Response(stream, {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${filename}"`,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  } catch (error) {
+    return appErrorResponse(error);
+  }
+}

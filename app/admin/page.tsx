@@ -1,0 +1,116 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { DailyChart } from "@/components/admin/DailyChart";
+import { getCountryName } from "@/lib/countries";
+import { DASHBOARD_STATUSES, getDashboard } from "@/server/dashboard/get-dashboard";
+import { getAdminLocale } from "./admin-locale";
+import { requireOrganizerPage } from "./guard";
+
+export default async function AdminDashboardPage() {
+  const organizer = await requireOrganizerPage("viewer");
+  const locale = await getAdminLocale();
+  const t = await getTranslations({ locale, namespace: "Admin.dashboard" });
+  const format = await getFormatter({ locale });
+  const dashboard = getDashboard({ actor: organizer });
+  const percent = dashboard.goal > 0 ? Math.floor((dashboard.total / dashboard.goal) * 100) : 0;
+  const first = dashboard.daily[0]?.day;
+  const last = dashboard.daily.at(-1)?.day;
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <section aria-labelledby="totals-heading">
+        <h2 id="totals-heading">{t("totalsHeading")}</h2>
+        <dl className="stat-grid">
+          {DASHBOARD_STATUSES.map((status) => (
+            <div key={status} className="stat">
+              <dt>{t(`statuses.${status}`)}</dt>
+              <dd data-status={status}>{format.number(dashboard.statusTotals[status])}</dd>
+            </div>
+          ))}
+        </dl>
+        <p>{t("goal", { total: format.number(dashboard.total), goal: format.number(dashboard.goal), percent })}</p>
+      </section>
+
+      <section aria-labelledby="daily-heading">
+        <h2 id="daily-heading">{t("dailyHeading")}</h2>
+        {first && last ? (
+          <DailyChart
+            series={dashboard.daily}
+            title={t("chartTitle", { from: first, to: last })}
+            tableCaption={t("chartTable")}
+            dayLabel={t("day")}
+            countLabel={t("count")}
+            locale={locale}
+          />
+        ) : (
+          <p>{t("chartEmpty")}</p>
+        )}
+      </section>
+
+      <div className="columns columns--even">
+        <section aria-labelledby="countries-heading">
+          <h2 id="countries-heading">{t("countriesHeading")}</h2>
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("country")}</th>
+                <th scope="col" className="numeric">
+                  {t("count")}
+                </th>
+                <th scope="col" className="numeric">
+                  {t("share")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {dashboard.countries.map((row) => (
+                <tr key={row.code}>
+                  <td>{getCountryName(row.code, locale)}</td>
+                  <td className="numeric">{format.number(row.count)}</td>
+                  <td className="numeric">{format.number(dashboard.total ? row.count / dashboard.total : 0, { style: "percent", maximumFractionDigits: 1 })}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+
+        {dashboard.recentActivity ? (
+          <section aria-labelledby="activity-heading">
+            <h2 id="activity-heading">{t("activityHeading")}</h2>
+            {dashboard.recentActivity.length === 0 ? (
+              <p>{t("activityEmpty")}</p>
+            ) : (
+              <table className="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("when")}</th>
+                    <th scope="col">{t("who")}</th>
+                    <th scope="col">{t("what")}</th>
+                    <th scope="col" className="numeric">
+                      {t("rows")}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {dashboard.recentActivity.map((row) => (
+                    <tr key={row.id}>
+                      <td>
+                        <time dateTime={new Date(row.createdAt).toISOString()}>
+                          {format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "short" })}
+                        </time>
+                      </td>
+                      <td>{row.actorEmail}</td>
+                      <td>
+                        <code>{row.action}</code>
+                      </td>
+                      <td className="numeric">{row.rowCount ?? ""}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        ) : null}
+      </div>
+    </>
+  );
+}
