@@ -65,3 +65,14 @@ test("the privacy notice has no WCAG 2.1 AA violations", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1, name: "Privacy notice" })).toBeVisible();
   await expectNoViolations(page, "the privacy notice");
 });
+
+test("the admin pages have no WCAG 2.1 AA violations", async ({ page }) => {
+  const { signInAs } = await import("./support/organizers");
+  await page.goto("/admin/login");
+  await expectNoViolations(page, "the sign-in page");
+  await signInAs(page, "owner");
+  for (const path of ["/admin", "/admin/signatures", "/admin/signatures/bulk?country=DE", "/admin/exports", "/admin/organizers", "/admin/audit"]) {
+    await page.goto(path);
+    await expectNoViolations(page, path);
+  }
+});

@@ -9,7 +9,10 @@ import "../globals.css";
 
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { robots: { index: false, follow: false }, referrer: "same-origin" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations({ locale: await getAdminLocale(), namespace: "Admin" });
+  return { title: t("brand"), robots: { index: false, follow: false }, referrer: "same-origin" };
+}
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const locale = await getAdminLocale();
@@ -22,7 +25,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <header className="site-header">
           <nav aria-label={t("title")} className="site-nav">
             <a href="/admin" className="site-name">
-              {t("title")}
+              {t("brand")}
             </a>
             {organizer ? (
               <ul>

@@ -5,11 +5,16 @@ import { test as base, expect, type APIRequestContext, type Page } from "@playwr
  * Playwright's `test`, except that a test fails when a page of its browser
  * context logs a `console.error` or throws an uncaught error.
  */
-export const test = base.extend({
-  context: async ({ context }, use) => {
+export const test = base.extend<{ expectedHttpErrors: number[] }>({
+  /** HTTP statuses a test expects a page to answer with (the browser logs them as errors). */
+  expectedHttpErrors: [[], { option: true }],
+  context: async ({ context, expectedHttpErrors }, use) => {
     const problems: string[] = [];
+    const expected = expectedHttpErrors.map((status) => `the server responded with a status of ${status} `);
     context.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console.error on ${message.page()?.url() ?? "?"}: ${message.text()}`);
+      if (message.type() !== "error") return;
+      if (expected.some((text) => message.text().includes(text))) return;
+      problems.push(`console.error on ${message.page()?.url() ?? "?"}: ${message.text()}`);
     });
     context.on("weberror", (webError) => {
       problems.push(`uncaught error on ${webError.page()?.url() ?? "?"}: ${webError.error().message}`);

@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
+import { ORGANIZER_PASSWORD, ORGANIZERS } from "./organizer-accounts";
 
 export type CaughtEmail = {
   /** Envelope recipients, lower-cased. */
@@ -144,10 +145,28 @@ function listen(server: { listen(port: number, host: string, callback: () => voi
   });
 }
 
+/** Creates the e2e organizer accounts with the same command an operator uses (scripts/user.ts). */
+async function createOrganizers(): Promise<void> {
+  for (const { email, role } of Object.values(ORGANIZERS)) {
+    await new Promise<void>((resolve, reject) => {
+      const cli = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/user.ts", "create", "--email", email, "--role", role, "--password-stdin"], {
+        cwd: process.cwd(),
+        stdio: ["pipe", "inherit", "inherit"],
+        env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${path.join(dataDir, "e2e.db")}` },
+      });
+      cli.stdin?.end(`${ORGANIZER_PASSWORD}\n`);
+      cli.once("error", reject);
+      cli.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`user create ${email} exited with ${code}`))));
+    });
+  }
+}
+
 async function main(): Promise<void> {
   await listen(smtp.server, smtpPort);
   await listen(mailApi, mailApiPort);
   console.log(`[test-stack] SMTP on ${HOST}:${smtpPort}, mail API on http://${HOST}:${mailApiPort}, data in ${dataDir}`);
+
+  await createOrganizers();
 
   const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
   app = spawn(process.execPath, [nextBin, "start", "-H", HOST, "-p", String(appPort)], {

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
-import { statCounters, type Signature, type SignatureStatus } from "@/db/schema";
+import { statCounters, type CounterScope, type Signature, type SignatureStatus } from "@/db/schema";
 
 /** UTC calendar day of a timestamp, the key of the per-day counter. */
 export function toDayKey(timestampMs: number): string {
@@ -23,18 +23,12 @@ export function moveSignatureCounters(
     { scope: "country", key: signature.country },
   ];
   if (signature.verifiedAt !== null) keys.push({ scope: "day", key: toDayKey(signature.verifiedAt) });
-  for (const { scope, key } of keys) {
-    tx.insert(statCounters)
-      .values({ scope, key, count: delta })
-      .onConflictDoUpdate({
-        target: [statCounters.scope, statCounters.key],
-        set: { count: sql`${statCounters.count} + ${delta}` },
-      })
-      .run();
-  }
+  for (const { scope, key } of keys) addToCounter(tx, scope, key, delta);
 }
 
-function addToCounter(tx: Transaction, scope: "status", key: string, delta: number): void {
+/** Adds `delta` to one counter row, creating it if needed. Call inside the transaction of the change. */
+export function addToCounter(tx: Transaction, scope: CounterScope, key: string, delta: number): void {
+  if (delta === 0) return;
   tx.insert(statCounters)
     .values({ scope, key, count: delta })
     .onConflictDoUpdate({

@@ -1,0 +1,79 @@
+import { getTranslations } from "next-intl/server";
+import { listCountryOptions } from "@/lib/countries";
+import { ROLE_RANK } from "@/server/auth/actor";
+import { getAdminLocale } from "../admin-locale";
+import { requireOrganizerPage } from "../guard";
+
+const STATUSES = ["verified", "pending", "invalidated", "withdrawn"] as const;
+
+export default async function ExportsPage() {
+  const organizer = await requireOrganizerPage("viewer");
+  const locale = await getAdminLocale();
+  const t = await getTranslations({ locale, namespace: "Admin.exports" });
+  const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
+  const mayExportPersonalData = ROLE_RANK[organizer.role] >= ROLE_RANK.admin;
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <section aria-labelledby="countries-export">
+        <h2 id="countries-export">{t("countriesHeading")}</h2>
+        <p>{t("countriesIntro")}</p>
+        <ul>
+          <li>
+            <a href="/admin/exports/countries.csv" download>
+              {t("countriesCsv")}
+            </a>
+          </li>
+          <li>
+            <a href="/admin/exports/countries.json" download>
+              {t("countriesJson")}
+            </a>
+          </li>
+        </ul>
+      </section>
+      {mayExportPersonalData ? (
+        <section aria-labelledby="signatures-export">
+          <h2 id="signatures-export">{t("signaturesHeading")}</h2>
+          <p>{t("signaturesIntro")}</p>
+          <form method="get" action="/admin/exports/signatures.csv" className="sign-form filter-form">
+            <div className="field">
+              <label htmlFor="export-status">{t("status")}</label>
+              <select id="export-status" name="status" defaultValue="verified">
+                {STATUSES.map((status) => (
+                  <option key={status} value={status}>
+                    {tStatus(status)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="export-country">{t("country")}</label>
+              <select id="export-country" name="country" defaultValue="">
+                <option value="">{t("allCountries")}</option>
+                {listCountryOptions(locale).map((country) => (
+                  <option key={country.code} value={country.code}>
+                    {country.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="export-from">{t("from")}</label>
+              <input id="export-from" name="from" type="date" />
+            </div>
+            <div className="field">
+              <label htmlFor="export-to">{t("to")}</label>
+              <input id="export-to" name="to" type="date" />
+            </div>
+            <button type="submit" className="button button--primary">
+              {t("download")}
+            </button>
+          </form>
+          <p className="hint">{t("audited")}</p>
+        </section>
+      ) : (
+        <p className="note">{t("viewerNote")}</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { getCountryName } from "@/lib/countries";
+import { isAppError } from "@/server/errors";
+import { getSignatureDetail } from "@/server/moderation/search-signatures";
+import { getAdminLocale } from "../../admin-locale";
+import { requireOrganizerPage } from "../../guard";
+import { invalidateSignatureAction, restoreSignatureAction } from "../actions";
+
+export default async function SignatureDetailPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const organizer = await requireOrganizerPage("admin");
+  const locale = await getAdminLocale();
+  const t = await getTranslations({ locale, namespace: "Admin.moderation" });
+  const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
+  const format = await getFormatter({ locale });
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  let signature;
+  try {
+    signature = getSignatureDetail({ actor: organizer, id });
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+  const { error, done } = await searchParams;
+  const date = (value: number | null) => (value ? format.dateTime(new Date(value), { dateStyle: "medium", timeStyle: "medium" }) : "—");
+  const rows: [string, string][] = [
+    [t("name"), signature.name],
+    [t("email"), signature.email],
+    [t("country"), getCountryName(signature.country, locale)],
+    [t("city"), signature.city ?? "—"],
+    [t("status"), tStatus(signature.status)],
+    [t("publicName"), signature.isPublicName ? t("yes") : t("no")],
+    [t("updates"), signature.wantsUpdates ? t("yes") : t("no")],
+    [t("signedAt"), date(signature.createdAt)],
+    [t("verifiedAt"), date(signature.verifiedAt)],
+    [t("language"), signature.locale],
+    [t("ipHash"), signature.ipHash ?? "—"],
+    [t("invalidatedAt"), date(signature.invalidatedAt)],
+    [t("reason"), signature.invalidationReason ?? "—"],
+  ];
+  return (
+    <>
+      <p>
+        <a href="/admin/signatures">{t("back")}</a>
+      </p>
+      <h1 dir="auto">{signature.name}</h1>
+      {typeof error === "string" ? (
+        <p className="form-alert" role="alert">
+          {t.has(`errors.${error}`) ? t(`errors.${error}`) : t("errors.invalid")}
+        </p>
+      ) : typeof done === "string" && (done === "invalidated" || done === "restored") ? (
+        <p className="note" role="status">
+          {t(`done.${done}`)}
+        </p>
+      ) : null}
+      <dl className="detail-list">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd dir="auto">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {signature.status === "pending" || signature.status === "verified" ? (
+        <form action={invalidateSignatureAction} className="sign-form narrow-form">
+          <input type="hidden" name="id" value={signature.id} />
+          <div className="field">
+            <label htmlFor="invalidate-reason">{t("reasonLabel")}</label>
+            <input id="invalidate-reason" name="reason" type="text" required minLength={3} maxLength={500} />
+          </div>
+          <button type="submit" className="button button--primary">
+            {t("invalidate")}
+          </button>
+        </form>
+      ) : null}
+      {signature.status === "invalidated" ? (
+        <form action={restoreSignatureAction}>
+          <input type="hidden" name="id" value={signature.id} />
+          <button type="submit" className="button">
+            {t("restore")}
+          </button>
+        </form>
+      ) : null}
+    </>
+  );
+}

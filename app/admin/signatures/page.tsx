@@ -1,0 +1,118 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { getCountryName, listCountryOptions } from "@/lib/countries";
+import { MODERATION_STATUSES } from "@/lib/schemas/moderation";
+import { isAppError } from "@/server/errors";
+import { searchSignatures } from "@/server/moderation/search-signatures";
+import { getAdminLocale } from "../admin-locale";
+import { requireOrganizerPage } from "../guard";
+
+const SEARCH_FIELDS = ["q", "country", "status", "from", "to", "cursor"] as const;
+
+export default async function SignaturesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const organizer = await requireOrganizerPage("admin");
+  const locale = await getAdminLocale();
+  const t = await getTranslations({ locale, namespace: "Admin.moderation" });
+  const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
+  const format = await getFormatter({ locale });
+  const query = await searchParams;
+  const filters: Record<string, string> = {};
+  for (const field of SEARCH_FIELDS) {
+    const value = query[field];
+    if (typeof value === "string" && value !== "") filters[field] = value;
+  }
+  let result: ReturnType<typeof searchSignatures> | undefined;
+  let problem: string | undefined;
+  try {
+    result = searchSignatures({ actor: organizer, filters });
+  } catch (error) {
+    if (!isAppError(error) || error.code !== "INVALID") throw error;
+    problem = error.details ? Object.values(error.details)[0] : error.messageKey;
+  }
+  const next = new URLSearchParams(Object.entries(filters).filter(([key]) => key !== "cursor"));
+  if (result?.nextCursor) next.set("cursor", result.nextCursor);
+
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <p>
+        <a href="/admin/signatures/bulk">{t("bulkLink")}</a>
+      </p>
+      <form method="get" className="filter-grid" aria-label={t("searchLabel")}>
+        <div className="field">
+          <label htmlFor="search-q">{t("q")}</label>
+          <input id="search-q" name="q" type="search" defaultValue={filters.q} />
+        </div>
+        <div className="field">
+          <label htmlFor="search-country">{t("country")}</label>
+          <select id="search-country" name="country" defaultValue={filters.country ?? ""}>
+            <option value="">{t("any")}</option>
+            {listCountryOptions(locale).map((country) => (
+              <option key={country.code} value={country.code}>
+                {country.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="search-status">{t("status")}</label>
+          <select id="search-status" name="status" defaultValue={filters.status ?? ""}>
+            <option value="">{t("any")}</option>
+            {MODERATION_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {tStatus(status)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="search-from">{t("from")}</label>
+          <input id="search-from" name="from" type="date" defaultValue={filters.from} />
+        </div>
+        <div className="field">
+          <label htmlFor="search-to">{t("to")}</label>
+          <input id="search-to" name="to" type="date" defaultValue={filters.to} />
+        </div>
+        <button type="submit" className="button button--primary">
+          {t("search")}
+        </button>
+      </form>
+      {problem ? (
+        <p className="form-alert" role="alert">
+          {t.has(`errors.${problem}`) ? t(`errors.${problem}`) : t("errors.invalid")}
+        </p>
+      ) : null}
+      {result && result.rows.length === 0 ? <p>{t("empty")}</p> : null}
+      {result && result.rows.length > 0 ? (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("name")}</th>
+              <th scope="col">{t("email")}</th>
+              <th scope="col">{t("country")}</th>
+              <th scope="col">{t("status")}</th>
+              <th scope="col">{t("signedAt")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.rows.map((row) => (
+              <tr key={row.id}>
+                <td dir="auto">
+                  <a href={`/admin/signatures/${row.id}`}>{row.name}</a>
+                </td>
+                <td>{row.email}</td>
+                <td>{getCountryName(row.country, locale)}</td>
+                <td>{tStatus(row.status)}</td>
+                <td>{format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "short" })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {result?.nextCursor ? (
+        <p>
+          <a href={`/admin/signatures?${next.toString()}`}>{t("more")}</a>
+        </p>
+      ) : null}
+    </>
+  );
+}

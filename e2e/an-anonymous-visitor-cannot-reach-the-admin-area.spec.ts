@@ -1,0 +1,21 @@
+import { expect, test } from "./support/fixtures";
+
+const EXPORT_ROUTES = ["/admin/exports/signatures.csv", "/admin/exports/countries.csv", "/admin/exports/countries.json"];
+
+test("an anonymous visitor is sent to sign-in from every admin page", async ({ page }) => {
+  for (const path of ["/admin", "/admin/signatures", "/admin/exports", "/admin/organizers", "/admin/audit"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/admin\/login$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Organizer sign-in" })).toBeVisible();
+  }
+});
+
+test("an anonymous visitor cannot reach any export: 401 and no personal data", async ({ request }) => {
+  for (const path of EXPORT_ROUTES) {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expect(response.status(), path).toBe(401);
+    const body = await response.text();
+    expect(body, path).not.toContain("@");
+    expect(response.headers()["content-type"], path).toContain("application/json");
+  }
+});

@@ -1,0 +1,342 @@
+import v8 from "node:v8";
+import vm from "node:vm";
+import { and, eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { openReadOnlyDatabase, type AppDatabase } from "@/db/client";
+import { auditLog, users, type UserRole } from "@/db/schema";
+import { parseSignatureExportFilter, type SignatureExportFilter } from "@/lib/schemas/export";
+import { SYSTEM, type Actor } from "@/server/auth/actor";
+import { AppError } from "@/server/errors";
+import { createTestDatabase } from "@/test/database";
+import { buildSignatureExportQuery, exportSignaturesCsv } from "./export-signatures-csv";
+
+// Watch the read-only connections the export opens, to see them closed.
+vi.mock("@/db/client", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/db/client")>();
+  return { ...actual, openReadOnlyDatabase: vi.fn(actual.openReadOnlyDatabase) };
+});
+
+const T0 = Date.parse("2026-03-01T12:00:00Z");
+const DAY = 24 * 60 * 60 * 1000;
+const BOM = [0xef, 0xbb, 0xbf];
+const HEADER = "name,email,country,city,public_name,verified_at";
+
+type SignatureFixture = {
+  name?: string;
+  email?: string;
+  country?: string;
+  city?: string | null;
+  isPublicName?: boolean;
+  status?: "pending" | "verified" | "invalidated" | "withdrawn";
+  createdAt?: number;
+  verifiedAt?: number | null;
+};
+
+/**
+ * Inserts signatures straight into the table with one prepared statement in
+ * one transaction: 200,000 rows take about a second. Counters are not moved
+ * (the export never reads them).
+ */
+function insertSignatures(db: AppDatabase, fixtures: Iterable<SignatureFixture>): number {
+  const client = db.$client;
+  const insert = client.prepare(
+    `INSERT INTO signatures (email, email_key, name, country, city, is_public_name, wants_updates, locale, status, ref_code, consent_version, created_at, verified_at)
+     VALUES (?, ?, ?, ?, ?, ?, 0, 'en', ?, ?, 'v1', ?, ?)`,
+  );
+  const base = (client.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM signatures").get() as { id: number }).id;
+  let count = 0;
+  client.transaction(() => {
+    for (const fixture of fixtures) {
+      count += 1;
+      const n = base + count;
+      const status = fixture.status ?? "verified";
+      const createdAt = fixture.createdAt ?? T0;
+      const email = fixture.email ?? `signer${n}@example.org`;
+      insert.run(
+        email,
+        email.toLowerCase(),
+        fixture.name ?? `Signer ${n}`,
+        fixture.country ?? "DE",
+        fixture.city === undefined ? "Berlin" : fixture.city,
+        fixture.isPublicName ? 1 : 0,
+        status,
+        `ref${n}`,
+        createdAt,
+        fixture.verifiedAt === undefined ? (status === "verified" ? createdAt + 60_000 : null) : fixture.verifiedAt,
+      );
+    }
+  })();
+  return count;
+}
+
+function createOrganizer(db: AppDatabase, role: UserRole): Actor {
+  const email = `${role}@example.org`;
+  const user = db.insert(users).values({ email, name: role, passwordHash: "-", role, createdAt: 0, updatedAt: 0 }).returning().get();
+  return { kind: "organizer", id: user.id, email, role };
+}
+
+function filter(query = ""): SignatureExportFilter {
+  const parsed = parseSignatureExportFilter(new URLSearchParams(query));
+  if (!parsed.success) throw new Error(`bad filter: ${JSON.stringify(parsed.errors)}`);
+  return parsed.data;
+}
+
+async function readBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The CSV's lines after the BOM, without the final empty one. */
+async function readLines(stream: ReadableStream<Uint8Array>): Promise<string[]> {
+  const bytes = await readBytes(stream);
+  expect([...bytes.subarray(0, 3)]).toEqual(BOM);
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(3));
+  expect(text.endsWith("\r\n")).toBe(true);
+  return text.slice(0, -2).split("\r\n");
+}
+
+function exportAudits(db: AppDatabase) {
+  return db.select().from(auditLog).where(eq(auditLog.action, "export.signaturesCsv")).orderBy(auditLog.id).all();
+}
+
+function lastReadConnection(): AppDatabase {
+  const result = vi.mocked(openReadOnlyDatabase).mock.results.at(-1);
+  if (!result || result.type !== "return") throw new Error("no read-only connection was opened");
+  return result.value;
+}
+
+describe("exportSignaturesCsv", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  let admin: Actor;
+
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase({ file: true }));
+    admin = createOrganizer(db, "admin");
+    vi.mocked(openReadOnlyDatabase).mockClear();
+  });
+  afterEach(() => close());
+
+  it("writes a BOM, the header and each verified signature, formulas made inert", async () => {
+    insertSignatures(db, [
+      { name: "Анна Петрова", email: "anna@example.org", country: "UA", city: "Київ", isPublicName: true, verifiedAt: Date.parse("2026-03-02T08:30:00Z") },
+      { name: '=HYPERLINK("http://x","y")', email: "x@example.org", country: "DE", city: null },
+      { name: "Smith, John", email: "+1@example.org", country: "GB", city: "-London" },
+    ]);
+
+    const { stream, filename } = exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 });
+
+    expect(filename).toBe("signatures-verified-2026-03-01.csv");
+    expect(await readLines(stream)).toEqual([
+      HEADER,
+      "Анна Петрова,anna@example.org,UA,Київ,true,2026-03-02T08:30:00.000Z",
+      `"'=HYPERLINK(""http://x"",""y"")",x@example.org,DE,,false,2026-03-01T12:01:00.000Z`,
+      `"Smith, John",'+1@example.org,GB,'-London,false,2026-03-01T12:01:00.000Z`,
+    ]);
+  });
+
+  it("keeps pending, invalidated and withdrawn signatures out of a verified export", async () => {
+    insertSignatures(db, [
+      { name: "Verified One", status: "verified" },
+      { name: "Pending One", status: "pending" },
+      { name: "Invalidated One", status: "invalidated", verifiedAt: T0 },
+      { name: "Withdrawn One", status: "withdrawn", verifiedAt: T0 },
+    ]);
+
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter(), db }).stream);
+
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^Verified One,/);
+  });
+
+  it("exports another status when asked, with an empty verified_at where there is none", async () => {
+    insertSignatures(db, [{ name: "Verified One" }, { name: "Pending One", status: "pending", city: null }]);
+
+    const { stream, filename } = exportSignaturesCsv({ actor: admin, filter: filter("status=pending"), db, now: T0 });
+
+    expect(filename).toBe("signatures-pending-2026-03-01.csv");
+    expect(await readLines(stream)).toEqual([HEADER, "Pending One,signer2@example.org,DE,,false,"]);
+  });
+
+  it("filters by country", async () => {
+    insertSignatures(db, [{ name: "Olena", country: "UA" }, { name: "Jan", country: "PL" }, { name: "Oksana", country: "UA" }]);
+
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=ua"), db }).stream);
+
+    expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["Olena", "Oksana"]);
+  });
+
+  it("filters verified signatures by the UTC days they were verified on, both ends included", async () => {
+    const march = (iso: string) => Date.parse(`2026-03-${iso}Z`);
+    insertSignatures(db, [
+      { name: "Before", createdAt: march("01T00:00:00"), verifiedAt: march("02T23:59:59.999") },
+      { name: "First", createdAt: march("01T00:00:00"), verifiedAt: march("03T00:00:00") },
+      { name: "Last", createdAt: march("01T00:00:00"), verifiedAt: march("07T23:59:59.999") },
+      { name: "After", createdAt: march("05T00:00:00"), verifiedAt: march("08T00:00:00") },
+    ]);
+
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("from=2026-03-03&to=2026-03-07"), db }).stream);
+
+    expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["First", "Last"]);
+  });
+
+  it("filters other statuses by the day they signed", async () => {
+    insertSignatures(db, [
+      { name: "Early", status: "invalidated", createdAt: T0 - DAY, verifiedAt: T0 + 3 * DAY },
+      { name: "OnTheDay", status: "invalidated", createdAt: T0, verifiedAt: null },
+      { name: "Verified", status: "verified", createdAt: T0 },
+    ]);
+
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("status=invalidated&from=2026-03-01&to=2026-03-01"), db }).stream);
+
+    expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["OnTheDay"]);
+  });
+
+  it("sends the header alone when nothing matches", async () => {
+    insertSignatures(db, [{ country: "DE" }]);
+    expect(await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=FR"), db }).stream)).toEqual([HEADER]);
+  });
+
+  it("walks the table in id order without sorting, whatever the filter", () => {
+    for (const query of ["", "status=pending", "country=UA&from=2026-03-01", "status=withdrawn&from=2026-03-01&to=2026-03-02"]) {
+      const { sql, params } = buildSignatureExportQuery(filter(query));
+      const plan = db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      expect(plan.map((step) => step.detail)).toEqual(["SCAN signatures"]);
+    }
+  });
+
+  it("refuses a viewer before opening anything or writing an audit row", () => {
+    const viewer = createOrganizer(db, "viewer");
+    const attempt = () => exportSignaturesCsv({ actor: viewer, filter: filter(), db });
+
+    expect(attempt).toThrow(AppError);
+    expect(attempt).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+    expect(openReadOnlyDatabase).not.toHaveBeenCalled();
+    expect(exportAudits(db)).toEqual([]);
+  });
+
+  it("lets owners and the command line export", async () => {
+    insertSignatures(db, [{}]);
+    const owner = createOrganizer(db, "owner");
+    expect(await readLines(exportSignaturesCsv({ actor: owner, filter: filter(), db }).stream)).toHaveLength(2);
+    expect(await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db }).stream)).toHaveLength(2);
+    expect(exportAudits(db).map((row) => row.actorEmail)).toEqual(["owner@example.org", "system (command line)"]);
+  });
+
+  it("reads from its own read-only connection, closes it at the end and writes one audit row", async () => {
+    insertSignatures(db, Array.from({ length: 2500 }, () => ({})));
+    insertSignatures(db, [{ status: "pending" }]);
+
+    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter("country=DE&from=2026-03-01"), db, now: T0 });
+    const reader = lastReadConnection();
+    expect(reader.$client.readonly).toBe(true);
+    expect(reader.$client).not.toBe(db.$client);
+    expect(exportAudits(db)).toEqual([]);
+
+    expect(await readLines(stream)).toHaveLength(2501);
+
+    expect(reader.$client.open).toBe(false);
+    const audits = exportAudits(db);
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorUserId: admin.kind === "organizer" ? admin.id : null, actorEmail: "admin@example.org", rowCount: 2500, createdAt: T0 });
+    expect(JSON.parse(audits[0]!.details!)).toEqual({ status: "verified", country: "DE", from: "2026-03-01" });
+  });
+
+  it("closes the read-only connection and audits an aborted export when the client goes away", async () => {
+    insertSignatures(db, Array.from({ length: 10_000 }, () => ({})));
+
+    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db });
+    const connection = lastReadConnection();
+    const reader = stream.getReader();
+    await reader.read(); // BOM and header
+    await reader.read(); // the first batch of rows
+    // Give an eager stream every chance to run ahead of its reader.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(connection.$client.open).toBe(true);
+
+    await reader.cancel();
+
+    expect(connection.$client.open).toBe(false);
+    const audits = exportAudits(db);
+    expect(audits).toHaveLength(1);
+    expect(JSON.parse(audits[0]!.details!)).toEqual({ status: "verified", aborted: true });
+    // Rows handed to the stream by then: the batch read and at most the two
+    // chunks the stream reads ahead (pull-based), nowhere near all of them.
+    expect(audits[0]!.rowCount).toBeGreaterThanOrEqual(1000);
+    expect(audits[0]!.rowCount).toBeLessThanOrEqual(3000);
+  });
+
+  it("fails before streaming when the database file cannot be opened", () => {
+    expect(() => exportSignaturesCsv({ actor: admin, filter: filter(), db, databaseUrl: "file:/nonexistent/app.db" })).toThrow();
+    expect(exportAudits(db)).toEqual([]);
+  });
+
+  it("reads an in-memory database (tests) on its only connection", async () => {
+    const memory = createTestDatabase();
+    try {
+      insertSignatures(memory.db, [{ name: "Only One" }]);
+      const lines = await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db: memory.db }).stream);
+      expect(lines).toEqual([HEADER, expect.stringMatching(/^Only One,/)]);
+      expect(openReadOnlyDatabase).not.toHaveBeenCalled();
+      expect(memory.db.select().from(auditLog).where(and(eq(auditLog.action, "export.signaturesCsv"), eq(auditLog.rowCount, 1))).all()).toHaveLength(1);
+    } finally {
+      memory.close();
+    }
+  });
+
+  it("streams 200,000 rows with flat memory while the main connection keeps writing", async ({ annotate }) => {
+    const ROWS = 200_000;
+    insertSignatures(
+      db,
+      (function* () {
+        for (let i = 0; i < ROWS; i += 1) yield { name: i % 2 ? `Signer ${i}` : `Підписант ${i}`, country: i % 3 ? "DE" : "UA" };
+      })(),
+    );
+    // A clean baseline: collect what the insert left behind first.
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const buffersBefore = process.memoryUsage().arrayBuffers;
+    let heapPeak = heapBefore;
+    let buffersPeak = buffersBefore;
+
+    const started = performance.now();
+    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db });
+    const reader = stream.getReader();
+    let firstByteMs: number | undefined;
+    let lines = 0;
+    let bytes = 0;
+    let hasWritten = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      firstByteMs ??= performance.now() - started;
+      bytes += value.byteLength;
+      for (const byte of value) if (byte === 0x0a) lines += 1;
+      const memory = process.memoryUsage();
+      heapPeak = Math.max(heapPeak, memory.heapUsed);
+      // Encoded chunks live outside the JS heap: a stream that ignored backpressure would show here.
+      buffersPeak = Math.max(buffersPeak, memory.arrayBuffers);
+      if (!hasWritten && lines > ROWS / 2) {
+        // Half-way through: the main connection still writes (the export holds no lock on it)…
+        insertSignatures(db, [{ name: "Signed during the export", email: "late@example.org" }]);
+        hasWritten = true;
+      }
+    }
+    const totalMs = performance.now() - started;
+    const growthMb = (heapPeak - heapBefore) / 1024 / 1024;
+    const buffersGrowthMb = (buffersPeak - buffersBefore) / 1024 / 1024;
+    await annotate(
+      `${ROWS} rows, ${(bytes / 1024 / 1024).toFixed(1)} MB of CSV in ${totalMs.toFixed(0)} ms; first byte after ${firstByteMs?.toFixed(1)} ms; ` +
+        `growth at most ${growthMb.toFixed(1)} MB of heap, ${buffersGrowthMb.toFixed(1)} MB of buffers`,
+    );
+
+    expect(hasWritten).toBe(true);
+    // …and the export reads one consistent snapshot: the late row is not in it.
+    expect(lines).toBe(ROWS + 1);
+    expect(exportAudits(db)[0]?.rowCount).toBe(ROWS);
+    expect(db.$client.prepare("SELECT COUNT(*) AS n FROM signatures").get()).toEqual({ n: ROWS + 1 });
+    expect(growthMb).toBeLessThan(60);
+    expect(buffersGrowthMb).toBeLessThan(10);
+  });
+});

@@ -1,0 +1,235 @@
+import { fc, test as propertyTest } from "@fast-check/vitest";
+import { eq } from "drizzle-orm";
+import { describe, expect } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { mailOutbox, signatures, statCounters, users } from "@/db/schema";
+import type { BulkInvalidationFilterInput } from "@/lib/schemas/moderation";
+import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { SYSTEM, type Actor } from "@/server/auth/actor";
+import { AppError } from "@/server/errors";
+import { confirmSignature } from "@/server/signatures/confirm-signature";
+import { signLetter } from "@/server/signatures/sign-letter";
+import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { createTestDatabase } from "@/test/database";
+import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
+import { invalidateSignature, restoreSignature } from "./invalidate-signature";
+
+// Whatever organizers do, in whatever order, every public number (and the
+// per-status numbers) must equal a full recount of the rows.
+
+const HOUR = 60 * 60 * 1000;
+// Late evening UTC, so confirmations a few hours later land on other days.
+const T0 = Date.parse("2026-11-21T20:00:00Z");
+
+const COUNTRIES = ["DE", "UA", "RU", "GB"] as const;
+const DOMAINS = ["mail.example", "other.example", "gmail.com"] as const;
+const NAMES = ["Anna Petrova", "анна", "Bob_x", "50%_off", "Zoë Ånström", "bob Anna"] as const;
+const IP_HASHES = ["ip-a", "ip-b", null] as const;
+const NAME_PATTERNS = ["anna", "*_*", "50%_", "b*x", "АННА", "zoë"] as const;
+
+const signatureArbitrary = fc.record({
+  country: fc.constantFrom(...COUNTRIES),
+  domain: fc.constantFrom(...DOMAINS),
+  name: fc.constantFrom(...NAMES),
+  ipHash: fc.constantFrom(...IP_HASHES),
+  createdAfter: fc.integer({ min: 0, max: 60 * HOUR }),
+  /** When (after signing) it is confirmed, if at all: usually soon, sometimes days later. */
+  confirmAfter: fc.option(fc.oneof(fc.integer({ min: 1, max: 6 * HOUR }), fc.integer({ min: 1, max: 72 * HOUR })), { nil: undefined, freq: 3 }),
+  isWithdrawn: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+});
+
+/** A `from`/`to` bound: a date (whole UTC day) or a date-time, around the signing window. */
+const boundArbitrary = fc
+  .tuple(fc.integer({ min: -24 * HOUR, max: 96 * HOUR }), fc.boolean())
+  .map(([offset, asDate]) => {
+    const iso = new Date(T0 + offset).toISOString();
+    return asDate ? iso.slice(0, 10) : iso;
+  });
+
+/** Mostly a real window; now and then only one end, or the ends swapped (which must be refused). */
+const windowArbitrary = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(boundArbitrary, boundArbitrary).map(([a, b]) => (a <= b ? { from: a, to: b } : { from: b, to: a })) },
+  { weight: 1, arbitrary: boundArbitrary.map((from) => ({ from })) },
+  { weight: 1, arbitrary: boundArbitrary.map((to) => ({ to })) },
+  { weight: 1, arbitrary: fc.tuple(boundArbitrary, boundArbitrary).map(([from, to]) => ({ from, to })) },
+);
+
+// Each narrowing filter is present now and then, so most runs match several rows and some match none.
+const filterArbitrary: fc.Arbitrary<BulkInvalidationFilterInput> = fc
+  .record({
+    country: fc.option(fc.constantFrom(...COUNTRIES), { nil: undefined, freq: 2 }),
+    emailDomain: fc.option(fc.constantFrom(...DOMAINS, "googlemail.com"), { nil: undefined, freq: 2 }),
+    ipHash: fc.option(fc.constantFrom("ip-a", "ip-b"), { nil: undefined, freq: 2 }),
+    namePattern: fc.option(fc.constantFrom(...NAME_PATTERNS), { nil: undefined, freq: 2 }),
+    window: fc.option(windowArbitrary, { nil: undefined, freq: 2 }),
+    statuses: fc.option(fc.constantFrom<("pending" | "verified")[]>(["pending"], ["verified"], ["pending", "verified"]), { nil: undefined, freq: 1 }),
+  })
+  .map(({ window, ...rest }) => {
+    const filter: Record<string, unknown> = { ...rest, ...window };
+    for (const key of Object.keys(filter)) if (filter[key] === undefined) delete filter[key];
+    return filter as BulkInvalidationFilterInput;
+  });
+
+const operationArbitrary = fc.oneof(
+  fc.record({ kind: fc.constant("invalidate" as const), index: fc.nat() }),
+  fc.record({ kind: fc.constant("restore" as const), index: fc.nat() }),
+  fc.record({ kind: fc.constant("restoreAll" as const) }),
+  fc.record({ kind: fc.constant("bulk" as const), filter: filterArbitrary, isStale: fc.boolean() }),
+  fc.record({ kind: fc.constant("confirm" as const), index: fc.nat(), after: fc.integer({ min: 0, max: 96 * HOUR }) }),
+);
+
+type SignatureSpec = typeof signatureArbitrary extends fc.Arbitrary<infer T> ? T : never;
+type Operation = typeof operationArbitrary extends fc.Arbitrary<infer T> ? T : never;
+type Created = { id: number; token: string };
+
+function createSignatures(db: AppDatabase, specs: SignatureSpec[]): Created[] {
+  return specs.map((spec, index) => {
+    const email = `signer.${index}@${spec.domain}`;
+    const parsed = parseSignLetter({ name: spec.name, email, country: spec.country, acceptPrivacy: "on" });
+    if (!parsed.success) throw new Error(`bad fixture: ${JSON.stringify(parsed.errors)}`);
+    const createdAt = T0 + spec.createdAfter;
+    signLetter({ data: parsed.data, ipHash: spec.ipHash, db, now: createdAt });
+    const id = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.email, email)).get()!.id;
+    const mail = db.select({ textBody: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.toAddress, email)).get()!;
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail.textBody)![1]!;
+    if (spec.confirmAfter !== undefined) confirmSignature({ token, db, now: createdAt + spec.confirmAfter });
+    if (spec.isWithdrawn) {
+      // No withdraw function yet: withdraw the way it must be done, with the counter functions.
+      db.transaction((tx) => {
+        const row = tx.select().from(signatures).where(eq(signatures.id, id)).get()!;
+        tx.update(signatures).set({ status: "withdrawn" }).where(eq(signatures.id, id)).run();
+        if (row.status === "verified") moveSignatureCounters(tx, row, -1);
+        moveStatusCounter(tx, row.status, "withdrawn");
+      });
+    }
+    return { id, token };
+  });
+}
+
+function statusOf(db: AppDatabase, id: number) {
+  return db.select({ status: signatures.status }).from(signatures).where(eq(signatures.id, id)).get()!.status;
+}
+
+function applyOperation(db: AppDatabase, actor: Actor, created: Created[], operation: Operation, now: number): void {
+  const pick = (index: number) => created[index % created.length]!;
+  switch (operation.kind) {
+    case "invalidate": {
+      const { id } = pick(operation.index);
+      const before = statusOf(db, id);
+      if (before === "withdrawn") {
+        expect(() => invalidateSignature({ actor, id, reason: "random check", db, now })).toThrow(expect.objectContaining({ code: "CONFLICT" }));
+      } else {
+        expect(invalidateSignature({ actor, id, reason: "random check", db, now }).status).toBe("invalidated");
+      }
+      return;
+    }
+    case "restore": {
+      const { id } = pick(operation.index);
+      const before = db.select().from(signatures).where(eq(signatures.id, id)).get()!;
+      if (before.status === "withdrawn") {
+        expect(() => restoreSignature({ actor, id, db, now })).toThrow(expect.objectContaining({ code: "CONFLICT" }));
+        return;
+      }
+      const after = restoreSignature({ actor, id, db, now });
+      const expected = before.status === "invalidated" ? (before.verifiedAt !== null ? "verified" : "pending") : before.status;
+      expect(after.status).toBe(expected);
+      expect(after.verifiedAt).toBe(before.verifiedAt);
+      return;
+    }
+    case "restoreAll": {
+      const invalidated = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.status, "invalidated")).all();
+      for (const { id } of invalidated) restoreSignature({ actor, id, db, now });
+      return;
+    }
+    case "confirm": {
+      const { id, token } = pick(operation.index);
+      const before = statusOf(db, id);
+      try {
+        confirmSignature({ token, db, now: now + operation.after });
+        expect(["pending", "verified"]).toContain(before);
+      } catch (error) {
+        expect(error).toBeInstanceOf(AppError);
+        expect(["NOT_FOUND", "EXPIRED"]).toContain((error as AppError).code);
+      }
+      return;
+    }
+    case "bulk": {
+      let preview: ReturnType<typeof previewBulkInvalidation>;
+      try {
+        preview = previewBulkInvalidation({ actor, filter: operation.filter, db });
+      } catch (error) {
+        // Random filters may have no narrowing part or an inverted window: refused, never a crash.
+        expect(error).toBeInstanceOf(AppError);
+        expect(["filterRequired", "rangeInvalid"]).toContain((error as AppError).messageKey);
+        expect(() => bulkInvalidate({ actor, filter: operation.filter, reason: "random bulk", expectedCount: 0, db, now })).toThrow(
+          expect.objectContaining({ code: "INVALID" }),
+        );
+        return;
+      }
+      expect(preview.count).toBe(preview.byStatus.pending + preview.byStatus.verified);
+      expect(Object.values(preview.byCountry).reduce((sum, n) => sum + n, 0)).toBe(preview.count);
+      const invalidatedBefore = db.$client.prepare("select count(*) as n from signatures where status = 'invalidated'").get() as { n: number };
+      if (operation.isStale) {
+        expect(() => bulkInvalidate({ actor, filter: operation.filter, reason: "random bulk", expectedCount: preview.count + 1, db, now })).toThrow(
+          expect.objectContaining({ code: "CONFLICT", messageKey: "countChanged" }),
+        );
+        return;
+      }
+      expect(bulkInvalidate({ actor, filter: operation.filter, reason: "random bulk", expectedCount: preview.count, db, now })).toEqual({
+        invalidated: preview.count,
+      });
+      const invalidatedAfter = db.$client.prepare("select count(*) as n from signatures where status = 'invalidated'").get() as { n: number };
+      expect(invalidatedAfter.n - invalidatedBefore.n).toBe(preview.count);
+      return;
+    }
+  }
+}
+
+/** Non-zero counters as `scope:key` → count: a missing row and a zero row both mean 0. */
+function counters(db: AppDatabase): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const row of db.select().from(statCounters).all()) if (row.count !== 0) result[`${row.scope}:${row.key}`] = row.count;
+  return result;
+}
+
+function recount(db: AppDatabase): Record<string, number> {
+  const result: Record<string, number> = {};
+  const queries = [
+    "select 'total:' as k, count(*) as n from signatures where status = 'verified'",
+    "select 'country:' || country as k, count(*) as n from signatures where status = 'verified' group by country",
+    "select 'day:' || strftime('%Y-%m-%d', verified_at / 1000, 'unixepoch') as k, count(*) as n from signatures where status = 'verified' group by 1",
+    "select 'status:' || status as k, count(*) as n from signatures group by status",
+  ];
+  for (const query of queries) {
+    for (const row of db.$client.prepare(query).all() as { k: string; n: number }[]) if (row.n !== 0) result[row.k] = row.n;
+  }
+  return result;
+}
+
+describe("counters under moderation", () => {
+  propertyTest.prop(
+    [fc.array(signatureArbitrary, { minLength: 1, maxLength: 20 }), fc.array(operationArbitrary, { maxLength: 15 }), fc.boolean()],
+    { numRuns: 250 },
+  )("after any sequence of invalidations, restores and bulk runs, every counter equals a full recount", (specs, operations, asOrganizer) => {
+    const { db, close } = createTestDatabase();
+    try {
+      let actor: Actor = SYSTEM;
+      if (asOrganizer) {
+        const user = db
+          .insert(users)
+          .values({ email: "admin@organizers.example", passwordHash: "x", role: "admin", createdAt: T0, updatedAt: T0 })
+          .returning({ id: users.id })
+          .get();
+        actor = { kind: "organizer", id: user.id, email: "admin@organizers.example", role: "admin" };
+      }
+      const created = createSignatures(db, specs);
+      expect(counters(db)).toEqual(recount(db));
+      operations.forEach((operation, step) => {
+        applyOperation(db, actor, created, operation, T0 + 100 * HOUR + step * HOUR);
+        expect(counters(db)).toEqual(recount(db));
+      });
+    } finally {
+      close();
+    }
+  });
+});

@@ -1,0 +1,581 @@
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { auditLog, mailOutbox, signatures, SIGNATURE_STATUSES, statCounters, users, type CounterScope, type UserRole } from "@/db/schema";
+import {
+  BulkInvalidationFilterSchema,
+  InvalidateSchema,
+  MODERATION_STATUSES,
+  namePatternToLike,
+  parseModerationInput,
+  SignatureSearchSchema,
+} from "@/lib/schemas/moderation";
+import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { SYSTEM, type Actor } from "@/server/auth/actor";
+import { AppError } from "@/server/errors";
+import { confirmSignature } from "@/server/signatures/confirm-signature";
+import { listPublicSigners } from "@/server/signatures/list-public-signers";
+import { signLetter } from "@/server/signatures/sign-letter";
+import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { getStats } from "@/server/stats/get-stats";
+import { createTestDatabase } from "@/test/database";
+import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
+import { invalidateSignature, restoreSignature } from "./invalidate-signature";
+import { getSignatureDetail, searchSignatures } from "./search-signatures";
+
+const DAY = 24 * 60 * 60 * 1000;
+const T0 = Date.parse("2026-11-21T10:00:00Z");
+
+// Helpers
+
+type Person = { email: string; name?: string; country?: string; at?: number; ipHash?: string | null; confirmAt?: number; isPublicName?: boolean };
+
+/** Signs through the public path and, if asked, confirms with the link from the email. */
+function sign(db: AppDatabase, person: Person): number {
+  const parsed = parseSignLetter({
+    name: person.name ?? "Anna Petrova",
+    email: person.email,
+    country: person.country ?? "DE",
+    acceptPrivacy: "on",
+    isPublicName: person.isPublicName ? "on" : undefined,
+  });
+  if (!parsed.success) throw new Error(`bad fixture: ${JSON.stringify(parsed.errors)}`);
+  const at = person.at ?? T0;
+  signLetter({ data: parsed.data, ipHash: person.ipHash ?? null, db, now: at });
+  const row = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.email, person.email)).get();
+  if (!row) throw new Error("signature not stored");
+  if (person.confirmAt !== undefined) {
+    const mail = db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, person.email)).get();
+    const token = /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail?.textBody ?? "")?.[1];
+    if (!token) throw new Error("no confirmation link");
+    confirmSignature({ token, db, now: person.confirmAt });
+  }
+  return row.id;
+}
+
+function counter(db: AppDatabase, scope: CounterScope, key: string): number {
+  return db.select().from(statCounters).all().find((row) => row.scope === scope && row.key === key)?.count ?? 0;
+}
+
+/** Every non-zero counter, as `scope:key` → count. */
+function counters(db: AppDatabase): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const row of db.select().from(statCounters).all()) if (row.count !== 0) result[`${row.scope}:${row.key}`] = row.count;
+  return result;
+}
+
+/** What the counters must be, counted from the rows. */
+function recount(db: AppDatabase): Record<string, number> {
+  const result: Record<string, number> = {};
+  const add = (rows: unknown[]) => {
+    for (const row of rows as { k: string; n: number }[]) if (row.n !== 0) result[row.k] = row.n;
+  };
+  add(db.$client.prepare("select 'total:' as k, count(*) as n from signatures where status = 'verified'").all());
+  add(db.$client.prepare("select 'country:' || country as k, count(*) as n from signatures where status = 'verified' group by country").all());
+  add(
+    db.$client
+      .prepare("select 'day:' || strftime('%Y-%m-%d', verified_at / 1000, 'unixepoch') as k, count(*) as n from signatures where status = 'verified' group by 1")
+      .all(),
+  );
+  add(db.$client.prepare("select 'status:' || status as k, count(*) as n from signatures group by status").all());
+  return result;
+}
+
+function audits(db: AppDatabase, action: string) {
+  return db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id).all();
+}
+
+function createActor(db: AppDatabase, role: UserRole): Actor {
+  const email = `${role}@organizers.example`;
+  const user = db
+    .insert(users)
+    .values({ email, name: role, passwordHash: "not-a-real-hash", role, createdAt: T0, updatedAt: T0 })
+    .returning({ id: users.id })
+    .get();
+  return { kind: "organizer", id: user.id, email, role };
+}
+
+function caught(run: () => unknown): AppError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error("expected an AppError");
+}
+
+// Schemas
+
+describe("moderation schemas", () => {
+  it("know the same statuses as the database", () => {
+    expect([...MODERATION_STATUSES]).toEqual([...SIGNATURE_STATUSES]);
+  });
+
+  it.each([
+    [{}, { limit: 50 }],
+    [{ q: "  Anna  ", email: " Anna@Example.ORG ", country: "de", status: "", limit: "20", cursor: "" }, { q: "Anna", email: "anna@example.org", country: "DE", limit: 20 }],
+    [{ name: " \u202E ", from: "2026-11-01", to: "2026-11-01" }, { from: "2026-11-01", to: "2026-11-01", limit: 50 }],
+  ])("search accepts %j as %j", (input, data) => {
+    expect(parseModerationInput(SignatureSearchSchema, input)).toEqual({ success: true, data });
+  });
+
+  it.each([
+    [{ q: "x".repeat(201) }, { q: "queryTooLong" }],
+    [{ name: "x".repeat(101) }, { name: "nameTooLong" }],
+    [{ country: "ZZ" }, { country: "countryInvalid" }],
+    [{ status: "fraudulent" }, { status: "statusInvalid" }],
+    [{ from: "2026-02-30" }, { from: "dateInvalid" }],
+    [{ to: "21/11/2026" }, { to: "dateInvalid" }],
+    [{ from: "2026-11-02", to: "2026-11-01" }, { to: "rangeInvalid" }],
+    [{ cursor: "1 OR 1=1" }, { cursor: "cursorInvalid" }],
+    [{ limit: 0 }, { limit: "limitInvalid" }],
+    [{ limit: "201" }, { limit: "limitInvalid" }],
+    [{ limit: 2.5 }, { limit: "limitInvalid" }],
+    [{ email: 42 }, { email: "emailInvalid" }],
+    [{ q: ["a"], name: {} }, { q: "invalid", name: "invalid" }],
+  ])("search rejects %j with %j", (input, errors) => {
+    expect(parseModerationInput(SignatureSearchSchema, input)).toEqual({ success: false, errors });
+  });
+
+  it.each([
+    [{ emailDomain: "@Mail.Example" }, { emailDomain: "mail.example", statuses: ["pending", "verified"] }],
+    [{ ipHash: " abc_DEF-1 ", statuses: "verified" }, { ipHash: "abc_DEF-1", statuses: ["verified"] }],
+    [{ country: "ru", statuses: ["verified", "pending", "verified"] }, { country: "RU", statuses: ["pending", "verified"] }],
+    [{ from: "2026-11-21T12:00+02:00", to: "2026-11-21" }, { from: "2026-11-21T10:00:00.000Z", to: "2026-11-21", statuses: ["pending", "verified"] }],
+    [{ from: "2026-11-21T12:00" }, { from: "2026-11-21T12:00:00.000Z", statuses: ["pending", "verified"] }],
+    [{ namePattern: "  50%_off  " }, { namePattern: "50%_off", statuses: ["pending", "verified"] }],
+  ])("bulk filter accepts %j as %j", (input, data) => {
+    const result = parseModerationInput(BulkInvalidationFilterSchema, input);
+    expect(result).toEqual({ success: true, data });
+    // What the form parsed, the server parses again to the same thing.
+    if (result.success) expect(parseModerationInput(BulkInvalidationFilterSchema, result.data)).toEqual(result);
+  });
+
+  it.each([
+    [{}, { form: "filterRequired" }],
+    [{ statuses: ["pending", "verified"] }, { form: "filterRequired" }],
+    [{ emailDomain: "", ipHash: "  ", namePattern: null }, { form: "filterRequired" }],
+    [{ emailDomain: "localhost" }, { emailDomain: "emailDomainInvalid" }],
+    [{ emailDomain: "a@b.example" }, { emailDomain: "emailDomainInvalid" }],
+    [{ ipHash: "a b" }, { ipHash: "ipHashInvalid" }],
+    [{ ipHash: "a".repeat(65) }, { ipHash: "ipHashInvalid" }],
+    [{ namePattern: "**" }, { namePattern: "namePatternInvalid" }],
+    [{ namePattern: "x".repeat(101) }, { namePattern: "namePatternTooLong" }],
+    [{ country: "DE", statuses: [] }, { statuses: "statusesInvalid" }],
+    [{ country: "DE", statuses: ["invalidated"] }, { statuses: "statusesInvalid" }],
+    [{ from: "2026-11-21T10:00Z", to: "2026-11-21T09:59Z" }, { to: "rangeInvalid" }],
+    [{ from: "2026-11-22", to: "2026-11-21T23:59Z" }, { to: "rangeInvalid" }],
+    [{ from: "2026-11-21T24:00Z" }, { from: "dateInvalid" }],
+    [{ from: "yesterday" }, { from: "dateInvalid" }],
+  ])("bulk filter rejects %j with %j", (input, errors) => {
+    expect(parseModerationInput(BulkInvalidationFilterSchema, input)).toEqual({ success: false, errors });
+  });
+
+  it.each([
+    [{}, "reasonRequired"],
+    [{ reason: "  ab \u200B " }, "reasonRequired"],
+    [{ reason: "x".repeat(501) }, "reasonTooLong"],
+  ])("a reason is required: %j gives %s", (input, code) => {
+    expect(parseModerationInput(InvalidateSchema, input)).toEqual({ success: false, errors: { reason: code } });
+  });
+
+  it.each([
+    ["50%_off", "%50\\%\\_off%"],
+    ["Anna*Petrova", "%anna%petrova%"],
+    ["*Анна*", "%анна%"],
+    ["back\\slash", "%back\\\\slash%"],
+  ])("name pattern %s becomes LIKE %s", (pattern, like) => {
+    expect(namePatternToLike(pattern)).toBe(like);
+  });
+});
+
+// Domain functions
+
+describe("moderation", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  let admin: Actor;
+  let owner: Actor;
+  let viewer: Actor;
+
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase());
+    admin = createActor(db, "admin");
+    owner = createActor(db, "owner");
+    viewer = createActor(db, "viewer");
+  });
+  afterEach(() => close());
+
+  describe("who may moderate", () => {
+    it.each<[string, (db: AppDatabase, actor: Actor, id: number) => unknown]>([
+      ["searchSignatures", (db, actor) => searchSignatures({ actor, filters: {}, db })],
+      ["getSignatureDetail", (db, actor, id) => getSignatureDetail({ actor, id, db })],
+      ["invalidateSignature", (db, actor, id) => invalidateSignature({ actor, id, reason: "duplicate person", db })],
+      ["restoreSignature", (db, actor, id) => restoreSignature({ actor, id, db })],
+      ["previewBulkInvalidation", (db, actor) => previewBulkInvalidation({ actor, filter: { country: "DE" }, db })],
+      [
+        "bulkInvalidate",
+        (db, actor) => {
+          const matching = db.select().from(signatures).all().filter((row) => row.country === "DE" && ["pending", "verified"].includes(row.status));
+          return bulkInvalidate({ actor, filter: { country: "DE" }, reason: "spam wave", expectedCount: matching.length, db });
+        },
+      ],
+    ])("%s refuses viewers and changes nothing", (_name, run) => {
+      const id = sign(db, { email: "anna@example.org", confirmAt: T0 + 1 });
+      const before = { rows: db.select().from(signatures).all(), counters: counters(db) };
+      expect(caught(() => run(db, viewer, id)).code).toBe("FORBIDDEN");
+      // Checked before the input, so even a bad filter tells a viewer nothing.
+      expect(caught(() => run(db, viewer, -1)).code).toBe("FORBIDDEN");
+      expect({ rows: db.select().from(signatures).all(), counters: counters(db) }).toEqual(before);
+      expect(db.select().from(auditLog).all()).toEqual([]);
+      // Admins, owners and the command line may.
+      for (const actor of [admin, owner, SYSTEM]) expect(() => run(db, actor, id)).not.toThrow();
+    });
+  });
+
+  describe("searching", () => {
+    beforeEach(() => {
+      sign(db, { email: "anna.k@gmail.com", name: "Anna Karenina", country: "RU", at: T0, confirmAt: T0 + 10 });
+      sign(db, { email: "boris@mail.example", name: "Борис Пастернак", country: "RU", at: T0 + DAY });
+      sign(db, { email: "clara@mail.example", name: "Clara Zetkin", country: "DE", at: T0 + 2 * DAY, confirmAt: T0 + 2 * DAY + 10 });
+      sign(db, { email: "dora+petition@other.example", name: "Dora Anna", country: "UA", at: T0 + 3 * DAY });
+    });
+    const names = (filters: Parameters<typeof searchSignatures>[0]["filters"]) =>
+      searchSignatures({ actor: admin, filters, db }).rows.map((row) => row.name);
+
+    it("lists everything newest first with what organizers need, and nothing more", () => {
+      const { rows, nextCursor } = searchSignatures({ actor: admin, filters: {}, db });
+      expect(rows.map((row) => row.name)).toEqual(["Dora Anna", "Clara Zetkin", "Борис Пастернак", "Anna Karenina"]);
+      expect(nextCursor).toBeUndefined();
+      expect(Object.keys(rows[0]!).sort()).toEqual(
+        ["city", "country", "createdAt", "email", "id", "invalidatedAt", "invalidationReason", "isPublicName", "name", "status", "verifiedAt"].sort(),
+      );
+    });
+
+    it.each<[Parameters<typeof searchSignatures>[0]["filters"], string[]]>([
+      [{ q: "anna" }, ["Dora Anna", "Anna Karenina"]],
+      [{ q: "MAIL.EXAMPLE" }, ["Clara Zetkin", "Борис Пастернак"]],
+      [{ q: "борис" }, ["Борис Пастернак"]],
+      [{ email: "anna.k@" }, ["Anna Karenina"]],
+      // The same mailbox spelled differently finds the signature by its key.
+      [{ email: "AnnaK+x@googlemail.com" }, ["Anna Karenina"]],
+      [{ email: "dora+petition" }, ["Dora Anna"]],
+      [{ email: "dora@other.example" }, ["Dora Anna"]],
+      [{ name: "ПАСТЕР" }, ["Борис Пастернак"]],
+      [{ name: "zetkin" }, ["Clara Zetkin"]],
+      [{ country: "ru" }, ["Борис Пастернак", "Anna Karenina"]],
+      [{ status: "verified" }, ["Clara Zetkin", "Anna Karenina"]],
+      [{ from: "2026-11-22", to: "2026-11-23" }, ["Clara Zetkin", "Борис Пастернак"]],
+      [{ from: "2026-11-24" }, ["Dora Anna"]],
+      [{ to: "2026-11-21" }, ["Anna Karenina"]],
+      [{ country: "RU", status: "pending" }, ["Борис Пастернак"]],
+      [{ q: "anna", country: "UA" }, ["Dora Anna"]],
+      [{ name: "%" }, []],
+      [{ email: "_" }, []],
+    ])("filters %j → %j", (filters, expected) => {
+      expect(names(filters)).toEqual(expected);
+    });
+
+    it("pages by keyset without gaps or repeats, even when rows share a creation time", () => {
+      for (let i = 0; i < 5; i += 1) sign(db, { email: `same${i}@example.org`, at: T0 + 5 * DAY });
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = searchSignatures({ actor: admin, filters: { limit: 3, cursor }, db });
+        seen.push(...page.rows.map((row) => row.id));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor);
+      const all = db.select({ id: signatures.id, createdAt: signatures.createdAt }).from(signatures).all();
+      const expected = all.sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).map((row) => row.id);
+      expect(seen).toEqual(expected);
+      expect(pages).toBe(3);
+    });
+
+    it("answers a wrong filter with INVALID and its code, never a crash", () => {
+      expect(caught(() => searchSignatures({ actor: admin, filters: { country: "ZZ" }, db }))).toMatchObject({
+        code: "INVALID",
+        messageKey: "countryInvalid",
+        details: { country: "countryInvalid" },
+      });
+      expect(caught(() => searchSignatures({ actor: admin, filters: { from: "2026-12-01", to: "2026-11-01" }, db })).messageKey).toBe("rangeInvalid");
+      expect(caught(() => searchSignatures({ actor: admin, filters: null as never, db })).code).toBe("INVALID");
+    });
+
+    it("shows one signature in full, and NOT_FOUND for one that does not exist", () => {
+      const id = sign(db, { email: "eve@example.org", name: "Eve", country: "FR", ipHash: "iphash-1" });
+      expect(getSignatureDetail({ actor: admin, id, db })).toMatchObject({
+        id,
+        name: "Eve",
+        email: "eve@example.org",
+        country: "FR",
+        status: "pending",
+        ipHash: "iphash-1",
+        locale: "en",
+        refCode: expect.stringMatching(/^[a-z2-9]{10}$/),
+        referredBy: null,
+        consentVersion: expect.any(String),
+        wantsUpdates: false,
+        invalidatedBy: null,
+      });
+      for (const missing of [9999, 0, -1, 1.5, Number.NaN]) {
+        expect(caught(() => getSignatureDetail({ actor: admin, id: missing, db })).code).toBe("NOT_FOUND");
+      }
+    });
+  });
+
+  describe("invalidating and restoring one signature", () => {
+    it("a verified one leaves total, country and its verification day, and comes back to the same day", () => {
+      const id = sign(db, { email: "anna@example.org", country: "UA", at: T0 - 2 * DAY, confirmAt: T0 - DAY, isPublicName: true });
+      sign(db, { email: "other@example.org", country: "UA", confirmAt: T0 + 1 });
+      expect(counters(db)).toEqual({ "total:": 2, "country:UA": 2, "day:2026-11-20": 1, "day:2026-11-21": 1, "status:verified": 2 });
+
+      const invalidated = invalidateSignature({ actor: admin, id, reason: "  same person twice ", db, now: T0 + 5 * DAY });
+      expect(invalidated).toMatchObject({ id, status: "invalidated", invalidatedAt: T0 + 5 * DAY, invalidationReason: "same person twice", verifiedAt: T0 - DAY });
+      expect(db.select().from(signatures).where(eq(signatures.id, id)).get()?.invalidatedBy).toBe((admin as { id: number }).id);
+      expect(counters(db)).toEqual({ "total:": 1, "country:UA": 1, "day:2026-11-21": 1, "status:verified": 1, "status:invalidated": 1 });
+      expect(getStats({ db }).total).toBe(1);
+      expect(listPublicSigners({ db }).signers.map((signer) => signer.id)).not.toContain(id);
+
+      const [audit] = audits(db, "signature.invalidate");
+      expect(audit).toMatchObject({
+        actorUserId: (admin as { id: number }).id,
+        actorEmail: "admin@organizers.example",
+        targetType: "signature",
+        targetId: String(id),
+        rowCount: 1,
+        createdAt: T0 + 5 * DAY,
+      });
+      expect(JSON.parse(audit!.details!)).toEqual({ reason: "same person twice", previousStatus: "verified" });
+      expect(audit!.details).not.toContain("anna@example.org");
+
+      const restored = restoreSignature({ actor: owner, id, db, now: T0 + 9 * DAY });
+      expect(restored).toMatchObject({ id, status: "verified", verifiedAt: T0 - DAY, invalidatedAt: null, invalidationReason: null });
+      expect(db.select().from(signatures).where(eq(signatures.id, id)).get()?.invalidatedBy).toBeNull();
+      expect(counters(db)).toEqual({ "total:": 2, "country:UA": 2, "day:2026-11-20": 1, "day:2026-11-21": 1, "status:verified": 2 });
+      expect(counters(db)).toEqual(recount(db));
+      const [restoreAudit] = audits(db, "signature.restore");
+      expect(restoreAudit).toMatchObject({ actorEmail: "owner@organizers.example", targetId: String(id), createdAt: T0 + 9 * DAY });
+      expect(JSON.parse(restoreAudit!.details!)).toEqual({ restoredTo: "verified", invalidationReason: "same person twice" });
+    });
+
+    it("a pending one moves only the status counters, and is restored to pending", () => {
+      const id = sign(db, { email: "anna@example.org" });
+      invalidateSignature({ actor: admin, id, reason: "disposable address", db, now: T0 + 1 });
+      expect(counters(db)).toEqual({ "status:invalidated": 1 });
+      expect(counter(db, "total", "")).toBe(0);
+      expect(JSON.parse(audits(db, "signature.invalidate")[0]!.details!)).toEqual({ reason: "disposable address", previousStatus: "pending" });
+
+      expect(restoreSignature({ actor: admin, id, db }).status).toBe("pending");
+      expect(counters(db)).toEqual({ "status:pending": 1 });
+      expect(JSON.parse(audits(db, "signature.restore")[0]!.details!)).toMatchObject({ restoredTo: "pending" });
+    });
+
+    it("invalidating twice and restoring what is not invalidated are harmless no-ops", () => {
+      const id = sign(db, { email: "anna@example.org", confirmAt: T0 + 1 });
+      expect(restoreSignature({ actor: admin, id, db }).status).toBe("verified");
+      invalidateSignature({ actor: admin, id, reason: "first reason", db, now: T0 + 2 });
+      const again = invalidateSignature({ actor: admin, id, reason: "second reason", db, now: T0 + 3 });
+      expect(again).toMatchObject({ status: "invalidated", invalidationReason: "first reason", invalidatedAt: T0 + 2 });
+      expect(audits(db, "signature.invalidate")).toHaveLength(1);
+      expect(audits(db, "signature.restore")).toHaveLength(0);
+      expect(counters(db)).toEqual(recount(db));
+      restoreSignature({ actor: admin, id, db });
+      restoreSignature({ actor: admin, id, db });
+      expect(audits(db, "signature.restore")).toHaveLength(1);
+      expect(counters(db)).toEqual({ "total:": 1, "country:DE": 1, "day:2026-11-21": 1, "status:verified": 1 });
+    });
+
+    it("refuses a withdrawn signature with CONFLICT", () => {
+      const id = sign(db, { email: "anna@example.org", confirmAt: T0 + 1 });
+      db.transaction((tx) => {
+        tx.update(signatures).set({ status: "withdrawn" }).where(eq(signatures.id, id)).run();
+        moveSignatureCounters(tx, { country: "DE", verifiedAt: T0 + 1 }, -1);
+        moveStatusCounter(tx, "verified", "withdrawn");
+      });
+      const before = counters(db);
+      expect(caught(() => invalidateSignature({ actor: admin, id, reason: "fraud", db }))).toMatchObject({ code: "CONFLICT", messageKey: "signatureWithdrawn" });
+      expect(caught(() => restoreSignature({ actor: admin, id, db }))).toMatchObject({ code: "CONFLICT", messageKey: "signatureWithdrawn" });
+      expect(db.select().from(signatures).get()?.status).toBe("withdrawn");
+      expect(counters(db)).toEqual(before);
+      expect(db.select().from(auditLog).all()).toEqual([]);
+    });
+
+    it("needs a reason and an existing signature", () => {
+      const id = sign(db, { email: "anna@example.org" });
+      for (const reason of ["", "  ", "ab", undefined]) {
+        expect(caught(() => invalidateSignature({ actor: admin, id, reason, db }))).toMatchObject({ code: "INVALID", messageKey: "reasonRequired" });
+      }
+      expect(caught(() => invalidateSignature({ actor: admin, id: 404, reason: "fraud", db })).code).toBe("NOT_FOUND");
+      expect(caught(() => restoreSignature({ actor: admin, id: 404, db })).code).toBe("NOT_FOUND");
+      expect(db.select().from(signatures).get()?.status).toBe("pending");
+    });
+
+    it("an invalidated pending signature cannot be confirmed until it is restored", () => {
+      sign(db, { email: "anna@example.org" });
+      const id = db.select().from(signatures).get()!.id;
+      invalidateSignature({ actor: admin, id, reason: "suspicious burst", db });
+      const mail = db.select().from(mailOutbox).get()!;
+      const token = /token=([A-Za-z0-9_-]+)/.exec(mail.textBody)![1]!;
+      expect(caught(() => confirmSignature({ token, db, now: T0 + 1 })).code).toBe("NOT_FOUND");
+      restoreSignature({ actor: admin, id, db });
+      expect(confirmSignature({ token, db, now: T0 + 2 })).toBe("ready");
+      expect(counters(db)).toEqual(recount(db));
+      expect(counter(db, "total", "")).toBe(1);
+    });
+  });
+
+  describe("bulk invalidation", () => {
+    beforeEach(() => {
+      sign(db, { email: "a1@spam.example", name: "Bot One", country: "DE", ipHash: "ip-A", at: T0, confirmAt: T0 + 1 });
+      sign(db, { email: "a2@SPAM.example", name: "Bot Two", country: "DE", ipHash: "ip-A", at: T0 + 60_000, confirmAt: T0 + DAY });
+      sign(db, { email: "a3@spam.example", name: "Bot Three", country: "FR", ipHash: "ip-B", at: T0 + 120_000 });
+      sign(db, { email: "real@fine.example", name: "Real Person", country: "DE", ipHash: "ip-A", at: T0 + 180_000, confirmAt: T0 + 2 });
+      sign(db, { email: "x@sub.spam.example", name: "Sub Domain", country: "DE", at: T0 + 240_000, confirmAt: T0 + 3 });
+    });
+
+    it("does exactly what its preview said, with one audit row", () => {
+      const filter = { emailDomain: "spam.example" };
+      const preview = previewBulkInvalidation({ actor: admin, filter, db });
+      expect(preview).toMatchObject({ count: 3, byStatus: { pending: 1, verified: 2 }, byCountry: { DE: 2, FR: 1 } });
+      expect(preview.sample.map((row) => row.email)).toEqual(["a3@spam.example", "a2@SPAM.example", "a1@spam.example"]);
+      expect(Object.keys(preview.sample[0]!).sort()).toEqual(["country", "createdAt", "email", "id", "name", "status"]);
+
+      const result = bulkInvalidate({ actor: admin, filter, reason: "spam wave from one domain", expectedCount: preview.count, db, now: T0 + 7 * DAY });
+      expect(result).toEqual({ invalidated: 3 });
+      const invalidated = db.select().from(signatures).where(eq(signatures.status, "invalidated")).all();
+      expect(invalidated.map((row) => row.email).sort()).toEqual(preview.sample.map((row) => row.email).sort());
+      for (const row of invalidated) {
+        expect(row).toMatchObject({ invalidatedAt: T0 + 7 * DAY, invalidationReason: "spam wave from one domain", invalidatedBy: (admin as { id: number }).id });
+      }
+      expect(counters(db)).toEqual(recount(db));
+      expect(counters(db)).toMatchObject({ "total:": 2, "country:DE": 2, "day:2026-11-21": 2, "status:invalidated": 3, "status:verified": 2 });
+      expect(counters(db)["day:2026-11-22"]).toBeUndefined();
+
+      const [audit, ...more] = audits(db, "signature.bulkInvalidate");
+      expect(more).toEqual([]);
+      expect(audit).toMatchObject({ actorEmail: "admin@organizers.example", rowCount: 3, createdAt: T0 + 7 * DAY, targetId: null });
+      expect(JSON.parse(audit!.details!)).toEqual({
+        filter: { emailDomain: "spam.example", statuses: ["pending", "verified"] },
+        reason: "spam wave from one domain",
+      });
+      expect(audit!.details).not.toMatch(/a\d@/);
+      // Already invalidated rows are no longer matched.
+      expect(previewBulkInvalidation({ actor: admin, filter, db }).count).toBe(0);
+    });
+
+    it.each<[Parameters<typeof previewBulkInvalidation>[0]["filter"], string[]]>([
+      [{ ipHash: "ip-A" }, ["a1@spam.example", "a2@SPAM.example", "real@fine.example"]],
+      [{ ipHash: "ip-A", statuses: ["pending"] }, []],
+      [{ country: "FR" }, ["a3@spam.example"]],
+      [{ namePattern: "bot*o" }, ["a1@spam.example", "a2@SPAM.example"]],
+      [{ namePattern: "BOT" }, ["a1@spam.example", "a2@SPAM.example", "a3@spam.example"]],
+      [{ from: "2026-11-21T10:01Z", to: "2026-11-21T10:03:00Z" }, ["a2@SPAM.example", "a3@spam.example", "real@fine.example"]],
+      [{ from: "2026-11-21" }, ["a1@spam.example", "a2@SPAM.example", "a3@spam.example", "real@fine.example", "x@sub.spam.example"]],
+      [{ to: "2026-11-20" }, []],
+      [{ emailDomain: "sub.spam.example", country: "DE" }, ["x@sub.spam.example"]],
+      [{ country: "DE", statuses: ["pending"] }, []],
+    ])("matches %j → %j", (filter, emails) => {
+      const preview = previewBulkInvalidation({ actor: admin, filter, db });
+      expect(preview.sample.map((row) => row.email).sort()).toEqual([...emails].sort());
+      expect(preview.count).toBe(emails.length);
+    });
+
+    it("refuses with countChanged when the matches changed since the preview, and changes nothing", () => {
+      const filter = { emailDomain: "spam.example" };
+      const preview = previewBulkInvalidation({ actor: admin, filter, db });
+      sign(db, { email: "a4@spam.example", name: "Bot Four", country: "DE", at: T0 + 300_000 });
+      const before = { rows: db.select().from(signatures).all(), counters: counters(db) };
+      expect(caught(() => bulkInvalidate({ actor: admin, filter, reason: "spam wave", expectedCount: preview.count, db }))).toMatchObject({
+        code: "CONFLICT",
+        messageKey: "countChanged",
+        details: { count: "4" },
+      });
+      expect({ rows: db.select().from(signatures).all(), counters: counters(db) }).toEqual(before);
+      expect(audits(db, "signature.bulkInvalidate")).toEqual([]);
+      expect(bulkInvalidate({ actor: admin, filter, reason: "spam wave", expectedCount: 4, db })).toEqual({ invalidated: 4 });
+    });
+
+    it("refuses to run without a narrowing filter, or with a wrong one, as INVALID with a code", () => {
+      const before = db.select().from(signatures).all();
+      for (const filter of [{}, { statuses: ["verified" as const] }, { country: "", namePattern: " " }]) {
+        expect(caught(() => previewBulkInvalidation({ actor: admin, filter, db }))).toMatchObject({ code: "INVALID", messageKey: "filterRequired" });
+        expect(caught(() => bulkInvalidate({ actor: admin, filter, reason: "everything", expectedCount: 5, db }))).toMatchObject({
+          code: "INVALID",
+          messageKey: "filterRequired",
+        });
+      }
+      expect(caught(() => bulkInvalidate({ actor: admin, filter: { from: "2026-11-22", to: "2026-11-21" }, reason: "spam", expectedCount: 0, db }))).toMatchObject({
+        code: "INVALID",
+        messageKey: "rangeInvalid",
+        details: { to: "rangeInvalid" },
+      });
+      expect(caught(() => bulkInvalidate({ actor: admin, filter: { country: "DE" }, reason: "", expectedCount: 3, db })).messageKey).toBe("reasonRequired");
+      expect(caught(() => bulkInvalidate({ actor: admin, filter: { country: "DE" }, reason: "spam", expectedCount: -1, db })).code).toBe("INVALID");
+      expect(caught(() => previewBulkInvalidation({ actor: admin, filter: "country=DE" as never, db })).code).toBe("INVALID");
+      expect(db.select().from(signatures).all()).toEqual(before);
+      expect(db.select().from(auditLog).all()).toEqual([]);
+    });
+
+    it("treats % and _ in a name pattern literally", () => {
+      sign(db, { email: "lit@example.org", name: "Big 50%_off sale" });
+      sign(db, { email: "pct@example.org", name: "Big 50%Xoff sale" });
+      sign(db, { email: "any@example.org", name: "Big 50abcoff sale" });
+      sign(db, { email: "under@example.org", name: "Big 50X_off sale" });
+      const preview = previewBulkInvalidation({ actor: admin, filter: { namePattern: "50%_off" }, db });
+      expect(preview.sample.map((row) => row.email)).toEqual(["lit@example.org"]);
+      expect(bulkInvalidate({ actor: admin, filter: { namePattern: "50%_off" }, reason: "test literal", expectedCount: 1, db })).toEqual({ invalidated: 1 });
+      expect(db.select().from(signatures).where(eq(signatures.status, "invalidated")).all().map((row) => row.email)).toEqual(["lit@example.org"]);
+      // `*` is the wildcard organizers type.
+      expect(previewBulkInvalidation({ actor: admin, filter: { namePattern: "50*off" }, db }).count).toBe(3);
+    });
+
+    it("a restored bulk-invalidated signature counts again on its own day", () => {
+      const preview = previewBulkInvalidation({ actor: admin, filter: { ipHash: "ip-A" }, db });
+      bulkInvalidate({ actor: admin, filter: { ipHash: "ip-A" }, reason: "one machine", expectedCount: preview.count, db });
+      const real = db.select().from(signatures).where(eq(signatures.email, "real@fine.example")).get()!;
+      restoreSignature({ actor: admin, id: real.id, db });
+      expect(counters(db)).toEqual(recount(db));
+      expect(counter(db, "day", "2026-11-21")).toBe(2);
+    });
+  });
+
+  it("invalidates a burst of 50,000 signatures in one go, counters exact", () => {
+    const countries = ["DE", "UA", "RU", "GB", "FR"];
+    const insert = db.$client.prepare(
+      `insert into signatures (email, email_key, name, country, locale, status, ref_code, consent_version, ip_hash, created_at, verified_at)
+       values (?, ?, ?, ?, 'en', ?, ?, 'v1', ?, ?, ?)`,
+    );
+    db.$client.transaction(() => {
+      for (let i = 0; i < 60_000; i += 1) {
+        const isVerified = i % 3 !== 0;
+        const createdAt = T0 + i * 10_000;
+        const email = i < 50_000 ? `bot${i}@burst.example` : `person${i}@example.org`;
+        insert.run(email, email, `Signer ${i}`, countries[i % countries.length], isVerified ? "verified" : "pending", `ref${i}`, i < 50_000 ? "ip-burst" : `ip-${i}`, createdAt, isVerified ? createdAt + (i % 7) * 3_600_000 : null);
+      }
+    })();
+    // Counters as the live code would have left them (the migration recounts the same way).
+    db.$client.exec(`
+      insert into stat_counters (scope, key, count) select 'total', '', count(*) from signatures where status = 'verified';
+      insert into stat_counters (scope, key, count) select 'country', country, count(*) from signatures where status = 'verified' group by country;
+      insert into stat_counters (scope, key, count) select 'day', strftime('%Y-%m-%d', verified_at / 1000, 'unixepoch'), count(*) from signatures where status = 'verified' group by 2;
+      insert into stat_counters (scope, key, count) select 'status', status, count(*) from signatures where true group by status;
+    `);
+    expect(counters(db)).toEqual(recount(db));
+
+    const filter = { emailDomain: "burst.example", ipHash: "ip-burst", namePattern: "signer*" };
+    const started = performance.now();
+    const preview = previewBulkInvalidation({ actor: admin, filter, db });
+    const result = bulkInvalidate({ actor: admin, filter, reason: "scripted burst", expectedCount: preview.count, db });
+    const elapsed = performance.now() - started;
+
+    expect(preview.count).toBe(50_000);
+    expect(result).toEqual({ invalidated: 50_000 });
+    expect(counters(db)).toEqual(recount(db));
+    expect(counter(db, "status", "invalidated")).toBe(50_000);
+    expect(audits(db, "signature.bulkInvalidate")).toHaveLength(1);
+    expect(elapsed).toBeLessThan(5_000);
+  });
+});
