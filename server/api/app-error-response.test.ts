@@ -37,7 +37,11 @@ describe("appErrorResponse", () => {
     const bug = new TypeError("x is undefined");
     expect(() => appErrorResponse(bug)).toThrow(bug);
     expect(() => appErrorResponse("a string")).toThrow();
-    const expired = new AppError("EXPIRED", "linkExpired");
-    expect(() => appErrorResponse(expired)).toThrow(expired);
+  });
+
+  it("answers an expired link or token with 410 Gone", async () => {
+    const response = appErrorResponse(new AppError("EXPIRED", "linkExpired"));
+    expect(response.status).toBe(410);
+    expect(await response.json()).toEqual({ error: "linkExpired" });
   });
 });

@@ -2,14 +2,15 @@ import "server-only";
 import { isAppError, type AppErrorCode } from "@/server/errors";
 import { jsonResponse } from "./http";
 
-/** The HTTP status of each expected failure; a code missing here is a bug, not an answer. */
-const STATUS_BY_CODE: Partial<Record<AppErrorCode, number>> = {
+/** The HTTP status of each expected failure (the type makes a new code impossible to forget here). */
+const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   INVALID: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  EXPIRED: 410,
 };
 
 /**
@@ -22,7 +23,6 @@ const STATUS_BY_CODE: Partial<Record<AppErrorCode, number>> = {
 export function appErrorResponse(error: unknown): Response {
   if (!isAppError(error)) throw error;
   const status = STATUS_BY_CODE[error.code];
-  if (status === undefined) throw error;
   const headers: Record<string, string> = {};
   const retryAfter = Number(error.details?.retryAfter);
   if (error.code === "RATE_LIMITED" && Number.isFinite(retryAfter) && retryAfter >= 0) {
