@@ -22,7 +22,10 @@ export const signatures = sqliteTable(
     status: text("status", { enum: SIGNATURE_STATUSES }).notNull().default("pending"),
     /** The signer's own share code (sharing issue); random, says nothing about the signer. */
     refCode: text("ref_code").notNull(),
+    /** The ref code (a signer's or a partner's) the signature arrived through; counted when verified. */
     referredBy: text("referred_by"),
+    utmSource: text("utm_source"),
+    utmCampaign: text("utm_campaign"),
     consentVersion: text("consent_version").notNull(),
     /** Keyed hash of the client IP, never the address itself. */
     ipHash: text("ip_hash"),
@@ -60,8 +63,13 @@ export const signatureTokens = sqliteTable(
   (table) => [index("signature_tokens_signature_idx").on(table.signatureId)],
 );
 
-/** total/country/day count verified signatures (public); status counts every signature by status (organizers). */
-export const COUNTER_SCOPES = ["total", "country", "day", "status"] as const;
+/**
+ * total/country/day count verified signatures (public); status counts every
+ * signature by status, ref verified signatures per referral code and
+ * utm verified signatures per utm_source (organizers, and each signer for
+ * their own code).
+ */
+export const COUNTER_SCOPES = ["total", "country", "day", "status", "ref", "utm"] as const;
 export type CounterScope = (typeof COUNTER_SCOPES)[number];
 
 /**
@@ -164,3 +172,18 @@ export const rateLimits = sqliteTable("rate_limits", {
   points: integer("points").notNull().default(0),
   expire: integer("expire"),
 });
+
+/** Codes organizers hand to partners (a diaspora organisation, a newspaper) to see what they bring. */
+export const partnerCodes = sqliteTable(
+  "partner_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull(),
+    label: text("label").notNull(),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [uniqueIndex("partner_codes_code_unique").on(table.code)],
+);
+
+export type PartnerCode = typeof partnerCodes.$inferSelect;
