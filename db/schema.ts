@@ -45,7 +45,8 @@ export const signatures = sqliteTable(
   ],
 );
 
-export const TOKEN_PURPOSES = ["confirm", "withdraw"] as const;
+/** confirm: verifies; manage: the signer's private page (their share link and its count); withdraw: later. */
+export const TOKEN_PURPOSES = ["confirm", "manage", "withdraw"] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Perishable tokens sent by email; only their SHA-256 is stored. */

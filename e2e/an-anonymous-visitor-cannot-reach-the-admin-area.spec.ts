@@ -19,3 +19,13 @@ test("an anonymous visitor cannot reach any export: 401 and no personal data", a
     expect(response.headers()["content-type"], path).toContain("application/json");
   }
 });
+
+test("an oversized post to a page, public or admin, is refused with 413 before anything reads it", async ({ request }) => {
+  for (const path of ["/en", "/admin/organizers"]) {
+    const response = await request.post(path, {
+      data: Buffer.alloc(10 * 1024 * 1024, "a"),
+      headers: { "Content-Type": "multipart/form-data; boundary=x", "Next-Action": "0".repeat(42) },
+    });
+    expect(response.status(), path).toBe(413);
+  }
+});

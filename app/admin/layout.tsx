@@ -40,6 +40,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
                 <li>
                   <a href="/admin/exports">{t("nav.exports")}</a>
                 </li>
+                <li>
+                  <a href="/admin/partners">{t("nav.partners")}</a>
+                </li>
                 {rank >= ROLE_RANK.owner ? (
                   <>
                     <li>

@@ -2,6 +2,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { DailyChart } from "@/components/admin/DailyChart";
 import { getCountryName } from "@/lib/countries";
 import { DASHBOARD_STATUSES, getDashboard } from "@/server/dashboard/get-dashboard";
+import { getReferralSources } from "@/server/sharing/referrals";
 import { getAdminLocale } from "./admin-locale";
 import { requireOrganizerPage } from "./guard";
 
@@ -11,6 +12,8 @@ export default async function AdminDashboardPage() {
   const t = await getTranslations({ locale, namespace: "Admin.dashboard" });
   const format = await getFormatter({ locale });
   const dashboard = getDashboard({ actor: organizer });
+  const sources = getReferralSources({ actor: organizer });
+  const hasSources = sources.partners.length > 0 || sources.signerLinks > 0 || sources.utmSources.length > 0;
   const percent = dashboard.goal > 0 ? Math.floor((dashboard.total / dashboard.goal) * 100) : 0;
   const first = dashboard.daily[0]?.day;
   const last = dashboard.daily.at(-1)?.day;
@@ -45,6 +48,38 @@ export default async function AdminDashboardPage() {
           <p>{t("chartEmpty")}</p>
         )}
       </section>
+
+      {hasSources ? (
+        <section aria-labelledby="sources-heading">
+          <h2 id="sources-heading">{t("sourcesHeading")}</h2>
+          <table className="data-table">
+            <tbody>
+              {sources.partners.map((row) => (
+                <tr key={row.code}>
+                  <th scope="row">
+                    {t("partnersLabel")}: {row.label}
+                  </th>
+                  <td className="numeric">{format.number(row.count)}</td>
+                </tr>
+              ))}
+              {sources.signerLinks > 0 ? (
+                <tr>
+                  <th scope="row">{t("signerLinks")}</th>
+                  <td className="numeric">{format.number(sources.signerLinks)}</td>
+                </tr>
+              ) : null}
+              {sources.utmSources.map((row) => (
+                <tr key={row.source}>
+                  <th scope="row">
+                    {t("utmLabel")}: {row.source}
+                  </th>
+                  <td className="numeric">{format.number(row.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
 
       <div className="columns columns--even">
         <section aria-labelledby="countries-heading">

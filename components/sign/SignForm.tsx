@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useRef, useState, type FocusEvent, type FormEvent, type ReactNode } from "react";
+import { useActionState, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type FormEvent, type ReactNode } from "react";
 import type { CountryOption } from "@/lib/countries";
 import { INITIAL_SIGN_FORM_STATE, type SignFormErrorMessages, type SignFormState } from "@/lib/schemas/sign-form-state";
 import { parseSignLetter, type SignLetterErrors, type SignLetterField } from "@/lib/schemas/sign-letter";
@@ -25,6 +25,8 @@ export type SignFormLabels = {
 };
 
 const FIELD_ORDER: SignLetterField[] = ["name", "email", "country", "city", "acceptPrivacy"];
+const ATTRIBUTION_PARAMS = ["ref", "utm_source", "utm_campaign"] as const;
+const noSubscription = () => () => undefined;
 
 function readForm(form: HTMLFormElement): Record<string, FormDataEntryValue> {
   return Object.fromEntries(new FormData(form).entries());
@@ -52,6 +54,17 @@ export function SignForm({
   const [submitFailed, setSubmitFailed] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const errors = clientErrors ?? state.errors;
+  // The letter page is static, so the share code (?ref=) and utm_* of the link
+  // the reader came through are read here. Without JavaScript the signature
+  // simply arrives unattributed.
+  const search = useSyncExternalStore(noSubscription, () => window.location.search, () => "");
+  const attribution = useMemo(() => {
+    const query = new URLSearchParams(search);
+    return ATTRIBUTION_PARAMS.flatMap((key) => {
+      const value = query.get(key);
+      return value ? [[key, value.slice(0, 100)] as const] : [];
+    });
+  }, [search]);
   const values = state.values;
 
   const validate = (form: HTMLFormElement, only?: Set<string>): SignLetterErrors => {
@@ -112,6 +125,9 @@ export function SignForm({
       aria-describedby={state.status === "error" ? "sign-failed" : undefined}
     >
       <input type="hidden" name="locale" value={locale} />
+      {attribution.map(([key, value]) => (
+        <input key={key} type="hidden" name={key} value={value} />
+      ))}
       {state.status === "error" ? (
         <p id="sign-failed" className="form-alert" role="alert">
           {labels.failed}

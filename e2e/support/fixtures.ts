@@ -74,6 +74,6 @@ export async function signOnLetterPage(page: Page, signer: Signer): Promise<void
 export async function confirmByLink(page: Page, link: string): Promise<void> {
   await page.goto(link);
   await page.getByRole("button", { name: "Confirm my signature" }).click();
-  await expect(page).toHaveURL(/\/en\/confirmed$/);
+  await expect(page).toHaveURL(/\/en\/confirmed(\?token=[\w-]+)?$/);
   await expect(page.getByRole("heading", { level: 1, name: "Thank you: your signature is counted" })).toBeVisible();
 }

@@ -41,7 +41,9 @@ export function layoutDailyChart(series: { day: string; count: number }[], size 
     const height = (count / max) * plotHeight;
     return { day, count, x: plot.left + index * slot + (slot - barWidth) / 2, y: plot.bottom - height, width: barWidth, height };
   });
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => ({ value: Math.round(max * fraction), y: plot.bottom - fraction * plotHeight }));
+  // Rounded values placed at their own heights (a "1" on a 0–2 axis sits at half height, not a quarter), without repeats.
+  const tickValues = [...new Set([0, 0.25, 0.5, 0.75, 1].map((fraction) => Math.round(max * fraction)))];
+  const yTicks = tickValues.map((value) => ({ value, y: plot.bottom - (value / max) * plotHeight }));
   const every = Math.max(1, Math.ceil(days.length / 8));
   const xLabels = days.filter((_, index) => index % every === 0).map((day) => ({ day, x: plot.left + days.indexOf(day) * slot + slot / 2 }));
   return { width: size.width, height: size.height, plot, bars, yTicks, xLabels };

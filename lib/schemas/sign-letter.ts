@@ -35,6 +35,25 @@ const checkbox = z.pipe(
   z.transform((value) => value === true || value === "on" || value === "true"),
 );
 
+/** Share codes: a signer's (10 chars) or a partner's (chosen by organizers). */
+export const REF_CODE_SHAPE = /^[a-z0-9-]{3,40}$/;
+
+/** An optional ref code: anything malformed is dropped, never an error (the signature still counts). */
+const optionalRefCode = z.pipe(
+  z.optional(z.unknown()),
+  z.transform((value) => {
+    if (typeof value !== "string") return undefined;
+    const code = value.trim().toLowerCase();
+    return REF_CODE_SHAPE.test(code) ? code : undefined;
+  }),
+);
+
+/** An optional utm_* value: cleaned and cut to 100 characters, never an error. */
+const optionalUtm = z.pipe(
+  z.optional(z.unknown()),
+  z.transform((value) => (typeof value === "string" ? cleanText(value).slice(0, 100).toLowerCase() || undefined : undefined)),
+);
+
 export const SignLetterSchema = z.object({
   name: z.pipe(
     cleanedText,
@@ -66,6 +85,9 @@ export const SignLetterSchema = z.object({
     z.literal(true, { error: "privacyRequired" }),
   ),
   locale: z.optional(z.enum(LOCALES, { error: "invalid" })),
+  ref: optionalRefCode,
+  utm_source: optionalUtm,
+  utm_campaign: optionalUtm,
 });
 
 export type SignLetterInput = z.input<typeof SignLetterSchema>;
@@ -74,6 +96,7 @@ export type SignLetterField = keyof SignLetterData;
 export type SignLetterErrors = Partial<Record<SignLetterField, SignErrorCode>>;
 
 const FIELDS = new Set<string>(["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy", "locale"]);
+// ref and utm_* never produce errors, so they are not in FIELDS.
 
 /** One error code per field (the first), for the form and the API. */
 export function collectSignErrors(error: z.core.$ZodError): SignLetterErrors {

@@ -26,12 +26,15 @@ export function renderSignatureEmail(options: {
   name: string;
   /** The link the email exists for (confirm, or the letter page). */
   actionUrl: string;
+  /** The signer's private page (confirmation emails). */
+  manageUrl?: string;
   campaignTitle: string;
   expiresInDays: number;
 }): RenderedEmail {
   const t = createTranslator({ locale: options.locale, messages: MESSAGE_CATALOGS[options.locale], namespace: "Email" });
   const values = { name: options.name, title: options.campaignTitle, days: options.expiresInDays };
   const subject = t(`${options.kind}.subject`);
+  const manage = options.kind === "confirm" && options.manageUrl ? { intro: t("confirm.manage"), url: options.manageUrl } : undefined;
   const lines = [
     t("greeting", values),
     t(`${options.kind}.body`, values),
@@ -40,7 +43,8 @@ export function renderSignatureEmail(options: {
     t("notYou"),
     t("signature"),
   ];
-  const text = lines.join("\n\n");
+  const textLines = manage ? [...lines.slice(0, 4), manage.intro, manage.url, ...lines.slice(4)] : lines;
+  const text = textLines.join("\n\n");
   const html = [
     "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem\">",
     `<p>${escapeHtml(lines[0]!)}</p>`,
@@ -48,6 +52,7 @@ export function renderSignatureEmail(options: {
     `<p><a href="${escapeHtml(options.actionUrl)}">${escapeHtml(t(`${options.kind}.button`))}</a></p>`,
     `<p style="font-size:0.9em;color:#444">${escapeHtml(options.actionUrl)}</p>`,
     `<p>${escapeHtml(lines[3]!)}</p>`,
+    manage ? `<p>${escapeHtml(manage.intro)}<br><a href="${escapeHtml(manage.url)}">${escapeHtml(manage.url)}</a></p>` : "",
     `<p style="font-size:0.9em;color:#444">${escapeHtml(lines[4]!)}</p>`,
     `<p>${escapeHtml(lines[5]!)}</p>`,
     "</body></html>",

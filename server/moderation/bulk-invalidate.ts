@@ -59,10 +59,17 @@ function countMatches(tx: Transaction, where: SQL) {
   // A literal, not a parameter: a bound JS number is a REAL and would turn this into a fractional division.
   const dayNumber = sql<number | null>`${signatures.verifiedAt} / ${sql.raw(String(DAY_MS))}`;
   return tx
-    .select({ status: signatures.status, country: signatures.country, dayNumber, count: sql<number>`count(*)` })
+    .select({
+      status: signatures.status,
+      country: signatures.country,
+      dayNumber,
+      referredBy: signatures.referredBy,
+      utmSource: signatures.utmSource,
+      count: sql<number>`count(*)`,
+    })
     .from(signatures)
     .where(where)
-    .groupBy(signatures.status, signatures.country, dayNumber)
+    .groupBy(signatures.status, signatures.country, dayNumber, signatures.referredBy, signatures.utmSource)
     .all();
 }
 
@@ -161,6 +168,8 @@ export function bulkInvalidate(options: {
         const byCountry = new Map<string, number>();
         const byDay = new Map<string, number>();
         const byStatus = new Map<string, number>();
+        const byRef = new Map<string, number>();
+        const byUtm = new Map<string, number>();
         let verified = 0;
         for (const group of groups) {
           byStatus.set(group.status, (byStatus.get(group.status) ?? 0) + group.count);
@@ -172,10 +181,14 @@ export function bulkInvalidate(options: {
             const day = toDayKey(group.dayNumber * DAY_MS);
             byDay.set(day, (byDay.get(day) ?? 0) + group.count);
           }
+          if (group.referredBy) byRef.set(group.referredBy, (byRef.get(group.referredBy) ?? 0) + group.count);
+          if (group.utmSource) byUtm.set(group.utmSource, (byUtm.get(group.utmSource) ?? 0) + group.count);
         }
         addToCounter(tx, "total", "", -verified);
         for (const [country, n] of byCountry) addToCounter(tx, "country", country, -n);
         for (const [day, n] of byDay) addToCounter(tx, "day", day, -n);
+        for (const [ref, n] of byRef) addToCounter(tx, "ref", ref, -n);
+        for (const [source, n] of byUtm) addToCounter(tx, "utm", source, -n);
         for (const [status, n] of byStatus) addToCounter(tx, "status", status, -n);
         addToCounter(tx, "status", "invalidated", count);
       }

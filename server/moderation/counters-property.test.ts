@@ -85,7 +85,10 @@ type Created = { id: number; token: string };
 function createSignatures(db: AppDatabase, specs: SignatureSpec[]): Created[] {
   return specs.map((spec, index) => {
     const email = `signer.${index}@${spec.domain}`;
-    const parsed = parseSignLetter({ name: spec.name, email, country: spec.country, acceptPrivacy: "on" });
+    // Every third signer arrives through the first signer's link, some with a utm_source, so referral counters are exercised too.
+    const firstRef = index > 0 && index % 3 === 0 ? db.select({ refCode: signatures.refCode }).from(signatures).orderBy(signatures.id).get()?.refCode : undefined;
+    const utm = index % 4 === 0 ? ["telegram", "vk", "mail"][index % 3] : undefined;
+    const parsed = parseSignLetter({ name: spec.name, email, country: spec.country, acceptPrivacy: "on", ref: firstRef, utm_source: utm });
     if (!parsed.success) throw new Error(`bad fixture: ${JSON.stringify(parsed.errors)}`);
     const createdAt = T0 + spec.createdAfter;
     signLetter({ data: parsed.data, ipHash: spec.ipHash, db, now: createdAt });
@@ -199,6 +202,8 @@ function recount(db: AppDatabase): Record<string, number> {
     "select 'country:' || country as k, count(*) as n from signatures where status = 'verified' group by country",
     "select 'day:' || strftime('%Y-%m-%d', verified_at / 1000, 'unixepoch') as k, count(*) as n from signatures where status = 'verified' group by 1",
     "select 'status:' || status as k, count(*) as n from signatures group by status",
+    "select 'ref:' || referred_by as k, count(*) as n from signatures where status = 'verified' and referred_by is not null group by referred_by",
+    "select 'utm:' || utm_source as k, count(*) as n from signatures where status = 'verified' and utm_source is not null group by utm_source",
   ];
   for (const query of queries) {
     for (const row of db.$client.prepare(query).all() as { k: string; n: number }[]) if (row.n !== 0) result[row.k] = row.n;

@@ -249,7 +249,7 @@ describe("moderation", () => {
       expect(rows.map((row) => row.name)).toEqual(["Dora Anna", "Clara Zetkin", "Борис Пастернак", "Anna Karenina"]);
       expect(nextCursor).toBeUndefined();
       expect(Object.keys(rows[0]!).sort()).toEqual(
-        ["city", "country", "createdAt", "email", "id", "invalidatedAt", "invalidationReason", "isPublicName", "name", "status", "verifiedAt"].sort(),
+        ["city", "country", "createdAt", "email", "id", "invalidatedAt", "invalidationReason", "isPublicName", "name", "referredBy", "status", "utmSource", "verifiedAt"].sort(),
       );
     });
 

@@ -30,6 +30,8 @@ export const MODERATED_SIGNATURE_COLUMNS = {
   verifiedAt: signatures.verifiedAt,
   invalidatedAt: signatures.invalidatedAt,
   invalidationReason: signatures.invalidationReason,
+  referredBy: signatures.referredBy,
+  utmSource: signatures.utmSource,
 };
 
 export type ModeratedSignature = {
@@ -44,6 +46,8 @@ export type ModeratedSignature = {
   verifiedAt: number | null;
   invalidatedAt: number | null;
   invalidationReason: string | null;
+  referredBy: string | null;
+  utmSource: string | null;
 };
 
 export type SignatureDetail = ModeratedSignature & {

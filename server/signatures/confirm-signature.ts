@@ -18,6 +18,8 @@ function findTokenRow(db: AppDatabase | Transaction, token: string) {
       expiresAt: signatureTokens.expiresAt,
       status: signatures.status,
       country: signatures.country,
+      referredBy: signatures.referredBy,
+      utmSource: signatures.utmSource,
     })
     .from(signatureTokens)
     .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
@@ -60,7 +62,7 @@ export function confirmSignature(options: { token: string; db?: AppDatabase; now
         .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, "pending")))
         .run();
       if (updated.changes === 1) {
-        moveSignatureCounters(tx, { country: row.country, verifiedAt: now }, 1);
+        moveSignatureCounters(tx, { country: row.country, verifiedAt: now, referredBy: row.referredBy, utmSource: row.utmSource }, 1);
         moveStatusCounter(tx, "pending", "verified");
       }
       return "ready";

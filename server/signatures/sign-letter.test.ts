@@ -9,7 +9,7 @@ import { getStats, listDailyTotals } from "@/server/stats/get-stats";
 import { createTestDatabase } from "@/test/database";
 import { confirmSignature, getConfirmationState } from "./confirm-signature";
 import { listPublicSigners } from "./list-public-signers";
-import { CONFIRM_TOKEN_TTL_DAYS, signLetter } from "./sign-letter";
+import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS, signLetter } from "./sign-letter";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-11-21T10:00:00Z");
@@ -59,8 +59,13 @@ describe("signing, confirming and counting", () => {
     // Only the token's hash is stored.
     const token = confirmTokenFrom(email!.textBody);
     const stored = db.select().from(signatureTokens).all();
-    expect(stored).toEqual([expect.objectContaining({ tokenHash: hashToken(token), purpose: "confirm", expiresAt: T0 + CONFIRM_TOKEN_TTL_DAYS * DAY })]);
+    const manageToken = /\/en\/my\?token=([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
+    expect(stored).toEqual([
+      expect.objectContaining({ tokenHash: hashToken(token), purpose: "confirm", expiresAt: T0 + CONFIRM_TOKEN_TTL_DAYS * DAY }),
+      expect.objectContaining({ tokenHash: hashToken(manageToken), purpose: "manage", expiresAt: T0 + MANAGE_TOKEN_TTL_DAYS * DAY }),
+    ]);
     expect(JSON.stringify(db.$client.prepare("select * from signature_tokens").all())).not.toContain(token);
+    expect(JSON.stringify(db.$client.prepare("select * from signature_tokens").all())).not.toContain(manageToken);
 
     expect(getStats({ db }).total).toBe(0);
   });
@@ -145,7 +150,7 @@ describe("signing, confirming and counting", () => {
   it("sends at most a few emails per address per day, then resumes the next day", () => {
     for (let i = 0; i < 10; i += 1) signLetter({ data: signature(), db, now: T0 + i });
     expect(emailsTo(db, "anna@example.org")).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
-    expect(db.select().from(signatureTokens).all()).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
+    expect(db.select().from(signatureTokens).all().filter((row) => row.purpose === "confirm")).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
     signLetter({ data: signature(), db, now: T0 + DAY + 1 });
     expect(emailsTo(db, "anna@example.org")).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY + 1);
   });

@@ -1,7 +1,8 @@
 import "server-only";
 import { eq } from "drizzle-orm";
+import type { Transaction } from "@/db/client";
 import { getDb, type AppDatabase } from "@/db/client";
-import { signatures, signatureTokens } from "@/db/schema";
+import { partnerCodes, signatures, signatureTokens } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import type { SignLetterData } from "@/lib/schemas/sign-letter";
@@ -14,7 +15,22 @@ import { moveStatusCounter } from "@/server/stats/counters";
 import { createRefCode, createToken } from "@/server/security/tokens";
 
 export const CONFIRM_TOKEN_TTL_DAYS = 7;
+/** The signer's private page lasts as long as a campaign reasonably runs. */
+export const MANAGE_TOKEN_TTL_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The ref code a signature is attributed to: only a code that exists (a
+ * signer's or a partner's). Anything else is ignored, so a ref code can
+ * neither fail a signature nor be used to probe.
+ */
+function resolveReferrer(tx: Transaction, code: string | undefined): string | null {
+  if (!code) return null;
+  const signer = tx.select({ id: signatures.id }).from(signatures).where(eq(signatures.refCode, code)).get();
+  if (signer) return code;
+  const partner = tx.select({ id: partnerCodes.id }).from(partnerCodes).where(eq(partnerCodes.code, code)).get();
+  return partner ? code : null;
+}
 
 export type SignLetterOutcome = {
   /** Always "pending": the answer must not tell whether the address had signed before. */
@@ -61,6 +77,9 @@ export function signLetter(options: {
           refCode: createRefCode(),
           consentVersion: campaign.consentVersion,
           ipHash: options.ipHash ?? null,
+          referredBy: resolveReferrer(tx, data.ref),
+          utmSource: data.utm_source ?? null,
+          utmCampaign: data.utm_campaign ?? null,
           createdAt: now,
         })
         .onConflictDoNothing({ target: signatures.emailKey })
@@ -88,11 +107,13 @@ export function signLetter(options: {
       const mailLocale = (inserted ? locale : (signature.locale as Locale)) ?? locale;
       if (signature.status === "pending") {
         const { token, tokenHash } = createToken();
+        const manage = createToken();
         const email = renderSignatureEmail({
           kind: "confirm",
           locale: mailLocale,
           name: signature.name,
           actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
+          manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
           campaignTitle: getCampaign(mailLocale).title,
           expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
         });
@@ -107,13 +128,10 @@ export function signLetter(options: {
         });
         if (willSend) {
           tx.insert(signatureTokens)
-            .values({
-              tokenHash,
-              signatureId: signature.id,
-              purpose: "confirm",
-              expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS,
-              createdAt: now,
-            })
+            .values([
+              { tokenHash, signatureId: signature.id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
+              { tokenHash: manage.tokenHash, signatureId: signature.id, purpose: "manage", expiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
+            ])
             .run();
         }
         return willSend;

@@ -9,20 +9,23 @@ export function toDayKey(timestampMs: number): string {
 }
 
 /**
- * Moves every public counter a signature belongs to by `delta` (+1 when it
- * is verified, -1 when a verified one is invalidated or withdrawn). Call it
- * inside the transaction that changes the signature's status.
+ * Moves every counter of verified signatures a signature belongs to by
+ * `delta` (+1 when it is verified, -1 when a verified one is invalidated or
+ * withdrawn): total, country, day, and its referral code and utm_source
+ * when it has them. Call it inside the transaction that changes the status.
  */
 export function moveSignatureCounters(
   tx: Transaction,
-  signature: Pick<Signature, "country" | "verifiedAt">,
+  signature: Pick<Signature, "country" | "verifiedAt"> & Partial<Pick<Signature, "referredBy" | "utmSource">>,
   delta: 1 | -1,
 ): void {
-  const keys: { scope: "total" | "country" | "day"; key: string }[] = [
+  const keys: { scope: CounterScope; key: string }[] = [
     { scope: "total", key: "" },
     { scope: "country", key: signature.country },
   ];
   if (signature.verifiedAt !== null) keys.push({ scope: "day", key: toDayKey(signature.verifiedAt) });
+  if (signature.referredBy) keys.push({ scope: "ref", key: signature.referredBy });
+  if (signature.utmSource) keys.push({ scope: "utm", key: signature.utmSource });
   for (const { scope, key } of keys) addToCounter(tx, scope, key, delta);
 }
 

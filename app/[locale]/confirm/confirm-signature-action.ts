@@ -21,5 +21,7 @@ export async function confirmSignatureAction(formData: FormData): Promise<void> 
     if (!isAppError(error)) throw error;
     problem = error.code === "EXPIRED" ? "expired" : "invalid";
   }
-  redirect(problem ? `/${locale}/confirm?problem=${problem}` : `/${locale}/confirmed`);
+  // The confirmed page shows the signer's own share link, found again through this token.
+  const next = problem ? `/${locale}/confirm?problem=${problem}` : `/${locale}/confirmed?token=${encodeURIComponent(String(token))}`;
+  redirect(next);
 }

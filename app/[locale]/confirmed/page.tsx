@@ -1,11 +1,14 @@
 import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { SharePanel } from "@/components/share/SharePanel";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
+import { isAppError } from "@/server/errors";
+import { getSignerSharing } from "@/server/sharing/referrals";
 
-// Dynamic because the share link uses APP_URL, read when the server starts.
+// Dynamic: the share link uses APP_URL (read at start) and the signer's own code.
 export const dynamic = "force-dynamic";
 
 export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
@@ -14,22 +17,41 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
   return { title: t("title"), robots: { index: false } };
 }
 
-export default async function ConfirmedPage({ params }: { params: Promise<{ locale: string }> }) {
+function findRefCode(token: unknown): string | undefined {
+  if (typeof token !== "string") return undefined;
+  try {
+    return getSignerSharing({ token, purpose: "confirm" }).refCode;
+  } catch (error) {
+    if (isAppError(error)) return undefined;
+    throw error;
+  }
+}
+
+export default async function ConfirmedPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ locale: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { locale } = await params;
   if (!hasLocale(routing.locales, locale)) notFound();
   setRequestLocale(locale);
   const t = await getTranslations("Confirmed");
-  const shareUrl = `${getConfig().appUrl}/${locale}`;
+  const tShare = await getTranslations("Referral");
+  const refCode = findRefCode((await searchParams).token);
+  const campaignUrl = `${getConfig().appUrl}/${locale}`;
   return (
     <>
       <SiteHeader path="/confirmed" />
       <main id="main" className="narrow">
         <h1>{t("title")}</h1>
         <p className="lede">{t("body")}</p>
-        <p>
-          <label htmlFor="share-url">{t("shareLabel")}</label>
-          <input id="share-url" className="share-url" type="text" readOnly value={shareUrl} />
-        </p>
+        {refCode ? (
+          <SharePanel url={`${campaignUrl}?ref=${refCode}`} heading={tShare("personalHeading")} intro={tShare("personalIntro")} />
+        ) : (
+          <SharePanel url={campaignUrl} heading={tShare("shareHeading")} />
+        )}
         <p>
           <a href={`/${locale}`}>{t("back")}</a>
         </p>

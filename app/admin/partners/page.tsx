@@ -1,0 +1,81 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ROLE_RANK } from "@/server/auth/actor";
+import { getConfig } from "@/server/config";
+import { listPartnerCodes } from "@/server/sharing/referrals";
+import { getAdminLocale } from "../admin-locale";
+import { requireOrganizerPage } from "../guard";
+import { createPartnerCodeAction } from "./actions";
+
+const KNOWN_ERRORS = new Set(["partnerCodeInvalid", "partnerLabelRequired", "partnerCodeTaken", "forbidden"]);
+
+export default async function PartnersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const organizer = await requireOrganizerPage("viewer");
+  const locale = await getAdminLocale();
+  const t = await getTranslations({ locale, namespace: "Admin.partners" });
+  const format = await getFormatter({ locale });
+  const { error, done } = await searchParams;
+  const codes = listPartnerCodes({ actor: organizer });
+  const appUrl = getConfig().appUrl;
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <p className="lede">{t("intro")}</p>
+      {typeof error === "string" ? (
+        <p className="form-alert" role="alert">
+          {t(`errors.${KNOWN_ERRORS.has(error) ? error : "invalid"}`)}
+        </p>
+      ) : done === "created" ? (
+        <p className="note" role="status">
+          {t("created")}
+        </p>
+      ) : null}
+      {codes.length === 0 ? (
+        <p>{t("empty")}</p>
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("label")}</th>
+              <th scope="col">{t("link")}</th>
+              <th scope="col" className="numeric">
+                {t("verified")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {codes.map((row) => (
+              <tr key={row.code}>
+                <td>{row.label}</td>
+                <td>
+                  <code>{`${appUrl}/${locale}?ref=${row.code}`}</code>
+                </td>
+                <td className="numeric">{format.number(row.verified)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {ROLE_RANK[organizer.role] >= ROLE_RANK.admin ? (
+        <section aria-labelledby="new-partner">
+          <h2 id="new-partner">{t("createHeading")}</h2>
+          <form action={createPartnerCodeAction} className="sign-form narrow-form">
+            <div className="field">
+              <label htmlFor="partner-label">{t("label")}</label>
+              <input id="partner-label" name="label" type="text" required maxLength={100} />
+            </div>
+            <div className="field">
+              <label htmlFor="partner-code">{t("code")}</label>
+              <p id="partner-code-hint" className="hint">
+                {t("codeHint")}
+              </p>
+              <input id="partner-code" name="code" type="text" required pattern="[a-z0-9\-]{3,40}" aria-describedby="partner-code-hint" />
+            </div>
+            <button type="submit" className="button button--primary">
+              {t("create")}
+            </button>
+          </form>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,115 @@
+import "server-only";
+import { and, desc, eq, gt } from "drizzle-orm";
+import { getDb, type AppDatabase } from "@/db/client";
+import { partnerCodes, signatures, signatureTokens, statCounters } from "@/db/schema";
+import { REF_CODE_SHAPE } from "@/lib/schemas/sign-letter";
+import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { recordAudit } from "@/server/audit/record-audit";
+import { AppError } from "@/server/errors";
+import { hashToken } from "@/server/security/tokens";
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
+
+function countFor(db: AppDatabase, scope: "ref" | "utm", key: string): number {
+  return db.select({ count: statCounters.count }).from(statCounters).where(and(eq(statCounters.scope, scope), eq(statCounters.key, key))).get()?.count ?? 0;
+}
+
+export type SignerSharing = { refCode: string; isVerified: boolean; signedThroughLink: number };
+
+/**
+ * What the signer's private page shows: their own share code and how many
+ * verified signatures came through it — a number, never who. Anyone holding
+ * the signer's `manage` link (from their email) may call it; throws
+ * NOT_FOUND for an unknown or expired link.
+ */
+export function getSignerSharing(options: { token: string; purpose?: "manage" | "confirm"; db?: AppDatabase; now?: number }): SignerSharing {
+  const db = options.db ?? getDb();
+  if (!TOKEN_SHAPE.test(options.token)) throw new AppError("NOT_FOUND", "tokenInvalid");
+  const row = db
+    .select({ refCode: signatures.refCode, status: signatures.status })
+    .from(signatureTokens)
+    .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
+    .where(
+      and(
+        eq(signatureTokens.tokenHash, hashToken(options.token)),
+        eq(signatureTokens.purpose, options.purpose ?? "manage"),
+        gt(signatureTokens.expiresAt, options.now ?? Date.now()),
+      ),
+    )
+    .get();
+  if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
+  return { refCode: row.refCode, isVerified: row.status === "verified", signedThroughLink: countFor(db, "ref", row.refCode) };
+}
+
+export type PartnerCodeSummary = { code: string; label: string; createdAt: number; verified: number };
+
+/** Partner codes with the verified signatures each brought. Viewers and up (numbers only). */
+export function listPartnerCodes(options: { actor: Actor; db?: AppDatabase }): PartnerCodeSummary[] {
+  assertRole(options.actor, "viewer");
+  const db = options.db ?? getDb();
+  return db
+    .select({ code: partnerCodes.code, label: partnerCodes.label, createdAt: partnerCodes.createdAt })
+    .from(partnerCodes)
+    .orderBy(desc(partnerCodes.createdAt))
+    .all()
+    .map((row) => ({ ...row, verified: countFor(db, "ref", row.code) }));
+}
+
+/**
+ * Creates a partner code (e.g. `diaspora-berlin`) for an organisation to put
+ * in its links (`?ref=`). Admins and owners. The code must not clash with a
+ * signer's code or another partner's.
+ */
+export function createPartnerCode(options: { actor: Actor; code: string; label: string; db?: AppDatabase; now?: number }): PartnerCodeSummary {
+  assertRole(options.actor, "admin");
+  const code = options.code.trim().toLowerCase();
+  const label = options.label.normalize("NFC").trim().slice(0, 100);
+  if (!REF_CODE_SHAPE.test(code)) throw new AppError("INVALID", "partnerCodeInvalid");
+  if (!label) throw new AppError("INVALID", "partnerLabelRequired");
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  return db.transaction(
+    (tx) => {
+      const clashes =
+        tx.select({ id: partnerCodes.id }).from(partnerCodes).where(eq(partnerCodes.code, code)).get() ??
+        tx.select({ id: signatures.id }).from(signatures).where(eq(signatures.refCode, code)).get();
+      if (clashes) throw new AppError("CONFLICT", "partnerCodeTaken");
+      tx.insert(partnerCodes)
+        .values({ code, label, createdBy: options.actor.kind === "organizer" ? options.actor.id : null, createdAt: now })
+        .run();
+      recordAudit(tx, { actor: toAuditActor(options.actor), action: "partnerCode.create", targetType: "partnerCode", targetId: code, details: { label }, now });
+      return { code, label, createdAt: now, verified: 0 };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export type ReferralSources = { partners: { code: string; label: string; count: number }[]; signerLinks: number; utmSources: { source: string; count: number }[] };
+
+/**
+ * Where verified signatures came from, for the dashboard: per partner code,
+ * all signer links together (no individual signer is singled out), and per
+ * utm_source. From counters only. Viewers and up.
+ */
+export function getReferralSources(options: { actor: Actor; db?: AppDatabase }): ReferralSources {
+  assertRole(options.actor, "viewer");
+  const db = options.db ?? getDb();
+  const labels = new Map(db.select({ code: partnerCodes.code, label: partnerCodes.label }).from(partnerCodes).all().map((row) => [row.code, row.label]));
+  const refRows = db.select({ key: statCounters.key, count: statCounters.count }).from(statCounters).where(eq(statCounters.scope, "ref")).all();
+  const partners: ReferralSources["partners"] = [];
+  let signerLinks = 0;
+  for (const row of refRows) {
+    if (row.count <= 0) continue;
+    const label = labels.get(row.key);
+    if (label !== undefined) partners.push({ code: row.key, label, count: row.count });
+    else signerLinks += row.count;
+  }
+  const utmSources = db
+    .select({ source: statCounters.key, count: statCounters.count })
+    .from(statCounters)
+    .where(and(eq(statCounters.scope, "utm"), gt(statCounters.count, 0)))
+    .orderBy(desc(statCounters.count))
+    .limit(20)
+    .all();
+  return { partners: partners.sort((a, b) => b.count - a.count), signerLinks, utmSources };
+}
