@@ -5,12 +5,20 @@ import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
 
 const STATUSES = ["verified", "pending", "invalidated", "withdrawn"] as const;
+const PRESS_FILES = [
+  ["signatures-over-time.png", "overTimePng"],
+  ["signatures-over-time.svg", "overTimeSvg"],
+  ["countries.png", "countriesPng"],
+  ["countries.svg", "countriesSvg"],
+  ["stats.json", "statsJson"],
+] as const;
 
 export default async function ExportsPage() {
   const organizer = await requireOrganizerPage("viewer");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.exports" });
   const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
+  const tPress = await getTranslations({ locale, namespace: "Admin.pressKit" });
   const mayExportPersonalData = ROLE_RANK[organizer.role] >= ROLE_RANK.admin;
   return (
     <>
@@ -29,6 +37,19 @@ export default async function ExportsPage() {
               {t("countriesJson")}
             </a>
           </li>
+        </ul>
+      </section>
+      <section aria-labelledby="press-kit">
+        <h2 id="press-kit">{tPress("heading")}</h2>
+        <p>{tPress("intro")}</p>
+        <ul>
+          {PRESS_FILES.map(([file, label]) => (
+            <li key={file}>
+              <a href={`/admin/exports/press/${file}?locale=${locale}`} download>
+                {tPress(label)}
+              </a>
+            </li>
+          ))}
         </ul>
       </section>
       {mayExportPersonalData ? (
