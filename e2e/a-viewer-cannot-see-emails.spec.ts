@@ -4,7 +4,7 @@ import { signInAs } from "./support/organizers";
 
 test.use({ expectedHttpErrors: [403] });
 
-test("a viewer sees the totals but never a signer's email or private name", async ({ page, browser }) => {
+test("a viewer sees the totals and the press kit but never a signer's email or private name", async ({ page, browser }) => {
   const signer = { name: uniqueName("Private"), email: uniqueEmail("viewer-check"), country: "DE" };
 
   await test.step("a supporter signs without showing their name and confirms", async () => {
@@ -37,5 +37,11 @@ test("a viewer sees the totals but never a signer's email or private name", asyn
     const totals = await page.request.get("/admin/exports/countries.json");
     expect(totals.status()).toBe(200);
     expect(await totals.text()).not.toContain("@");
+    const chart = await page.request.get("/admin/exports/press/countries.png?locale=ru");
+    expect(chart.status()).toBe(200);
+    expect(chart.headers()["content-type"]).toBe("image/png");
+    expect([...(await chart.body()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const stats = await page.request.get("/admin/exports/press/stats.json");
+    expect(await stats.text()).not.toContain("@");
   });
 });
