@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, fillSignForm, test, uniqueName } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
+import { signInAs } from "./support/organizers";
 
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -67,7 +68,6 @@ test("the privacy notice has no WCAG 2.1 AA violations", async ({ page }) => {
 });
 
 test("the admin pages have no WCAG 2.1 AA violations", async ({ page }) => {
-  const { signInAs } = await import("./support/organizers");
   await page.goto("/admin/login");
   await expectNoViolations(page, "the sign-in page");
   await signInAs(page, "owner");
