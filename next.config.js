@@ -4,43 +4,80 @@ const createNextIntlPlugin = require("next-intl/plugin");
 const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
 /**
- * Headers every response gets. The strict nonce-based CSP comes with the
- * abuse/privacy work; this one already forbids every other origin.
+ * The content security policy, with `frame-ancestors` as given.
+ * @param {string} frameAncestors
  */
-const securityHeaders = [
+function contentSecurityPolicy(frameAncestors) {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors}`,
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+const commonHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   // same-origin, not no-referrer: with no-referrer browsers send `Origin: null`
   // on form posts and Next refuses server actions without JavaScript.
   { key: "Referrer-Policy", value: "same-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
-  {
-    key: "Content-Security-Policy",
-    value: [
-      "default-src 'self'",
-      "script-src 'self' 'unsafe-inline'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-      "object-src 'none'",
-    ].join("; "),
-  },
 ];
+
+/**
+ * Headers every response gets. The strict nonce-based CSP comes with the
+ * abuse/privacy work; this one already forbids every other origin, framing
+ * included.
+ */
+const securityHeaders = [
+  ...commonHeaders,
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Content-Security-Policy", value: contentSecurityPolicy("'none'") },
+];
+
+/**
+ * The partner widgets under /embed are the only pages any site may frame:
+ * no X-Frame-Options (it has no "allow all" value) and `frame-ancestors *`.
+ */
+const embedHeaders = [...commonHeaders, { key: "Content-Security-Policy", value: contentSecurityPolicy("*") }];
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2"],
+  // pdfkit reads its font metrics from its own folder at run time: keep it out of the bundle.
+  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pdfkit"],
   // forbidden() for admin pages a signed-in organizer's role does not allow (403).
   experimental: { authInterrupts: true },
-  outputFileTracingIncludes: { "/**": ["./db/migrations/**/*", "./content/**/*"] },
+  outputFileTracingIncludes: { "/**": ["./db/migrations/**/*", "./content/**/*", "./assets/**/*"] },
+  // `/embed/counter?locale=ru` is served by app/embed/[locale]/counter: the
+  // locale moves into the path so each locale is one ISR page (a page that
+  // read the query would be rendered per request). No or an unknown locale: English.
+  async rewrites() {
+    return {
+      beforeFiles: [
+        {
+          source: "/embed/:widget",
+          has: [{ type: "query", key: "locale", value: "(?<locale>en|ru|uk)" }],
+          destination: "/embed/:locale/:widget",
+        },
+        { source: "/embed/:widget", destination: "/embed/en/:widget" },
+      ],
+    };
+  },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      // Next applies every rule that matches, so the global rule must not match
+      // /embed or /embed/… (it would add X-Frame-Options: DENY and a second CSP there).
+      { source: "/:path((?!embed(?:/|$)).*)", headers: securityHeaders },
+      { source: "/embed/:path*", headers: embedHeaders },
+    ];
   },
 };
 

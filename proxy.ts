@@ -14,8 +14,8 @@ const MAX_FORM_POST_BYTES = 64 * 1024;
 const handleI18nRouting = createMiddleware(routing);
 
 // Picks the locale for URLs that lack one (`/` → `/ru` from Accept-Language)
-// and refuses oversized form posts. Not a security boundary: nothing here
-// authorizes.
+// and refuses oversized form posts (public pages and admin alike). Not a
+// security boundary: nothing here authorizes.
 export default function proxy(request: NextRequest) {
   if (request.method === "POST") {
     const length = Number(request.headers.get("content-length") ?? Number.NaN);
@@ -28,10 +28,17 @@ export default function proxy(request: NextRequest) {
       });
     }
   }
+  // The admin area has no locale in its URLs; only the size check applies there.
+  if (request.nextUrl.pathname === "/admin" || request.nextUrl.pathname.startsWith("/admin/")) return NextResponse.next();
+  // Partner widgets (`/embed/counter?locale=ru`) keep their URL: no locale
+  // redirect here. next.config.js rewrites them to `/embed/ru/counter`, one
+  // prerendered page per locale (a rewrite from here would be proxied over
+  // HTTP when the server listens on another name than "localhost").
+  if (request.nextUrl.pathname === "/embed" || request.nextUrl.pathname.startsWith("/embed/")) return NextResponse.next();
   return handleI18nRouting(request);
 }
 
 export const config = {
-  // Everything except API routes, the admin area, the dev mailbox, Next internals and files with an extension.
-  matcher: ["/((?!api|admin|dev|_next|_vercel|.*\\..*).*)"],
+  // Everything except API routes, the dev mailbox, Next internals and files with an extension.
+  matcher: ["/((?!api|dev|_next|_vercel|.*\\..*).*)"],
 };

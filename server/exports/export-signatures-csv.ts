@@ -6,6 +6,7 @@ import type { SignatureStatus } from "@/db/schema";
 import type { ExportSignatureStatus, SignatureExportFilter } from "@/lib/schemas/export";
 import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
+import { exportFileTarget, hashStream, type HashedStreamEnd } from "./hash-stream";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -95,6 +96,8 @@ function openReader(db: AppDatabase, databaseUrl: string | undefined): { client:
  * stream ends, fails or is cancelled (the client went away), and one
  * `export.signaturesCsv` audit row is written on the main connection with
  * the filter and the number of rows sent (`aborted: true` when cut short).
+ * A complete export's row also names the file and the SHA-256 of exactly
+ * the bytes sent (hashed as they pass), for the delivery manifest.
  *
  * `databaseUrl` names the file to read; by default the main connection's
  * file (process.env.DATABASE_URL for getDb()).
@@ -122,18 +125,25 @@ export function exportSignaturesCsv(options: {
     throw error;
   }
 
+  const filename = `signatures-${filter.status}-${new Date(now).toISOString().slice(0, 10)}.csv`;
   let rowCount = 0;
-  let isFinished = false;
-  const finish = (outcome: { aborted?: true; failed?: true }) => {
-    if (isFinished) return;
-    isFinished = true;
+  let isReleased = false;
+  const release = () => {
+    if (isReleased) return;
+    isReleased = true;
     // Ending the iterator resets the statement (ends its read transaction) before the connection closes.
     rows.return?.();
     reader.close();
+  };
+  // Called by hashStream once the source has released the reader (an
+  // in-memory database is read on the main connection, which cannot write
+  // while a cursor is open on it).
+  const audit = (end: HashedStreamEnd) => {
     recordAudit(db, {
       actor: toAuditActor(actor),
       action: "export.signaturesCsv",
-      details: { ...filter, ...outcome },
+      ...(end.status === "complete" ? exportFileTarget(filename, end.sha256) : {}),
+      details: { ...filter, ...(end.status === "cancelled" ? { aborted: true } : end.status === "failed" ? { aborted: true, failed: true } : {}) },
       rowCount,
       now,
     });
@@ -160,26 +170,26 @@ export function exportSignaturesCsv(options: {
             rowCount += batch.length;
           }
           if (batch.length < BATCH_ROWS) {
-            // Audited before the stream closes: if the audit cannot be
-            // written, the download fails instead of completing unrecorded.
-            finish({});
+            release();
             controller.close();
           }
         } catch (error) {
           try {
-            finish({ aborted: true, failed: true });
+            release();
           } finally {
             controller.error(error);
           }
         }
       },
       cancel() {
-        finish({ aborted: true });
+        release();
       },
     },
     // Two chunks (~200 KB) read ahead of the client at most.
     { highWaterMark: 2 },
   );
 
-  return { stream, filename: `signatures-${filter.status}-${new Date(now).toISOString().slice(0, 10)}.csv` };
+  // Audited when the hashed stream ends, before it closes: if the audit
+  // cannot be written, the download fails instead of completing unrecorded.
+  return { stream: hashStream(stream, audit), filename };
 }

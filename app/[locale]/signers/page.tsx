@@ -1,11 +1,13 @@
 import { hasLocale } from "next-intl";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { WorldMap } from "@/components/signers/WorldMap";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { getCountryName } from "@/lib/countries";
 import { routing } from "@/lib/i18n/routing";
 import { listPublicSigners } from "@/server/signatures/list-public-signers";
 import { getStats } from "@/server/stats/get-stats";
+import { renderWorldMap } from "@/server/stats/world-map";
 
 export const dynamic = "force-dynamic";
 
@@ -34,6 +36,9 @@ export default async function SignersPage({
   const countries = Object.entries(stats.countries)
     .map(([code, count]) => ({ code, count, name: getCountryName(code, locale) }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, locale));
+  const tMap = await getTranslations("Map");
+  // Drawn once per minute per set of counts (server/stats/world-map.ts), not per request.
+  const worldMap = countries.length > 0 ? renderWorldMap({ counts: stats.countries, locale }) : undefined;
 
   return (
     <>
@@ -41,6 +46,17 @@ export default async function SignersPage({
       <main id="main">
         <h1>{t("title")}</h1>
         <p className="lede">{t("intro")}</p>
+        {worldMap ? (
+          <section aria-labelledby="map-heading">
+            <h2 id="map-heading">{tMap("label")}</h2>
+            <WorldMap
+              svg={worldMap.svg}
+              legend={worldMap.legend}
+              legendTitle={tMap("legendTitle")}
+              note={tMap.rich("tableNote", { link: (chunks) => <a href="#countries-table">{chunks}</a> })}
+            />
+          </section>
+        ) : null}
         <div className="columns columns--even">
           <section aria-labelledby="signers-heading">
             <h2 id="signers-heading">{t("listHeading")}</h2>
@@ -84,7 +100,7 @@ export default async function SignersPage({
             {countries.length === 0 ? (
               <p>{t("countriesEmpty")}</p>
             ) : (
-              <table className="data-table">
+              <table className="data-table" id="countries-table" aria-labelledby="countries-heading">
                 <thead>
                   <tr>
                     <th scope="col">{t("country")}</th>

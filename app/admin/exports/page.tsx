@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { listCountryOptions } from "@/lib/countries";
+import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { ROLE_RANK } from "@/server/auth/actor";
 import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
@@ -91,6 +92,42 @@ export default async function ExportsPage() {
             </button>
           </form>
           <p className="hint">{t("audited")}</p>
+        </section>
+      ) : null}
+      {mayExportPersonalData ? (
+        <section aria-labelledby="delivery-export">
+          <h2 id="delivery-export">{t("deliveryHeading")}</h2>
+          <p>{t("deliveryIntro")}</p>
+          <form method="get" action="/admin/exports/delivery.pdf" className="sign-form filter-form">
+            <div className="field">
+              <label htmlFor="delivery-country">{t("deliveryCountry")}</label>
+              <select id="delivery-country" name="country" defaultValue="">
+                <option value="">{t("deliveryAll")}</option>
+                {listCountryOptions(locale).map((country) => (
+                  <option key={country.code} value={country.code}>
+                    {country.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="delivery-locale">{t("deliveryLanguage")}</label>
+              <select id="delivery-locale" name="locale" defaultValue={locale}>
+                {LOCALES.map((code) => (
+                  <option key={code} value={code}>
+                    {LOCALE_NAMES[code]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="button button--primary">
+              {t("deliveryDownload")}
+            </button>
+          </form>
+          <p>
+            <a href="/admin/exports/manifest.sha256">{t("manifestLink")}</a>
+          </p>
+          <p className="hint">{t("manifestIntro")}</p>
         </section>
       ) : (
         <p className="note">{t("viewerNote")}</p>

@@ -1,6 +1,6 @@
 import { appErrorResponse } from "@/server/api/app-error-response";
 import { requireOrganizer } from "@/server/auth/require-organizer";
-import { formatCountryTotalsCsv, getCountryTotals } from "@/server/exports/export-country-totals";
+import { countryTotalsFilename, formatCountryTotalsCsv, getCountryTotals } from "@/server/exports/export-country-totals";
 
 export const dynamic = "force-dynamic";
 
@@ -8,12 +8,13 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   try {
     const organizer = await requireOrganizer("viewer");
-    const rows = getCountryTotals({ actor: organizer, format: "csv" });
-    const day = new Date().toISOString().slice(0, 10);
+    const now = Date.now();
+    // The same formatter the audit row's SHA-256 was computed over: the manifest matches these bytes.
+    const rows = getCountryTotals({ actor: organizer, format: "csv", now });
     return new Response(formatCountryTotalsCsv(rows), {
       headers: {
         "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="countries-${day}.csv"`,
+        "content-disposition": `attachment; filename="${countryTotalsFilename("csv", now)}"`,
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
       },

@@ -1,7 +1,6 @@
 import { appErrorResponse } from "@/server/api/app-error-response";
-import { jsonResponse } from "@/server/api/http";
 import { requireOrganizer } from "@/server/auth/require-organizer";
-import { getCountryTotals } from "@/server/exports/export-country-totals";
+import { countryTotalsFilename, formatCountryTotalsJson, getCountryTotals } from "@/server/exports/export-country-totals";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +8,17 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   try {
     const organizer = await requireOrganizer("viewer");
-    return jsonResponse({ countries: getCountryTotals({ actor: organizer, format: "json" }) }, { headers: { "x-content-type-options": "nosniff" } });
+    const now = Date.now();
+    // The same formatter the audit row's SHA-256 was computed over: the manifest matches these bytes.
+    const body = formatCountryTotalsJson(getCountryTotals({ actor: organizer, format: "json", now }));
+    return new Response(body, {
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "content-disposition": `inline; filename="${countryTotalsFilename("json", now)}"`,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
   } catch (error) {
     return appErrorResponse(error);
   }

@@ -1,0 +1,71 @@
+import { eq } from "drizzle-orm";
+import { PDFParse } from "pdf-parse";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { auditLog, statCounters, users } from "@/db/schema";
+import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
+import { AppError } from "@/server/errors";
+import { createTestDatabase } from "@/test/database";
+import { GET } from "./route";
+
+// The session lives in next-auth's cookie, which needs Next's request
+// context; the guard is replaced, the domain function and database are real.
+vi.mock("@/server/auth/require-organizer", () => ({ requireOrganizer: vi.fn() }));
+
+const get = (query = "") => GET(new Request(`http://app.test/admin/exports/delivery.pdf${query}`));
+
+describe("GET /admin/exports/delivery.pdf", () => {
+  let db: AppDatabase;
+  let close: () => void;
+
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase({ file: true }));
+    db.$client
+      .prepare(
+        `INSERT INTO signatures (email, email_key, name, country, is_public_name, locale, status, ref_code, consent_version, created_at, verified_at)
+         VALUES ('y@example.org', 'y@example.org', 'Ёлка Кириллица', 'UA', 1, 'uk', 'verified', 'r1', 'v1', 1, 2)`,
+      )
+      .run();
+    db.insert(statCounters).values([{ scope: "total", key: "", count: 1 }, { scope: "country", key: "UA", count: 1 }]).run();
+    const user = db.insert(users).values({ email: "admin@example.org", name: "Ad", passwordHash: "-", role: "admin", createdAt: 0, updatedAt: 0 }).returning().get();
+    const admin: Organizer = { kind: "organizer", id: user.id, email: user.email, role: "admin", name: user.name };
+    vi.mocked(requireOrganizer).mockResolvedValue(admin);
+  });
+  afterEach(() => close());
+
+  const audits = () => db.select().from(auditLog).where(eq(auditLog.action, "export.deliveryPdf")).all();
+
+  it("streams one country's document to an admin as a PDF download nobody may cache", async () => {
+    const response = await get("?country=ua&locale=uk");
+
+    expect(response.status).toBe(200);
+    expect(requireOrganizer).toHaveBeenCalledWith("admin");
+    expect(response.headers.get("content-type")).toBe("application/pdf");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="delivery-UA-\d{4}-\d{2}-\d{2}\.pdf"$/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const parser = new PDFParse({ data: new Uint8Array(await response.arrayBuffer()) });
+    const { text } = await parser.getText();
+    await parser.destroy();
+    expect(text).toContain("Ёлка Кириллица");
+    expect(text).toContain("Підписи з країни: Україна");
+    expect(audits()).toHaveLength(1);
+  });
+
+  it("answers 400 with a code per field for a bad query, without an audit row", async () => {
+    const response = await get("?country=XX&locale=de");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: { country: "countryInvalid", locale: "localeInvalid" } });
+    expect(audits()).toEqual([]);
+  });
+
+  it.each([
+    ["UNAUTHENTICATED", "signInRequired", 401],
+    ["FORBIDDEN", "forbidden", 403],
+  ] as const)("answers %s before looking at the query", async (code, messageKey, status) => {
+    vi.mocked(requireOrganizer).mockRejectedValue(new AppError(code, messageKey));
+    const response = await get("?country=nonsense");
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: messageKey });
+    expect(audits()).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { auditLog, users } from "@/db/schema";
+import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
+import { AppError } from "@/server/errors";
+import { createTestDatabase } from "@/test/database";
+import { GET } from "./route";
+
+vi.mock("@/server/auth/require-organizer", () => ({ requireOrganizer: vi.fn() }));
+
+const get = (query = "") => GET(new Request(`http://app.test/admin/exports/manifest.sha256${query}`));
+const SHA = "a".repeat(64);
+
+describe("GET /admin/exports/manifest.sha256", () => {
+  let db: AppDatabase;
+  let close: () => void;
+
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase());
+    const user = db.insert(users).values({ email: "owner@example.org", name: "Ow", passwordHash: "-", role: "owner", createdAt: 0, updatedAt: 0 }).returning().get();
+    const owner: Organizer = { kind: "organizer", id: user.id, email: user.email, role: "owner", name: user.name };
+    vi.mocked(requireOrganizer).mockResolvedValue(owner);
+    const row = { actorUserId: null, actorEmail: "system (command line)", targetType: "file", details: "{}", rowCount: 1 };
+    db.insert(auditLog)
+      .values([
+        { ...row, action: "export.deliveryPdf", targetId: `${SHA}  delivery-DE-2026-11-01.pdf`, createdAt: Date.parse("2026-11-01T10:00:00Z") },
+        { ...row, action: "export.signaturesCsv", targetId: `${"b".repeat(64)}  signatures-verified-2026-11-20.csv`, createdAt: Date.parse("2026-11-20T10:00:00Z") },
+      ])
+      .run();
+  });
+  afterEach(() => close());
+
+  it("answers the files exported since the day as sha256sum lines, to an admin or owner", async () => {
+    const response = await get("?since=2026-11-15");
+    expect(response.status).toBe(200);
+    expect(requireOrganizer).toHaveBeenCalledWith("admin");
+    expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.text()).toBe(`${"b".repeat(64)}  signatures-verified-2026-11-20.csv\n`);
+  });
+
+  it("lists every recorded export without a date", async () => {
+    expect((await (await get()).text()).split("\n")).toHaveLength(3);
+  });
+
+  it("answers 400 for a date it cannot read", async () => {
+    const response = await get("?since=last-week");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: { since: "sinceInvalid" } });
+  });
+
+  it("answers 403 to a viewer", async () => {
+    vi.mocked(requireOrganizer).mockRejectedValue(new AppError("FORBIDDEN", "forbidden"));
+    const response = await get();
+    expect(response.status).toBe(403);
+  });
+});

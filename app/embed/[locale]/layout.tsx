@@ -1,0 +1,33 @@
+import type { Metadata, Viewport } from "next";
+import { notFound } from "next/navigation";
+import { hasLocale } from "next-intl";
+import { setRequestLocale } from "next-intl/server";
+import type { ReactNode } from "react";
+import { routing } from "@/lib/i18n/routing";
+import "../embed.css";
+
+/**
+ * The minimal document for widgets that partner sites frame: no site header,
+ * no footer, its own small stylesheet. Reached as `/embed/<widget>?locale=xx`
+ * (next.config.js rewrites that to `/embed/xx/<widget>`, so each locale is one
+ * cacheable page). next.config.js lets any origin frame `/embed/*` and no
+ * other path.
+ */
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export const metadata: Metadata = {
+  // The widget is not a page of its own: search engines should index the letter.
+  robots: { index: false, follow: true },
+  referrer: "same-origin",
+};
+
+export default async function EmbedLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
+  const { locale } = await params;
+  if (!hasLocale(routing.locales, locale)) notFound();
+  setRequestLocale(locale);
+  return (
+    <html lang={locale}>
+      <body className="embed">{children}</body>
+    </html>
+  );
+}
