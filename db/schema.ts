@@ -35,6 +35,8 @@ export const signatures = sqliteTable(
     invalidatedAt: integer("invalidated_at"),
     invalidationReason: text("invalidation_reason"),
     invalidatedBy: integer("invalidated_by"),
+    /** When the signer withdrew; their personal data is erased at that moment, the row stays for the counts. */
+    withdrawnAt: integer("withdrawn_at"),
   },
   (table) => [
     uniqueIndex("signatures_email_key_unique").on(table.emailKey),

@@ -1,0 +1,1 @@
+ALTER TABLE `signatures` ADD `withdrawn_at` integer;
