@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
+import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { SYSTEM } from "@/server/auth/actor";
+import { confirmSignature } from "@/server/signatures/confirm-signature";
+import { signLetter } from "@/server/signatures/sign-letter";
+import { getStats } from "@/server/stats/get-stats";
+import { getDashboard } from "@/server/dashboard/get-dashboard";
+import { createTestDatabase } from "@/test/database";
+import { anonymiseAllSignatures, exportPersonalData, purgeUnconfirmedSignatures } from "./retention";
+
+const DAY = 86_400_000;
+const T0 = Date.parse("2026-11-01T10:00:00Z");
+
+function sign(db: AppDatabase, email: string, now: number, confirm: boolean) {
+  const parsed = parseSignLetter({ name: `Name ${email}`, email, country: "UA", city: "Lviv", acceptPrivacy: true, isPublicName: true });
+  if (!parsed.success) throw new Error("fixture");
+  signLetter({ data: parsed.data, db, now, ipHash: "iphash-XYZ" });
+  if (!confirm) return;
+  const text = db.select().from(mailOutbox).all().find((mail) => mail.toAddress === email)!.textBody;
+  confirmSignature({ token: /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(text)![1]!, db, now: now + 1 });
+}
+
+describe("retention", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase());
+  });
+  afterEach(() => close());
+
+  it("deletes unconfirmed signatures older than the retention period, with their tokens and emails", () => {
+    sign(db, "old@example.org", T0, false);
+    sign(db, "recent@example.org", T0 + 10 * DAY, false);
+    sign(db, "verified@example.org", T0, true);
+    const result = purgeUnconfirmedSignatures({ actor: SYSTEM, days: 14, db, now: T0 + 15 * DAY });
+    expect(result).toEqual({ deleted: 1 });
+    expect(db.select().from(signatures).all().map((row) => row.email).sort()).toEqual(["recent@example.org", "verified@example.org"]);
+    expect(db.select().from(mailOutbox).all().some((mail) => mail.toAddress === "old@example.org")).toBe(false);
+    expect(db.select().from(signatureTokens).all().every((token) => token.signatureId !== 1)).toBe(true);
+    expect(getDashboard({ actor: SYSTEM, db }).statusTotals).toMatchObject({ pending: 1, verified: 1 });
+  });
+
+  it("anonymising a closed campaign erases every personal field and keeps every count", () => {
+    sign(db, "a@example.org", T0, true);
+    sign(db, "b@example.org", T0 + DAY, true);
+    sign(db, "c@example.org", T0 + DAY, false);
+    const before = getStats({ db });
+    const result = anonymiseAllSignatures({ actor: SYSTEM, db, now: T0 + 2 * DAY });
+    expect(result).toEqual({ anonymised: 2, deletedPending: 1 });
+    const after = getStats({ db, now: Date.parse(before.updatedAt) });
+    expect(after).toEqual(before);
+    const dump = JSON.stringify(db.$client.prepare("select * from signatures").all());
+    for (const secret of ["a@example.org", "b@example.org", "Name a@example.org", "Lviv", "iphash-XYZ"]) expect(dump).not.toContain(secret);
+    expect(db.select().from(signatureTokens).all()).toEqual([]);
+    expect(db.select().from(mailOutbox).all()).toEqual([]);
+  });
+
+  it("exports what is stored about one person, found by any spelling of their address", () => {
+    sign(db, "Person@Example.org", T0, true);
+    const data = exportPersonalData({ actor: SYSTEM, email: "person+x@example.org", db });
+    expect(data.signature).toMatchObject({ name: "Name Person@Example.org", country: "UA", city: "Lviv", status: "verified", networkHashStored: true });
+    expect(data.emailsSent).toHaveLength(1);
+    expect(exportPersonalData({ actor: SYSTEM, email: "nobody@example.org", db }).signature).toBeNull();
+  });
+
+  it("is for owners (and the command line) only", () => {
+    const admin = { kind: "organizer", id: 1, email: "a@example.org", role: "admin" } as const;
+    expect(() => purgeUnconfirmedSignatures({ actor: admin, db })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+    expect(() => anonymiseAllSignatures({ actor: admin, db })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+  });
+});
