@@ -143,6 +143,10 @@ export const users = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastLoginAt: integer("last_login_at"),
+    /** Base32 TOTP secret once the organizer has set up a second factor (null: none). */
+    totpSecret: text("totp_secret"),
+    /** JSON array of SHA-256 hashes of unused recovery codes. */
+    recoveryCodeHashes: text("recovery_code_hashes"),
   },
   (table) => [uniqueIndex("users_email_unique").on(table.email)],
 );
@@ -190,3 +194,10 @@ export const partnerCodes = sqliteTable(
 );
 
 export type PartnerCode = typeof partnerCodes.$inferSelect;
+
+/** Settings an owner changes in the admin area (e.g. requiring a second factor for everyone). */
+export const appSettings = sqliteTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
