@@ -3,10 +3,12 @@ import { getFormatter, getTranslations, setRequestLocale } from "next-intl/serve
 import { notFound } from "next/navigation";
 import { buildPluralForms } from "@/components/letter/plural-forms";
 import { LiveCount } from "@/components/letter/LiveCount";
-import { SignForm, type SignFormLabels } from "@/components/sign/SignForm";
+import { SignForm, type RiskyEmailLabels, type SignFormLabels } from "@/components/sign/SignForm";
 import { SiteHeader } from "@/components/site/SiteHeader";
+import riskyEmailDomainsFile from "@/content/risky-email-domains.json";
 import { listCountryOptions } from "@/lib/countries";
 import { routing } from "@/lib/i18n/routing";
+import { parseRiskyEmailDomains } from "@/lib/risky-email";
 import { SIGN_ERROR_CODES } from "@/lib/schemas/sign-letter";
 import { getCampaign } from "@/server/content/get-campaign";
 import { getStats } from "@/server/stats/get-stats";
@@ -16,6 +18,9 @@ import { signLetterAction } from "./sign-letter-action";
 // 10 s (ISR): the count in the HTML is fresh enough for readers without
 // JavaScript, and no request renders this page from the database.
 export const revalidate = 10;
+
+// Read from content at build time; a malformed file fails the build.
+const riskyEmailDomains = parseRiskyEmailDomains(riskyEmailDomainsFile);
 
 export default async function LetterPage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
@@ -27,7 +32,16 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
   const t = await getTranslations("Letter");
   const tCount = await getTranslations("Count");
   const tForm = await getTranslations("SignForm");
+  const tRisk = await getTranslations("RiskyEmail");
   const format = await getFormatter();
+  const safetyHref = `/${locale}/safety`;
+  const riskyEmailLabels: RiskyEmailLabels = {
+    notice: tRisk("notice"),
+    suggestion: tRisk("suggestion"),
+    guidanceLink: tRisk("guidanceLink"),
+    guidanceHref: safetyHref,
+    held: tRisk("held"),
+  };
 
   const labels: SignFormLabels = {
     name: tForm("name"),
@@ -123,7 +137,15 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
           <aside className="sign" id="sign" aria-labelledby="sign-heading">
             <h2 id="sign-heading">{t("signHeading")}</h2>
             <p>{t("signIntro")}</p>
-            <SignForm action={signLetterAction} locale={locale} countries={listCountryOptions(locale)} labels={labels} />
+            {/* Also the way to the guidance without JavaScript, when the form cannot warn as it is filled in. */}
+            <p>{tRisk.rich("intro", { link: (chunks) => <a href={safetyHref}>{chunks}</a> })}</p>
+            <SignForm
+              action={signLetterAction}
+              locale={locale}
+              countries={listCountryOptions(locale)}
+              labels={labels}
+              riskyEmail={{ list: riskyEmailDomains, labels: riskyEmailLabels }}
+            />
           </aside>
         </div>
 

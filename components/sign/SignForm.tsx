@@ -2,6 +2,7 @@
 
 import { useActionState, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type FormEvent, type ReactNode } from "react";
 import type { CountryOption } from "@/lib/countries";
+import { isRiskyEmailDomain, type RiskyEmailDomains } from "@/lib/risky-email";
 import { INITIAL_SIGN_FORM_STATE, type SignFormErrorMessages, type SignFormState } from "@/lib/schemas/sign-form-state";
 import { parseSignLetter, type SignLetterErrors, type SignLetterField } from "@/lib/schemas/sign-letter";
 
@@ -24,6 +25,15 @@ export type SignFormLabels = {
   errors: SignFormErrorMessages;
 };
 
+/** The warning about email providers that must hand mail to Russian authorities, in the reader's language. */
+export type RiskyEmailLabels = {
+  notice: string;
+  suggestion: string;
+  guidanceLink: string;
+  guidanceHref: string;
+  held: string;
+};
+
 const FIELD_ORDER: SignLetterField[] = ["name", "email", "country", "city", "acceptPrivacy"];
 const ATTRIBUTION_PARAMS = ["ref", "utm_source", "utm_campaign"] as const;
 const noSubscription = () => () => undefined;
@@ -42,17 +52,26 @@ export function SignForm({
   locale,
   countries,
   labels,
+  riskyEmail,
 }: {
   action: (state: SignFormState, formData: FormData) => Promise<SignFormState>;
   locale: string;
   countries: CountryOption[];
   labels: SignFormLabels;
+  /** When given, a risky email provider gets a notice and the first submit with it is held once. */
+  riskyEmail?: { list: RiskyEmailDomains; labels: RiskyEmailLabels };
 }) {
   const [state, formAction, isPending] = useActionState(action, INITIAL_SIGN_FORM_STATE);
   const [clientErrors, setClientErrors] = useState<SignLetterErrors | null>(null);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [submitFailed, setSubmitFailed] = useState(false);
+  // The email as last typed (null until the person touches the field), and
+  // whether one submit was already held for a risky provider: the warning
+  // never refuses an address, it only makes sure it was seen.
+  const [typedEmail, setTypedEmail] = useState<string | null>(null);
+  const [heldOnce, setHeldOnce] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const riskNoticeRef = useRef<HTMLDivElement>(null);
   const errors = clientErrors ?? state.errors;
   // The letter page is static, so the share code (?ref=) and utm_* of the link
   // the reader came through are read here. Without JavaScript the signature
@@ -66,6 +85,10 @@ export function SignForm({
     });
   }, [search]);
   const values = state.values;
+  const isRisky = riskyEmail ? isRiskyEmailDomain(typedEmail ?? values.email ?? "", riskyEmail.list) : false;
+  const noteEmail = (target: EventTarget) => {
+    if (target instanceof HTMLInputElement && target.name === "email") setTypedEmail(target.value);
+  };
 
   const validate = (form: HTMLFormElement, only?: Set<string>): SignLetterErrors => {
     const result = parseSignLetter(readForm(form));
@@ -76,6 +99,7 @@ export function SignForm({
 
   const onBlur = (event: FocusEvent<HTMLFormElement>) => {
     const field = event.target.getAttribute("name");
+    noteEmail(event.target);
     if (!field || !formRef.current) return;
     const nextTouched = new Set(touched).add(field);
     setTouched(nextTouched);
@@ -84,6 +108,7 @@ export function SignForm({
 
   const onChange = (event: FormEvent<HTMLFormElement>) => {
     const field = (event.target as Element).getAttribute("name");
+    noteEmail(event.target);
     if (!formRef.current || !field || !errors[field as SignLetterField]) return;
     setClientErrors(validate(formRef.current, touched.has(field) ? touched : new Set(touched).add(field)));
   };
@@ -102,6 +127,14 @@ export function SignForm({
     }
     setClientErrors(null);
     setSubmitFailed(false);
+    const email = String(new FormData(form).get("email") ?? "");
+    if (riskyEmail && !heldOnce && isRiskyEmailDomain(email, riskyEmail.list)) {
+      event.preventDefault();
+      setTypedEmail(email);
+      setHeldOnce(true);
+      // After React shows the "press Sign again" line, move focus to it.
+      requestAnimationFrame(() => riskNoticeRef.current?.focus());
+    }
   };
 
   const errorFor = (field: SignLetterField) => {
@@ -109,7 +142,9 @@ export function SignForm({
     return code ? labels.errors[code] : undefined;
   };
   const describedBy = (field: SignLetterField, hint?: boolean) =>
-    [hint ? `sign-${field}-hint` : "", errors[field] ? `sign-${field}-error` : ""].filter(Boolean).join(" ") || undefined;
+    [hint ? `sign-${field}-hint` : "", errors[field] ? `sign-${field}-error` : "", field === "email" && isRisky ? "sign-email-risk" : ""]
+      .filter(Boolean)
+      .join(" ") || undefined;
   const hasErrors = FIELD_ORDER.some((field) => errors[field]);
   const showSummary = hasErrors && (submitFailed || (state.status === "invalid" && clientErrors === null));
 
@@ -191,6 +226,27 @@ export function SignForm({
           <p id="sign-email-error" className="field-error">
             {errorFor("email")}
           </p>
+        ) : null}
+        {riskyEmail ? (
+          // Always in the page (empty when there is nothing to say) so screen
+          // readers announce it politely when it fills in.
+          <div id="sign-email-risk" ref={riskNoticeRef} role="status" tabIndex={-1} className={isRisky ? "note risk-notice" : undefined}>
+            {isRisky ? (
+              <>
+                <p>
+                  {riskyEmail.labels.notice} {riskyEmail.labels.suggestion}{" "}
+                  <a href={riskyEmail.labels.guidanceHref} target="_blank" rel="noopener">
+                    {riskyEmail.labels.guidanceLink}
+                  </a>
+                </p>
+                {heldOnce ? (
+                  <p>
+                    <strong>{riskyEmail.labels.held}</strong>
+                  </p>
+                ) : null}
+              </>
+            ) : null}
+          </div>
         ) : null}
       </div>
 

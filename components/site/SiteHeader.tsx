@@ -9,6 +9,7 @@ import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 export async function SiteHeader({ path = "", query = "" }: { path?: string; query?: string }) {
   const locale = await getLocale();
   const t = await getTranslations("Site");
+  const tSafety = await getTranslations("Safety");
   return (
     <header className="site-header">
       <nav aria-label={t("name")} className="site-nav">
@@ -27,6 +28,11 @@ export async function SiteHeader({ path = "", query = "" }: { path?: string; que
           <li>
             <a href={`/${locale}/privacy`} aria-current={path === "/privacy" ? "page" : undefined}>
               {t("nav.privacy")}
+            </a>
+          </li>
+          <li>
+            <a href={`/${locale}/safety`} aria-current={path === "/safety" ? "page" : undefined}>
+              {tSafety("nav")}
             </a>
           </li>
         </ul>
