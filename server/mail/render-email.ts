@@ -19,6 +19,7 @@ function escapeHtml(value: string): string {
 /**
  * Renders a signer's email in their language. Subjects stay neutral: they
  * never quote the letter, because an inbox list can be seen by others.
+ * Every email ends with the signer's withdrawal link.
  */
 export function renderSignatureEmail(options: {
   kind: EmailKind;
@@ -28,6 +29,8 @@ export function renderSignatureEmail(options: {
   actionUrl: string;
   /** The signer's private page (confirmation emails). */
   manageUrl?: string;
+  /** The two-click withdrawal link every email ends with. */
+  withdrawUrl: string;
   campaignTitle: string;
   expiresInDays: number;
 }): RenderedEmail {
@@ -44,7 +47,8 @@ export function renderSignatureEmail(options: {
     t("signature"),
   ];
   const textLines = manage ? [...lines.slice(0, 4), manage.intro, manage.url, ...lines.slice(4)] : lines;
-  const text = textLines.join("\n\n");
+  const withdrawLine = t("withdrawLine");
+  const text = [...textLines, withdrawLine, options.withdrawUrl].join("\n\n");
   const html = [
     "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem\">",
     `<p>${escapeHtml(lines[0]!)}</p>`,
@@ -55,6 +59,7 @@ export function renderSignatureEmail(options: {
     manage ? `<p>${escapeHtml(manage.intro)}<br><a href="${escapeHtml(manage.url)}">${escapeHtml(manage.url)}</a></p>` : "",
     `<p style="font-size:0.9em;color:#444">${escapeHtml(lines[4]!)}</p>`,
     `<p>${escapeHtml(lines[5]!)}</p>`,
+    `<p style="font-size:0.85em;color:#444">${escapeHtml(withdrawLine)}<br><a href="${escapeHtml(options.withdrawUrl)}">${escapeHtml(options.withdrawUrl)}</a></p>`,
     "</body></html>",
   ].join("");
   return { subject, text, html };

@@ -10,6 +10,7 @@ import { createTestDatabase } from "@/test/database";
 import { confirmSignature, getConfirmationState } from "./confirm-signature";
 import { listPublicSigners } from "./list-public-signers";
 import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS, signLetter } from "./sign-letter";
+import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-11-21T10:00:00Z");
@@ -60,12 +61,18 @@ describe("signing, confirming and counting", () => {
     const token = confirmTokenFrom(email!.textBody);
     const stored = db.select().from(signatureTokens).all();
     const manageToken = /\/en\/my\?token=([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
+    const withdrawToken = /http:\/\/app\.test\/en\/withdraw\?token=([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
     expect(stored).toEqual([
       expect.objectContaining({ tokenHash: hashToken(token), purpose: "confirm", expiresAt: T0 + CONFIRM_TOKEN_TTL_DAYS * DAY }),
       expect.objectContaining({ tokenHash: hashToken(manageToken), purpose: "manage", expiresAt: T0 + MANAGE_TOKEN_TTL_DAYS * DAY }),
+      expect.objectContaining({ tokenHash: hashToken(withdrawToken), purpose: "withdraw", expiresAt: T0 + WITHDRAW_TOKEN_TTL_DAYS * DAY }),
     ]);
     expect(JSON.stringify(db.$client.prepare("select * from signature_tokens").all())).not.toContain(token);
     expect(JSON.stringify(db.$client.prepare("select * from signature_tokens").all())).not.toContain(manageToken);
+    expect(JSON.stringify(db.$client.prepare("select * from signature_tokens").all())).not.toContain(withdrawToken);
+    // The email ends with the withdrawal link, in text and in HTML.
+    expect(email!.textBody.trimEnd().endsWith(`/en/withdraw?token=${withdrawToken}`)).toBe(true);
+    expect(email!.htmlBody).toContain(`href="http://app.test/en/withdraw?token=${withdrawToken}"`);
 
     expect(getStats({ db }).total).toBe(0);
   });
@@ -143,7 +150,10 @@ describe("signing, confirming and counting", () => {
     const emails = emailsTo(db, "anna@example.org");
     expect(emails.map((email) => email.kind)).toEqual(["confirm", "alreadySigned"]);
     expect(emails[1]!.subject).toBe("You have already signed");
-    expect(emails[1]!.textBody).not.toContain("token=");
+    // No confirmation or private-page link; only its own fresh withdrawal link, stored as a hash.
+    expect(emails[1]!.textBody.replace(/\/en\/withdraw\?token=[A-Za-z0-9_-]+/, "")).not.toContain("token=");
+    const withdrawToken = /\/en\/withdraw\?token=([A-Za-z0-9_-]+)/.exec(emails[1]!.textBody)![1]!;
+    expect(db.select().from(signatureTokens).where(eq(signatureTokens.tokenHash, hashToken(withdrawToken))).get()).toMatchObject({ purpose: "withdraw" });
     expect(getStats({ db }).total).toBe(1);
   });
 

@@ -13,6 +13,7 @@ import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
 import { renderSignatureEmail } from "@/server/mail/render-email";
 import { moveStatusCounter } from "@/server/stats/counters";
 import { createRefCode, createToken } from "@/server/security/tokens";
+import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
 
 export const CONFIRM_TOKEN_TTL_DAYS = 7;
 /** The signer's private page lasts as long as a campaign reasonably runs. */
@@ -105,6 +106,16 @@ export function signLetter(options: {
       // Mail goes to the address on file, in the language the person used
       // when they first signed: a second submission cannot redirect it.
       const mailLocale = (inserted ? locale : (signature.locale as Locale)) ?? locale;
+      // Every email carries its own link to withdraw in two clicks; stored only if the email is queued.
+      const withdraw = createToken();
+      const withdrawUrl = `${config.appUrl}/${mailLocale}/withdraw?token=${withdraw.token}`;
+      const withdrawTokenRow = {
+        tokenHash: withdraw.tokenHash,
+        signatureId: signature.id,
+        purpose: "withdraw" as const,
+        expiresAt: now + WITHDRAW_TOKEN_TTL_DAYS * DAY_MS,
+        createdAt: now,
+      };
       if (signature.status === "pending") {
         const { token, tokenHash } = createToken();
         const manage = createToken();
@@ -114,6 +125,7 @@ export function signLetter(options: {
           name: signature.name,
           actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
           manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
+          withdrawUrl,
           campaignTitle: getCampaign(mailLocale).title,
           expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
         });
@@ -131,6 +143,7 @@ export function signLetter(options: {
             .values([
               { tokenHash, signatureId: signature.id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
               { tokenHash: manage.tokenHash, signatureId: signature.id, purpose: "manage", expiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
+              withdrawTokenRow,
             ])
             .run();
         }
@@ -142,10 +155,11 @@ export function signLetter(options: {
           locale: mailLocale,
           name: signature.name,
           actionUrl: `${config.appUrl}/${mailLocale}`,
+          withdrawUrl,
           campaignTitle: getCampaign(mailLocale).title,
           expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
         });
-        return enqueueEmail(tx, {
+        const willSend = enqueueEmail(tx, {
           kind: "alreadySigned",
           to: signature.email,
           recipientKey: emailKey,
@@ -154,6 +168,8 @@ export function signLetter(options: {
           now,
           domain: mailDomain,
         });
+        if (willSend) tx.insert(signatureTokens).values(withdrawTokenRow).run();
+        return willSend;
       }
       // Invalidated or withdrawn: nothing is sent, and the answer is the same.
       return false;

@@ -7,6 +7,7 @@ import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
 import { getSignerSharing, type SignerSharing } from "@/server/sharing/referrals";
+import { withdrawSignatureAction } from "../withdraw/withdraw-signature-action";
 
 export const dynamic = "force-dynamic";
 
@@ -28,6 +29,7 @@ export default async function MyPage({
   if (!hasLocale(routing.locales, locale)) notFound();
   setRequestLocale(locale);
   const t = await getTranslations("Referral");
+  const tWithdraw = await getTranslations("Withdraw");
   const { token } = await searchParams;
   let sharing: SignerSharing | undefined;
   if (typeof token === "string") {
@@ -53,6 +55,18 @@ export default async function MyPage({
               <p>{t("notConfirmed")}</p>
             )}
             <SharePanel url={`${getConfig().appUrl}/${locale}?ref=${sharing.refCode}`} heading={t("personalHeading")} intro={t("personalIntro")} />
+            <section aria-labelledby="withdraw-heading">
+              <h2 id="withdraw-heading">{tWithdraw("myHeading")}</h2>
+              <p>{tWithdraw("myIntro")}</p>
+              {/* The same action as the emailed link; it accepts this page's manage token. */}
+              <form action={withdrawSignatureAction}>
+                <input type="hidden" name="token" value={token} />
+                <input type="hidden" name="locale" value={locale} />
+                <button type="submit" className="button">
+                  {tWithdraw("button")}
+                </button>
+              </form>
+            </section>
           </>
         ) : (
           <>
