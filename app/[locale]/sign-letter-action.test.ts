@@ -1,0 +1,127 @@
+import { fc } from "@fast-check/vitest";
+import { isRedirectError } from "next/dist/client/components/redirect-error";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { INITIAL_SIGN_FORM_STATE } from "@/lib/schemas/sign-form-state";
+import { createTestDatabase } from "@/test/database";
+import { signLetterAction } from "./sign-letter-action";
+
+// The form action is a public endpoint too: hostile form data gets either a
+// per-field "invalid" answer or the redirect to /thanks, never an exception.
+
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.7", "user-agent": "fast-check" }),
+}));
+
+const FORM_FIELDS = new Set(["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy", "locale"]);
+const CONTROL_OR_BIDI = /[\u0000-\u001F\u007F-\u009F\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+
+const PAYLOADS = [
+  "<script>alert(1)</script>",
+  '"><img src=x onerror=alert(1)>',
+  "<svg onload=alert(1)>",
+  "javascript:alert(1)",
+  "{{constructor.constructor('alert(1)')()}}",
+  "Robert'); DROP TABLE signatures;--",
+  "\u202EevilName\u2066",
+  "Ann\u200Ba\uFEFF",
+  "\u0000\u0001\u001F\u007F",
+  "\uD800",
+  "on",
+  "true",
+  "",
+];
+const NASTY_CHARS = ["<", ">", '"', "'", "&", "\u0000", "\u0007", "\u202E", "\u2066", "\u200B", "\uD800", "\uDC00", "a", "Я", " "];
+
+const hostileString = fc.oneof(
+  fc.constantFrom(...PAYLOADS),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom(...NASTY_CHARS), maxLength: 60 }),
+  fc.tuple(fc.constantFrom("A", "<", "\u202E", "é"), fc.integer({ min: 0, max: 100_000 })).map(([c, n]) => c.repeat(n)),
+);
+
+const fieldName = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...FORM_FIELDS, "ref", "utm_source", "utm_campaign") },
+  // Next's own action fields and prototype keys.
+  fc.constantFrom("$ACTION_ID_abc", "$ACTION_REF_1", "__proto__", "constructor", "prototype", "toString"),
+  fc.string({ maxLength: 8 }),
+);
+
+let emailCounter = 0;
+type Entry = [string, string | Blob];
+
+const entryValue: fc.Arbitrary<string | Blob> = fc.oneof(
+  { weight: 8, arbitrary: hostileString },
+  fc.constantFrom("en", "ru", "uk", "DE", "ZZ", "on"),
+  hostileString.map((text) => new Blob([text], { type: "text/html" })),
+);
+
+const formEntries: fc.Arbitrary<Entry[]> = fc.oneof(
+  fc.array(fc.tuple(fieldName, entryValue), { maxLength: 10 }),
+  // A valid form with a few hostile entries (overriding, repeated or extra): reaches the database.
+  fc.array(fc.tuple(fieldName, entryValue), { minLength: 1, maxLength: 3 }).map((extra): Entry[] => [
+    ["name", "Anna"],
+    ["email", `action${(emailCounter += 1)}@example.org`],
+    ["country", "DE"],
+    ["acceptPrivacy", "on"],
+    ...extra,
+  ]),
+  // A hostile name with a letter in it: accepted, then checked clean in the database.
+  hostileString.map((name): Entry[] => [
+    ["name", `Zoë ${name.slice(0, 60)}`],
+    ["city", name.slice(0, 40)],
+    ["email", `action${(emailCounter += 1)}@example.org`],
+    ["country", "UA"],
+    ["isPublicName", "on"],
+    ["acceptPrivacy", "on"],
+    ["locale", "uk"],
+  ]),
+);
+
+function toFormData(entries: Entry[]): FormData {
+  const formData = new FormData();
+  for (const [key, value] of entries) formData.append(key, value);
+  return formData;
+}
+
+describe("signLetterAction with random and hostile form data", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  beforeAll(() => {
+    ({ db, close } = createTestDatabase());
+  });
+  afterAll(() => close());
+
+  it("answers per-field errors or redirects, and throws nothing else", { timeout: 120_000 }, async () => {
+    let invalid = 0;
+    let redirected = 0;
+    await fc.assert(
+      fc.asyncProperty(formEntries, async (entries) => {
+        let state;
+        try {
+          state = await signLetterAction(INITIAL_SIGN_FORM_STATE, toFormData(entries));
+        } catch (error) {
+          if (!isRedirectError(error)) throw error;
+          expect(error.digest).toMatch(/^NEXT_REDIRECT;[^;]*;\/(en|ru|uk)\/thanks;/);
+          redirected += 1;
+          return;
+        }
+        expect(state.status).toBe("invalid");
+        const fields = Object.keys(state.errors);
+        expect(fields.length).toBeGreaterThan(0);
+        for (const field of fields) expect(FORM_FIELDS.has(field), `unknown field ${field}`).toBe(true);
+        for (const value of Object.values(state.values)) expect(value.length).toBeLessThanOrEqual(320);
+        invalid += 1;
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(invalid).toBeGreaterThan(0);
+    expect(redirected).toBeGreaterThan(0);
+
+    const integrity = db.$client.pragma("integrity_check") as { integrity_check: string }[];
+    expect(integrity).toEqual([{ integrity_check: "ok" }]);
+    const rows = db.$client.prepare("select name, city from signatures").all() as { name: string; city: string | null }[];
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.filter((row) => CONTROL_OR_BIDI.test(row.name) || CONTROL_OR_BIDI.test(row.city ?? ""))).toEqual([]);
+  });
+});

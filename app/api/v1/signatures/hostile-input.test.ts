@@ -1,0 +1,179 @@
+import { fc } from "@fast-check/vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { createTestDatabase } from "@/test/database";
+import { POST } from "./route";
+
+// Abuse resistance, bad input: random and hostile bodies never get a 5xx,
+// and every rejection is a 4xx that says what is wrong (per field when it
+// can). One database for the whole run keeps 10,000 cases to seconds.
+
+const URL = "http://app.test/api/v1/signatures";
+const FORM_FIELDS = new Set(["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy", "locale"]);
+const ALLOWED_STATUSES = [202, 400, 413, 415];
+// The characters lib/text.ts cleanText removes: none may reach a stored name or city.
+const CONTROL_OR_BIDI = /[\u0000-\u001F\u007F-\u009F\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+
+const PAYLOADS = [
+  "<script>alert(1)</script>",
+  '"><img src=x onerror=alert(1)>',
+  "<svg onload=alert(1)>",
+  "javascript:alert(1)",
+  "{{constructor.constructor('alert(1)')()}}",
+  "</title><script>alert(1)</script>",
+  "Robert'); DROP TABLE signatures;--",
+  "' OR '1'='1",
+  "1; SELECT * FROM organizers",
+  "\u202EevilName\u2066",
+  "Ann\u200B\u200Ba\uFEFF",
+  "\u0000\u0001\u001F\u007F",
+  "\uD800",
+  "\uDFFFlone",
+  "=cmd|' /C calc'!A0",
+  "%00%0d%0a",
+  "${7*7}",
+  "Анна <b>Іванова</b>",
+];
+const NASTY_CHARS = ["<", ">", '"', "'", "&", "\u0000", "\u0007", "\u001B", "\u202E", "\u2066", "\u200B", "\uD800", "\uDC00", "a", "Я", "é", " "];
+
+const hostileString = fc.oneof(
+  fc.constantFrom(...PAYLOADS),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom(...NASTY_CHARS), maxLength: 60 }),
+  fc.tuple(fc.constantFrom(...PAYLOADS), fc.constantFrom(...PAYLOADS)).map(([a, b]) => `Anna ${a} ${b}`),
+  // Up to 100 KB, built by repeat so it costs nothing to generate.
+  fc.tuple(fc.constantFrom("A", "<", "\u202E", "é", "\u0000"), fc.integer({ min: 0, max: 100_000 })).map(([c, n]) => c.repeat(n)),
+);
+
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 5, arbitrary: hostileString },
+  fc.integer(),
+  fc.double(),
+  fc.constant(null),
+  fc.boolean(),
+  fc.constantFrom("on", "true", "false", "", "en", "ru", "uk", "DE", "ZZ"),
+  fc.anything({ maxDepth: 2, maxKeys: 3 }),
+  fc.array(hostileString, { maxLength: 3 }),
+  fc.dictionary(fc.constantFrom("$gt", "__proto__", "constructor", "toString"), hostileString, { maxKeys: 2 }),
+);
+
+const fieldName = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...FORM_FIELDS, "ref", "utm_source", "utm_campaign") },
+  fc.constantFrom("__proto__", "constructor", "prototype", "hasOwnProperty", "toString"),
+  fc.string({ maxLength: 8 }),
+);
+
+/** JSON text written by hand, so `__proto__` lands in the body as a real key. */
+function jsonObject(entries: [string, unknown][]): string {
+  return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? "null"}`).join(",")}}`;
+}
+
+let emailCounter = 0;
+const validBase = () => ({ name: "Anna", email: `hostile${(emailCounter += 1)}@example.org`, country: "DE", acceptPrivacy: true });
+
+const bodyText: fc.Arbitrary<string> = fc.oneof(
+  fc.anything().map((value) => JSON.stringify(value) ?? "undefined"),
+  fc.array(fc.tuple(fieldName, hostileValue), { maxLength: 8 }).map(jsonObject),
+  // A valid signature with one or two fields made hostile: reaches the database.
+  fc.array(fc.tuple(fieldName, hostileValue), { minLength: 1, maxLength: 2 }).map((overrides) => jsonObject([...Object.entries(validBase()), ...overrides])),
+  // Hostile names that pass validation (they have a letter): stored, then checked clean.
+  hostileString.map((name) => jsonObject([...Object.entries(validBase()), ["name", `Zoë ${name.slice(0, 60)}`], ["city", name.slice(0, 40)], ["isPublicName", true]])),
+  fc.tuple(fc.nat(), fc.anything()).map(([cut, value]) => {
+    const text = jsonObject([...Object.entries(validBase()), ["extra", value]]);
+    return text.slice(0, cut % Math.max(text.length, 1));
+  }),
+);
+
+const INVALID_UTF8 = [[0xff], [0xfe, 0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xc0, 0xaf], [0x00]];
+
+const bodyBytes: fc.Arbitrary<Uint8Array<ArrayBuffer>> = fc.oneof(
+  fc.uint8Array({ maxLength: 200 }).map((bytes) => Uint8Array.from(bytes)),
+  fc.tuple(fc.constantFrom(...INVALID_UTF8), fc.constantFrom("name", "email", "country", "city")).map(([bytes, field]) => {
+    const encoder = new TextEncoder();
+    const before = encoder.encode(`{"name":"Anna","email":"bytes${(emailCounter += 1)}@example.org","country":"DE","acceptPrivacy":true,"${field}":"A`);
+    const after = encoder.encode('"}');
+    return Uint8Array.from([...before, ...bytes, ...after]);
+  }),
+);
+
+const contentType = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "APPLICATION/JSON;charset=latin1",
+  "application/json ; foo=bar",
+  "application/jsonp",
+  "text/plain",
+  "text/html",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  undefined,
+);
+
+const acceptLanguage = fc.option(
+  fc.oneof(
+    fc.constantFrom("ru-RU,ru;q=0.9", "uk", "*", "xx;q=abc", "en;q=0", ",,;;", "de-DE;q=2,ru;q=-1"),
+    fc.string({ unit: fc.constantFrom(..."abcru-;=,.q0123456789 *"), maxLength: 30 }),
+  ),
+  { nil: undefined },
+);
+
+const requestArbitrary = fc.record({
+  body: fc.oneof({ weight: 4, arbitrary: bodyText }, { weight: 1, arbitrary: bodyBytes }),
+  contentType: fc.oneof({ weight: 4, arbitrary: fc.constant("application/json") }, { weight: 3, arbitrary: contentType }),
+  acceptLanguage,
+});
+
+function assertFieldLevelRejection(body: unknown): void {
+  expect(body).toBeTypeOf("object");
+  const { errors, error } = body as { errors?: unknown; error?: unknown };
+  if (errors !== undefined) {
+    expect(errors).toBeTypeOf("object");
+    const entries = Object.entries(errors as Record<string, unknown>);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const [field, message] of entries) {
+      expect(FORM_FIELDS.has(field), `unknown field ${field}`).toBe(true);
+      expect(message).toBeTypeOf("string");
+      expect((message as string).length).toBeGreaterThan(0);
+    }
+  } else {
+    expect(error).toBeTypeOf("string");
+    expect((error as string).length).toBeGreaterThan(0);
+  }
+}
+
+describe("POST /api/v1/signatures with random and hostile bodies", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  beforeAll(() => {
+    ({ db, close } = createTestDatabase());
+  });
+  afterAll(() => close());
+
+  it("never answers 5xx; every rejection is a 4xx with a message, per field when it is a field", { timeout: 120_000 }, async () => {
+    const seen = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary, async ({ body, contentType: type, acceptLanguage: language }) => {
+        const headers: Record<string, string> = {};
+        if (type !== undefined) headers["content-type"] = type;
+        if (language !== undefined) headers["accept-language"] = language;
+        const response = await POST(new Request(URL, { method: "POST", body, headers }));
+        seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
+        expect(ALLOWED_STATUSES).toContain(response.status);
+        expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+        const json: unknown = JSON.parse(await response.text());
+        if (response.status === 202) expect(json).toMatchObject({ status: "pending" });
+        else assertFieldLevelRejection(json);
+      }),
+      { numRuns: 10_000 },
+    );
+    // The mix must reach every branch, or the property proves little.
+    for (const status of ALLOWED_STATUSES) expect(seen.get(status) ?? 0, `status ${status} never seen`).toBeGreaterThan(0);
+
+    const integrity = db.$client.pragma("integrity_check") as { integrity_check: string }[];
+    expect(integrity).toEqual([{ integrity_check: "ok" }]);
+    const rows = db.$client.prepare("select name, city from signatures").all() as { name: string; city: string | null }[];
+    expect(rows.length).toBeGreaterThan(100);
+    const dirty = rows.filter((row) => CONTROL_OR_BIDI.test(row.name) || CONTROL_OR_BIDI.test(row.city ?? ""));
+    expect(dirty).toEqual([]);
+  });
+});
