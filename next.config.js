@@ -28,12 +28,15 @@ const commonHeaders = [
   // on form posts and Next refuses server actions without JavaScript.
   { key: "Referrer-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
+  // Browsers honour HSTS only over HTTPS, so it is harmless on http://localhost in development.
+  { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
 
 /**
- * Headers every response gets. The strict nonce-based CSP comes with the
- * abuse/privacy work; this one already forbids every other origin, framing
- * included.
+ * Headers every response gets. The CSP forbids every other origin, framing
+ * included; it still allows inline scripts because cached pages cannot carry
+ * a per-request nonce (decision 0003; a nonce-based CSP is open work).
  */
 const securityHeaders = [
   ...commonHeaders,

@@ -122,6 +122,18 @@ test.describe("the public API", () => {
     expect(Number.isNaN(Date.parse(body.updatedAt as string))).toBe(false);
   });
 
+  test("every response carries the security headers", async ({ request }) => {
+    for (const path of ["/en", "/api/v1/stats", "/admin/login"]) {
+      const headers = (await request.get(path)).headers();
+      expect(headers["content-security-policy"], path).toContain("default-src 'self'");
+      expect(headers["content-security-policy"], path).not.toContain("unsafe-eval");
+      expect(headers["strict-transport-security"], path).toContain("max-age=");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["referrer-policy"], path).toBe("same-origin");
+      expect(headers["permissions-policy"], path).toContain("camera=()");
+    }
+  });
+
   test("GET /api/health says ok", async ({ request }) => {
     const response = await request.get("/api/health");
     expect(response.status()).toBe(200);
