@@ -4,9 +4,11 @@
 //   npm run user -- disable --email E | enable --email E
 //   npm run user -- role --email E --role admin
 //   npm run user -- password --email E [--password-stdin]
+//   npm run user -- totp-reset --email E   (lost phone and recovery codes: removes the second factor)
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { SYSTEM } from "../server/auth/actor";
+import { resetTotp } from "../server/auth/second-factor";
 import { isAppError } from "../server/errors";
 import { createOrganizer, listOrganizers, updateOrganizer } from "../server/users/manage-users";
 import type { UserRole } from "../db/schema";
@@ -17,7 +19,8 @@ const USAGE = `usage:
   user disable --email E
   user enable --email E
   user role --email E --role owner|admin|viewer
-  user password --email E [--password-stdin]`;
+  user password --email E [--password-stdin]
+  user totp-reset --email E`;
 
 /** One line from stdin (--password-stdin), or a prompt that does not echo. */
 async function readPassword(fromStdin: boolean): Promise<string> {
@@ -90,6 +93,11 @@ async function main(): Promise<void> {
       const password = await readPassword(values["password-stdin"] ?? false);
       const user = await updateOrganizer({ actor: SYSTEM, email, changes: { password } });
       console.log(`password changed for ${user.email}`);
+      return;
+    }
+    case "totp-reset": {
+      const user = resetTotp({ actor: SYSTEM, email });
+      console.log(`second factor removed for ${user.email}; they set up a new one after signing in`);
       return;
     }
     default:

@@ -17,6 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin" });
+  const tAccount = await getTranslations({ locale, namespace: "Admin.account" });
   const organizer = await findCurrentOrganizer();
   const rank = organizer ? ROLE_RANK[organizer.role] : 0;
   return (
@@ -53,6 +54,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
                     </li>
                   </>
                 ) : null}
+                <li>
+                  <a href="/admin/account">{tAccount("navLink")}</a>
+                </li>
                 <li>
                   <a href={`/${locale}`}>{t("nav.publicSite")}</a>
                 </li>

@@ -28,7 +28,7 @@ export function getAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "email",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, totp: { label: "Code", type: "text" } },
         async authorize(credentials, request) {
           const headers = new Headers();
           for (const [name, value] of Object.entries(request?.headers ?? {})) {
@@ -38,12 +38,16 @@ export function getAuthOptions(): NextAuthOptions {
             const organizer = await authenticateOrganizer({
               email: credentials?.email,
               password: credentials?.password,
+              totp: credentials?.totp,
               clientKey: getClientIpHash(headers) ?? "unknown-client",
             });
             return organizer ? { id: String(organizer.id), email: organizer.email } : null;
           } catch (error) {
             // next-auth shows the message as the ?error= code on the login page.
             if (isAppError(error) && error.code === "RATE_LIMITED") throw new Error("RateLimited");
+            // The login form asks for the second factor on TotpRequired (docs/decisions/0010-second-factor.md).
+            if (isAppError(error) && error.messageKey === "totpRequired") throw new Error("TotpRequired");
+            if (isAppError(error) && error.messageKey === "totpInvalid") throw new Error("TotpInvalid");
             throw error;
           }
         },

@@ -7,11 +7,15 @@ import { consumePoint, getRateLimiter, getRetryAfterSeconds, LOGIN_LIMITS } from
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { verifyPassword } from "./password";
+import { verifySecondFactor } from "./second-factor";
 
 export type AuthenticatedOrganizer = { id: number; email: string; role: UserRole };
 
 /**
- * Checks an organizer's email and password (next-auth's `authorize`).
+ * Checks an organizer's email and password (next-auth's `authorize`), and
+ * the second factor when the account has one: a right password without a
+ * code throws UNAUTHENTICATED "totpRequired" (the form then asks for it), a
+ * wrong code UNAUTHENTICATED "totpInvalid" and counts as a failed guess.
  * Rate-limited per account and per client: past the limit it throws
  * RATE_LIMITED without looking at the password. Every success and failure
  * is written to the audit log. Anyone may call it (it is the login form).
@@ -19,6 +23,8 @@ export type AuthenticatedOrganizer = { id: number; email: string; role: UserRole
 export async function authenticateOrganizer(options: {
   email: unknown;
   password: unknown;
+  /** A TOTP or recovery code; absent on the first submit. */
+  totp?: unknown;
   clientKey: string;
   db?: AppDatabase;
   now?: number;
@@ -52,10 +58,30 @@ export async function authenticateOrganizer(options: {
     });
     return null;
   }
+  let secondFactor: "totp" | "recovery" | null = null;
+  if (user.totpSecret) {
+    const typed = typeof options.totp === "string" ? options.totp.trim() : "";
+    if (!typed) {
+      // Not a guess: the password was right and the form now asks for the code.
+      recordAudit(db, { actor: { userId: user.id, email }, action: "login.secondFactorAsked", now });
+      throw new AppError("UNAUTHENTICATED", "totpRequired");
+    }
+    secondFactor = verifySecondFactor(user, typed, { db });
+    if (!secondFactor) {
+      await consumePoint(accountLimiter, email);
+      recordAudit(db, { actor: { userId: user.id, email }, action: "login.failure", details: { reason: "second factor" }, now });
+      throw new AppError("UNAUTHENTICATED", "totpInvalid");
+    }
+  }
   await accountLimiter.delete(email);
   db.transaction((tx) => {
     tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id)).run();
-    recordAudit(tx, { actor: { userId: user.id, email: user.email }, action: "login.success", now });
+    recordAudit(tx, {
+      actor: { userId: user.id, email: user.email },
+      action: "login.success",
+      ...(secondFactor ? { details: { secondFactor } } : {}),
+      now,
+    });
   });
   return { id: user.id, email: user.email, role: user.role };
 }

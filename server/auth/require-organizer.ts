@@ -6,8 +6,15 @@ import { users, type UserRole } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { ROLE_RANK, type Actor } from "./actor";
 import { getAuthOptions } from "./auth-options";
+import { getRequireTotpForAll } from "./second-factor";
 
-export type Organizer = Extract<Actor, { kind: "organizer" }> & { name: string };
+export type Organizer = Extract<Actor, { kind: "organizer" }> & {
+  name: string;
+  // Optional so hand-built organizers (route tests) stay valid; findCurrentOrganizer always sets both.
+  hasTotp?: boolean;
+  /** Owners require a second factor of everyone and this account has none yet: only /admin/account is open. */
+  mustEnrolTotp?: boolean;
+};
 
 /**
  * The signed-in organizer, read from the database on this request, or null
@@ -19,17 +26,22 @@ export async function findCurrentOrganizer(): Promise<Organizer | null> {
   if (!Number.isInteger(id) || id <= 0) return null;
   const user = getDb().select().from(users).where(eq(users.id, id)).get();
   if (!user || user.isDisabled) return null;
-  return { kind: "organizer", id: user.id, email: user.email, role: user.role, name: user.name };
+  const hasTotp = Boolean(user.totpSecret);
+  const mustEnrolTotp = !hasTotp && getRequireTotpForAll();
+  return { kind: "organizer", id: user.id, email: user.email, role: user.role, name: user.name, hasTotp, mustEnrolTotp };
 }
 
 /**
  * Guards every admin page, route and action: throws UNAUTHENTICATED (no
- * valid session) or FORBIDDEN (role below `minimum`). proxy.ts is not a
- * security boundary; this is.
+ * valid session), FORBIDDEN "secondFactorRequired" (a second factor is
+ * required of everyone and this account has none; only the account page,
+ * which passes `enrolling`, lets them in to set it up) or FORBIDDEN (role
+ * below `minimum`). proxy.ts is not a security boundary; this is.
  */
-export async function requireOrganizer(minimum: UserRole): Promise<Organizer> {
+export async function requireOrganizer(minimum: UserRole, options: { enrolling?: boolean } = {}): Promise<Organizer> {
   const organizer = await findCurrentOrganizer();
   if (!organizer) throw new AppError("UNAUTHENTICATED", "signInRequired");
+  if (organizer.mustEnrolTotp && !options.enrolling) throw new AppError("FORBIDDEN", "secondFactorRequired");
   if (ROLE_RANK[organizer.role] < ROLE_RANK[minimum]) throw new AppError("FORBIDDEN", "forbidden");
   return organizer;
 }

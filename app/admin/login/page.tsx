@@ -8,6 +8,7 @@ export default async function AdminLoginPage({ searchParams }: { searchParams: P
   if (await findCurrentOrganizer()) redirect("/admin");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.login" });
+  const tAccount = await getTranslations({ locale, namespace: "Admin.account" });
   const { error } = await searchParams;
   const labels = {
     email: t("email"),
@@ -16,6 +17,10 @@ export default async function AdminLoginPage({ searchParams }: { searchParams: P
     submitting: t("submitting"),
     failed: t("failed"),
     rateLimited: t("rateLimited"),
+    code: tAccount("loginCode"),
+    codeHint: tAccount("loginCodeHint"),
+    codeAsked: tAccount("loginCodeAsked"),
+    codeWrong: tAccount("loginCodeWrong"),
   };
   return (
     <div className="narrow">

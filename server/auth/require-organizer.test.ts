@@ -1,0 +1,42 @@
+import { getServerSession } from "next-auth";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { SYSTEM } from "@/server/auth/actor";
+import { createOrganizer } from "@/server/users/manage-users";
+import { createTestDatabase } from "@/test/database";
+import { findCurrentOrganizer, requireOrganizer } from "./require-organizer";
+import { setRequireTotpForAll } from "./second-factor";
+
+vi.mock("next-auth", () => ({ getServerSession: vi.fn() }));
+
+let db: AppDatabase;
+let close: () => void;
+
+beforeEach(() => {
+  ({ db, close } = createTestDatabase());
+});
+afterEach(() => close());
+
+async function signedInAs(email: string, role: "owner" | "admin" | "viewer") {
+  const created = await createOrganizer({ actor: SYSTEM, input: { email, password: "a long enough password", role }, db });
+  vi.mocked(getServerSession).mockResolvedValue({ user: { id: String(created.id) }, expires: "" });
+  return created;
+}
+
+describe("requireOrganizer when a second factor is required of everyone", () => {
+  it("lets an organizer without one reach only the account page", async () => {
+    const owner = await signedInAs("owner@example.test", "owner");
+    expect(await requireOrganizer("owner")).toMatchObject({ id: owner.id, hasTotp: false, mustEnrolTotp: false });
+
+    setRequireTotpForAll({ actor: SYSTEM, required: true, db });
+    expect(await findCurrentOrganizer()).toMatchObject({ id: owner.id, mustEnrolTotp: true });
+    await expect(requireOrganizer("viewer")).rejects.toMatchObject({ code: "FORBIDDEN", messageKey: "secondFactorRequired" });
+    expect(await requireOrganizer("viewer", { enrolling: true })).toMatchObject({ id: owner.id, mustEnrolTotp: true });
+  });
+
+  it("still refuses nobody-signed-in first", async () => {
+    setRequireTotpForAll({ actor: SYSTEM, required: true, db });
+    vi.mocked(getServerSession).mockResolvedValue(null);
+    await expect(requireOrganizer("viewer", { enrolling: true })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+});
