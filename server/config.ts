@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   BOT_CHECK: z.enum(["on", "off"]).default("on"),
+  /** Multiplies every sign rate limit (decision 0011); the e2e stack raises it, production keeps 1. */
+  SIGN_RATE_LIMIT_SCALE: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  /** The minimum fill time in seconds, at most 3 (DESIGN.md); 0 turns only that check off (the e2e stack fills forms in milliseconds). */
+  BOT_CHECK_MIN_FILL_SECONDS: z.coerce.number().min(0).max(3).default(3),
 });
 
 export type AppConfig = {
@@ -27,6 +31,10 @@ export type AppConfig = {
   mailFrom: string;
   authSecret: string;
   trustProxy: boolean;
+  /** false only with BOT_CHECK=off: no honeypot, no minimum fill time (rate limits still apply). */
+  botCheck: boolean;
+  signRateLimitScale: number;
+  minFillMs: number;
 };
 
 let cached: AppConfig | undefined;
@@ -60,8 +68,23 @@ export function getConfig(): AppConfig {
     mailFrom: env.MAIL_FROM,
     authSecret: env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
     trustProxy: env.TRUST_PROXY === "1",
+    botCheck: env.BOT_CHECK === "on",
+    signRateLimitScale: env.SIGN_RATE_LIMIT_SCALE,
+    minFillMs: Math.round(env.BOT_CHECK_MIN_FILL_SECONDS * 1000),
   };
   return cached;
+}
+
+/** What an operator must hear at every start: settings that weaken the defences (decision 0011). */
+export function listConfigWarnings(config: AppConfig = getConfig()): string[] {
+  const warnings: string[] = [];
+  if (!config.botCheck) {
+    warnings.push("BOT_CHECK=off: the honeypot and the minimum fill time are disabled (use it for load tests only; rate limits still apply)");
+  }
+  if (config.signRateLimitScale !== 1) {
+    warnings.push(`SIGN_RATE_LIMIT_SCALE=${config.signRateLimitScale}: the sign rate limits are ${config.signRateLimitScale} times the defaults`);
+  }
+  return warnings;
 }
 
 /** Forgets the parsed environment (tests change it between cases). */

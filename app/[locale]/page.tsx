@@ -33,6 +33,7 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
   const tCount = await getTranslations("Count");
   const tForm = await getTranslations("SignForm");
   const tRisk = await getTranslations("RiskyEmail");
+  const tAbuse = await getTranslations("Abuse");
   const format = await getFormatter();
   const safetyHref = `/${locale}/safety`;
   const riskyEmailLabels: RiskyEmailLabels = {
@@ -65,6 +66,8 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
     submitting: tForm("submitting"),
     errorSummary: tForm("errorSummary"),
     failed: tForm("failed"),
+    rateLimited: tAbuse("rateLimited"),
+    honeypot: tAbuse("honeypot"),
     errors: Object.fromEntries(SIGN_ERROR_CODES.map((code) => [code, tForm(`errors.${code}`)])) as SignFormLabels["errors"],
   };
   const letter = campaign.letter;

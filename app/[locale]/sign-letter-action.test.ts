@@ -1,8 +1,9 @@
 import { fc } from "@fast-check/vitest";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { INITIAL_SIGN_FORM_STATE } from "@/lib/schemas/sign-form-state";
+import { resetConfigForTesting } from "@/server/config";
 import { createTestDatabase } from "@/test/database";
 import { signLetterAction } from "./sign-letter-action";
 
@@ -87,10 +88,19 @@ function toFormData(entries: Entry[]): FormData {
 describe("signLetterAction with random and hostile form data", () => {
   let db: AppDatabase;
   let close: () => void;
+  // Thousands of submissions from one client: the rate limits (decision
+  // 0011, tested in server/abuse/check-sign-limits.test.ts) are raised out
+  // of the way so this property is about input handling only.
   beforeAll(() => {
+    vi.stubEnv("SIGN_RATE_LIMIT_SCALE", "100000");
+    resetConfigForTesting();
     ({ db, close } = createTestDatabase());
   });
-  afterAll(() => close());
+  afterAll(() => {
+    close();
+    vi.unstubAllEnvs();
+    resetConfigForTesting();
+  });
 
   it("answers per-field errors or redirects, and throws nothing else", { timeout: 120_000 }, async () => {
     let invalid = 0;
@@ -123,5 +133,45 @@ describe("signLetterAction with random and hostile form data", () => {
     const rows = db.$client.prepare("select name, city from signatures").all() as { name: string; city: string | null }[];
     expect(rows.length).toBeGreaterThan(100);
     expect(rows.filter((row) => CONTROL_OR_BIDI.test(row.name) || CONTROL_OR_BIDI.test(row.city ?? ""))).toEqual([]);
+  });
+});
+
+describe("signLetterAction against bots and floods (decision 0011)", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  // A fresh database per case: every submission, a bot's too, counts against the mocked IP's limits.
+  beforeEach(() => {
+    resetConfigForTesting();
+    ({ db, close } = createTestDatabase());
+  });
+  afterEach(() => close());
+
+  const rowCount = () => (db.$client.prepare("select count(*) as n from signatures").get() as { n: number }).n;
+  const form = (email: string, extra: Entry[] = []) =>
+    toFormData([["name", "Anna"], ["email", email], ["country", "DE"], ["acceptPrivacy", "on"], ["locale", "en"], ...extra]);
+  async function submit(formData: FormData) {
+    try {
+      return await signLetterAction(INITIAL_SIGN_FORM_STATE, formData);
+    } catch (error) {
+      if (isRedirectError(error)) return "redirected" as const;
+      throw error;
+    }
+  }
+
+  it("sends a honeypot or a too-fast form to the thanks page and stores nothing; without a fill time (no JavaScript) it signs", async () => {
+    expect(await submit(form("bot1@example.org", [["website", "spam"]]))).toBe("redirected");
+    expect(await submit(form("bot2@example.org", [["fillMs", "1200"]]))).toBe("redirected");
+    expect(rowCount()).toBe(0);
+    expect(await submit(form("person@example.org", [["website", ""], ["fillMs", ""]]))).toBe("redirected");
+    expect(await submit(form("person2@example.org", [["website", ""], ["fillMs", "9000"]]))).toBe("redirected");
+    expect(rowCount()).toBe(2);
+  });
+
+  it("answers \"rateLimited\" with what was typed once the burst limit is passed", async () => {
+    let last;
+    for (let i = 0; i < 10; i += 1) last = await submit(form(`burst${i}@example.org`));
+    expect(last).toBe("redirected");
+    const refused = await submit(form("burst10@example.org"));
+    expect(refused).toEqual({ status: "rateLimited", errors: {}, values: { name: "Anna", email: "burst10@example.org", country: "DE", acceptPrivacy: "on" } });
   });
 });

@@ -5,6 +5,8 @@ import { redirect } from "next/navigation";
 import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import type { SignFormState } from "@/lib/schemas/sign-form-state";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { checkSignLimits } from "@/server/abuse/check-sign-limits";
+import { isBotSubmission } from "@/server/abuse/is-bot-submission";
 import { getClientIpHash } from "@/server/security/client-ip";
 import { signLetter } from "@/server/signatures/sign-letter";
 
@@ -14,6 +16,9 @@ const ECHOED_FIELDS = ["name", "email", "country", "city", "isPublicName", "want
  * The sign form's action: a public endpoint, so it trusts nothing it is
  * sent. Invalid input comes back with a code per field and what was typed;
  * valid input is signed and the person is sent to "check your email".
+ * Over a rate limit it says so (status "rateLimited"); a bot caught by the
+ * honeypot or the fill time is sent to the same page, with nothing stored
+ * (decision 0011).
  */
 export async function signLetterAction(_previous: SignFormState, formData: FormData): Promise<SignFormState> {
   const input: Record<string, string> = {};
@@ -31,7 +36,16 @@ export async function signLetterAction(_previous: SignFormState, formData: FormD
   if (!parsed.success) return { status: "invalid", errors: parsed.errors, values };
 
   try {
-    signLetter({ data: parsed.data, ipHash: getClientIpHash(await headers()) });
+    const requestHeaders = await headers();
+    const verdict = await checkSignLimits({ headers: requestHeaders, email: parsed.data.email });
+    if (verdict.outcome === "refused") return { status: "rateLimited", errors: {}, values };
+    if (!isBotSubmission(parsed.data)) {
+      signLetter({
+        data: parsed.data,
+        ipHash: getClientIpHash(requestHeaders),
+        suspicion: verdict.outcome === "suspicious" ? verdict.suspicion : undefined,
+      });
+    }
   } catch (error) {
     console.error("[sign] signing failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
     return { status: "error", errors: {}, values };

@@ -10,6 +10,7 @@ export default async function AdminDashboardPage() {
   const organizer = await requireOrganizerPage("viewer");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.dashboard" });
+  const tAbuse = await getTranslations({ locale, namespace: "Abuse.dashboard" });
   const format = await getFormatter({ locale });
   const dashboard = getDashboard({ actor: organizer });
   const sources = getReferralSources({ actor: organizer });
@@ -78,6 +79,47 @@ export default async function AdminDashboardPage() {
               ))}
             </tbody>
           </table>
+        </section>
+      ) : null}
+
+      {dashboard.suspiciousBursts ? (
+        <section aria-labelledby="suspicious-heading">
+          <h2 id="suspicious-heading">{tAbuse("heading")}</h2>
+          <p>{tAbuse("intro")}</p>
+          {dashboard.suspiciousBursts.length === 0 ? (
+            <p>{tAbuse("empty")}</p>
+          ) : (
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{tAbuse("source")}</th>
+                  <th scope="col" className="numeric">
+                    {tAbuse("count")}
+                  </th>
+                  <th scope="col">{tAbuse("lastSeen")}</th>
+                  <th scope="col">{tAbuse("review")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dashboard.suspiciousBursts.map((burst) => (
+                  <tr key={`${burst.kind}:${burst.value}`}>
+                    <th scope="row">
+                      {tAbuse(burst.kind)}: <code>{burst.value}</code>
+                    </th>
+                    <td className="numeric">{format.number(burst.count)}</td>
+                    <td>
+                      <time dateTime={new Date(burst.lastSeen).toISOString()}>
+                        {format.dateTime(new Date(burst.lastSeen), { dateStyle: "short", timeStyle: "short" })}
+                      </time>
+                    </td>
+                    <td>
+                      <a href={`/admin/signatures/bulk?${new URLSearchParams({ [burst.kind]: burst.value }).toString()}`}>{tAbuse("review")}</a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
       ) : null}
 

@@ -1,10 +1,10 @@
 "use client";
 
-import { useActionState, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type FormEvent, type ReactNode } from "react";
+import { useActionState, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type FormEvent, type ReactNode } from "react";
 import type { CountryOption } from "@/lib/countries";
 import { isRiskyEmailDomain, type RiskyEmailDomains } from "@/lib/risky-email";
 import { INITIAL_SIGN_FORM_STATE, type SignFormErrorMessages, type SignFormState } from "@/lib/schemas/sign-form-state";
-import { parseSignLetter, type SignLetterErrors, type SignLetterField } from "@/lib/schemas/sign-letter";
+import { FILL_TIME_FIELD, HONEYPOT_FIELD, parseSignLetter, type SignLetterErrors, type SignLetterField } from "@/lib/schemas/sign-letter";
 
 export type SignFormLabels = {
   name: string;
@@ -22,6 +22,10 @@ export type SignFormLabels = {
   submitting: string;
   errorSummary: string;
   failed: string;
+  /** Shown when the server refuses for now: too many signatures from this connection or domain. */
+  rateLimited: string;
+  /** The honeypot's label ("Leave this empty"), for the rare person whose tools expose it. */
+  honeypot: string;
   errors: SignFormErrorMessages;
 };
 
@@ -71,6 +75,16 @@ export function SignForm({
   const [typedEmail, setTypedEmail] = useState<string | null>(null);
   const [heldOnce, setHeldOnce] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // The minimum fill time (decision 0011): the page is prerendered and
+  // cached, so only the browser knows when the form appeared. The clock
+  // starts on hydration and the elapsed ms are written into the hidden field
+  // as the form is sent; without JavaScript the field stays empty and the
+  // server skips the check.
+  const fillTimeRef = useRef<HTMLInputElement>(null);
+  const startedAtRef = useRef<number | null>(null);
+  useEffect(() => {
+    startedAtRef.current = performance.now();
+  }, []);
   const riskNoticeRef = useRef<HTMLDivElement>(null);
   const errors = clientErrors ?? state.errors;
   // The letter page is static, so the share code (?ref=) and utm_* of the link
@@ -127,6 +141,9 @@ export function SignForm({
     }
     setClientErrors(null);
     setSubmitFailed(false);
+    if (fillTimeRef.current && startedAtRef.current !== null) {
+      fillTimeRef.current.value = String(Math.max(0, Math.round(performance.now() - startedAtRef.current)));
+    }
     const email = String(new FormData(form).get("email") ?? "");
     if (riskyEmail && !heldOnce && isRiskyEmailDomain(email, riskyEmail.list)) {
       event.preventDefault();
@@ -157,15 +174,26 @@ export function SignForm({
       onChange={onChange}
       noValidate
       className="sign-form"
-      aria-describedby={state.status === "error" ? "sign-failed" : undefined}
+      aria-describedby={state.status === "error" ? "sign-failed" : state.status === "rateLimited" ? "sign-rate-limited" : undefined}
     >
       <input type="hidden" name="locale" value={locale} />
+      <input ref={fillTimeRef} type="hidden" name={FILL_TIME_FIELD} defaultValue="" />
+      {/* The honeypot: hidden from people and assistive technology, filled by bots (decision 0011). */}
+      <div className="visually-hidden" aria-hidden="true">
+        <label htmlFor="sign-website">{labels.honeypot}</label>
+        <input id="sign-website" name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
+      </div>
       {attribution.map(([key, value]) => (
         <input key={key} type="hidden" name={key} value={value} />
       ))}
       {state.status === "error" ? (
         <p id="sign-failed" className="form-alert" role="alert">
           {labels.failed}
+        </p>
+      ) : null}
+      {state.status === "rateLimited" ? (
+        <p id="sign-rate-limited" className="form-alert" role="alert">
+          {labels.rateLimited}
         </p>
       ) : null}
       {showSummary ? (

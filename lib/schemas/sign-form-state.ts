@@ -2,7 +2,8 @@ import type { SignErrorCode, SignLetterErrors } from "./sign-letter";
 
 /** What the sign action answers when it does not redirect. */
 export type SignFormState = {
-  status: "idle" | "invalid" | "error";
+  /** "rateLimited": too many signatures from this connection or email domain (decision 0011). */
+  status: "idle" | "invalid" | "error" | "rateLimited";
   errors: SignLetterErrors;
   /** What the person typed, so a page rendered without JavaScript keeps it. */
   values: Partial<Record<"name" | "email" | "country" | "city" | "isPublicName" | "wantsUpdates" | "acceptPrivacy", string>>;

@@ -54,6 +54,26 @@ const optionalUtm = z.pipe(
   z.transform((value) => (typeof value === "string" ? cleanText(value).slice(0, 100).toLowerCase() || undefined : undefined)),
 );
 
+/** The honeypot field's name: people never see it, form-filling bots do (decision 0011). */
+export const HONEYPOT_FIELD = "website";
+/** How long the form was open before it was sent, in ms, measured in the browser (decision 0011). */
+export const FILL_TIME_FIELD = "fillMs";
+
+/** The honeypot: true when anything but whitespace was typed into it, else absent; never an error. */
+const honeypot = z.pipe(
+  z.optional(z.unknown()),
+  z.transform((value) => (typeof value === "string" && value.trim() !== "" ? true : undefined)),
+);
+
+/** The fill time: a non-negative whole number of ms, else absent (no JavaScript, or an API client); never an error. */
+const optionalFillTime = z.pipe(
+  z.optional(z.unknown()),
+  z.transform((value) => {
+    const number = typeof value === "number" ? value : typeof value === "string" && /^\d{1,12}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+    return Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+  }),
+);
+
 export const SignLetterSchema = z.object({
   name: z.pipe(
     cleanedText,
@@ -88,6 +108,8 @@ export const SignLetterSchema = z.object({
   ref: optionalRefCode,
   utm_source: optionalUtm,
   utm_campaign: optionalUtm,
+  [HONEYPOT_FIELD]: honeypot,
+  [FILL_TIME_FIELD]: optionalFillTime,
 });
 
 export type SignLetterInput = z.input<typeof SignLetterSchema>;
@@ -96,7 +118,7 @@ export type SignLetterField = keyof SignLetterData;
 export type SignLetterErrors = Partial<Record<SignLetterField, SignErrorCode>>;
 
 const FIELDS = new Set<string>(["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy", "locale"]);
-// ref and utm_* never produce errors, so they are not in FIELDS.
+// ref, utm_*, website and fillMs never produce errors, so they are not in FIELDS.
 
 /** One error code per field (the first), for the form and the API. */
 export function collectSignErrors(error: z.core.$ZodError): SignLetterErrors {

@@ -2,7 +2,7 @@ import "server-only";
 import { RateLimiterRes, RateLimiterSQLite } from "rate-limiter-flexible";
 import { getDb, type AppDatabase } from "@/db/client";
 
-type LimiterSpec = { keyPrefix: string; points: number; durationSeconds: number; blockSeconds?: number };
+export type LimiterSpec = { keyPrefix: string; points: number; durationSeconds: number; blockSeconds?: number };
 
 /** Limits on organizer sign-in: guesses per address (the real guard) and attempts per client IP. */
 export const LOGIN_LIMITS = {
@@ -22,7 +22,9 @@ export function getRateLimiter(spec: LimiterSpec, db: AppDatabase = getDb()): Ra
     byPrefix = new Map();
     limiters.set(db, byPrefix);
   }
-  let limiter = byPrefix.get(spec.keyPrefix);
+  // Keyed by the whole spec: a test (or a changed scale) with other points gets its own limiter.
+  const cacheKey = `${spec.keyPrefix}:${spec.points}:${spec.durationSeconds}:${spec.blockSeconds ?? 0}`;
+  let limiter = byPrefix.get(cacheKey);
   if (!limiter) {
     limiter = new RateLimiterSQLite({
       storeClient: db.$client,
@@ -34,7 +36,7 @@ export function getRateLimiter(spec: LimiterSpec, db: AppDatabase = getDb()): Ra
       duration: spec.durationSeconds,
       blockDuration: spec.blockSeconds ?? 0,
     });
-    byPrefix.set(spec.keyPrefix, limiter);
+    byPrefix.set(cacheKey, limiter);
   }
   return limiter;
 }

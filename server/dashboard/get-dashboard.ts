@@ -1,5 +1,5 @@
 import "server-only";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, gte } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog, SIGNATURE_STATUSES, statCounters, type SignatureStatus } from "@/db/schema";
 import { assertRole, ROLE_RANK, type Actor } from "@/server/auth/actor";
@@ -16,14 +16,54 @@ export type Dashboard = {
   daily: { day: string; count: number }[];
   /** Only for admins and owners: organizer emails appear in it. */
   recentActivity: { id: number; createdAt: number; actorEmail: string | null; action: string; rowCount: number | null }[] | null;
+  /** Admins and owners (the bulk tools are theirs): flagged signatures of the last 24 h by source, biggest first. */
+  suspiciousBursts: SuspiciousBurst[] | null;
 };
+
+export type SuspiciousBurst = { kind: "ipHash" | "emailDomain"; value: string; count: number; lastSeen: number };
+
+const SUSPICIOUS_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Reads at most this many flagged rows: the panel stays cheap during a flood. */
+const SUSPICIOUS_ROW_LIMIT = 2_000;
+
+/** `signature.suspicious` audit rows (decision 0011) counted by IP hash and by email domain. */
+function listSuspiciousBursts(db: AppDatabase, now: number): SuspiciousBurst[] {
+  const rows = db
+    .select({ details: auditLog.details, createdAt: auditLog.createdAt })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, "signature.suspicious"), gte(auditLog.createdAt, now - SUSPICIOUS_WINDOW_MS)))
+    .orderBy(desc(auditLog.createdAt))
+    .limit(SUSPICIOUS_ROW_LIMIT)
+    .all();
+  const bursts = new Map<string, SuspiciousBurst>();
+  const add = (kind: SuspiciousBurst["kind"], value: unknown, createdAt: number) => {
+    if (typeof value !== "string" || value === "") return;
+    const key = `${kind}:${value}`;
+    const burst = bursts.get(key) ?? { kind, value, count: 0, lastSeen: createdAt };
+    burst.count += 1;
+    burst.lastSeen = Math.max(burst.lastSeen, createdAt);
+    bursts.set(key, burst);
+  };
+  for (const row of rows) {
+    let details: { ipHash?: unknown; domain?: unknown; reason?: unknown };
+    try {
+      details = JSON.parse(row.details ?? "{}") as typeof details;
+    } catch {
+      continue;
+    }
+    const reasons = typeof details.reason === "string" ? details.reason.split(",") : [];
+    if (reasons.includes("ipSustained")) add("ipHash", details.ipHash, row.createdAt);
+    if (reasons.includes("domainSustained")) add("emailDomain", details.domain, row.createdAt);
+  }
+  return [...bursts.values()].sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen).slice(0, 20);
+}
 
 /**
  * Everything the dashboard shows, from counter rows and the newest audit
  * rows only: its cost does not grow with the number of signatures. Viewers
  * and up; recent activity is left out for viewers.
  */
-export function getDashboard(options: { actor: Actor; db?: AppDatabase }): Dashboard {
+export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: number }): Dashboard {
   assertRole(options.actor, "viewer");
   const db = options.db ?? getDb();
   const stats = getStats({ db });
@@ -45,5 +85,6 @@ export function getDashboard(options: { actor: Actor; db?: AppDatabase }): Dashb
           .limit(20)
           .all()
       : null,
+    suspiciousBursts: seesActivity ? listSuspiciousBursts(db, options.now ?? Date.now()) : null,
   };
 }

@@ -6,6 +6,8 @@ import { partnerCodes, signatures, signatureTokens } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import type { SignLetterData } from "@/lib/schemas/sign-letter";
+import type { SignSuspicion } from "@/server/abuse/check-sign-limits";
+import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
@@ -49,6 +51,8 @@ export function signLetter(options: {
   data: SignLetterData;
   locale?: Locale;
   ipHash?: string | null;
+  /** Set by `checkSignLimits` when the IP or domain is over its hourly limit: an audit row records it. */
+  suspicion?: SignSuspicion;
   db?: AppDatabase;
   now?: number;
 }): SignLetterOutcome {
@@ -102,6 +106,17 @@ export function signLetter(options: {
             .where(eq(signatures.emailKey, emailKey))
             .get();
       if (!signature) return false;
+      if (options.suspicion) {
+        // For the dashboard's "Suspicious bursts" and the bulk tools (decision 0011): no email here.
+        recordAudit(tx, {
+          actor: { userId: null, email: null },
+          action: "signature.suspicious",
+          targetType: "signature",
+          targetId: signature.id,
+          details: { ipHash: options.suspicion.ipHash, domain: options.suspicion.domain, reason: options.suspicion.reasons.join(",") },
+          now,
+        });
+      }
 
       // Mail goes to the address on file, in the language the person used
       // when they first signed: a second submission cannot redirect it.

@@ -97,9 +97,9 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
             {result.rows.map((row) => (
               <tr key={row.id}>
                 <td dir="auto">
-                  <a href={`/admin/signatures/${row.id}`}>{row.name}</a>
+                  <a href={`/admin/signatures/${row.id}`}>{row.name || t("erasedName")}</a>
                 </td>
-                <td>{row.email}</td>
+                <td>{row.email || "—"}</td>
                 <td>{getCountryName(row.country, locale)}</td>
                 <td>{tStatus(row.status)}</td>
                 <td>{format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "short" })}</td>

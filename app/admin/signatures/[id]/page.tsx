@@ -31,8 +31,8 @@ export default async function SignatureDetailPage({
   const { error, done } = await searchParams;
   const date = (value: number | null) => (value ? format.dateTime(new Date(value), { dateStyle: "medium", timeStyle: "medium" }) : "—");
   const rows: [string, string][] = [
-    [t("name"), signature.name],
-    [t("email"), signature.email],
+    [t("name"), signature.name || t("erasedName")],
+    [t("email"), signature.email || "—"],
     [t("country"), getCountryName(signature.country, locale)],
     [t("city"), signature.city ?? "—"],
     [t("status"), tStatus(signature.status)],
@@ -50,7 +50,7 @@ export default async function SignatureDetailPage({
       <p>
         <a href="/admin/signatures">{t("back")}</a>
       </p>
-      <h1 dir="auto">{signature.name}</h1>
+      <h1 dir="auto">{signature.name || t("erasedName")}</h1>
       {typeof error === "string" ? (
         <p className="form-alert" role="alert">
           {t.has(`errors.${error}`) ? t(`errors.${error}`) : t("errors.invalid")}

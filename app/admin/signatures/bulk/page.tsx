@@ -131,8 +131,8 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
               <tbody>
                 {preview.sample.map((row) => (
                   <tr key={row.id}>
-                    <td dir="auto">{row.name}</td>
-                    <td>{row.email}</td>
+                    <td dir="auto">{row.name || t("erasedName")}</td>
+                    <td>{row.email || "—"}</td>
                     <td>{getCountryName(row.country, locale)}</td>
                     <td>{tStatus(row.status as "pending")}</td>
                   </tr>

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
+import { resetConfigForTesting } from "@/server/config";
 import { createTestDatabase } from "@/test/database";
 import { POST } from "./route";
 
@@ -68,5 +69,53 @@ describe("POST /api/v1/signatures", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toMatch(/application\/json/);
     expect(rowCount()).toBe(0);
+  });
+});
+
+describe("POST /api/v1/signatures against bots and floods (decision 0011)", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  beforeEach(() => {
+    resetConfigForTesting();
+    ({ db, close } = createTestDatabase());
+  });
+  afterEach(() => {
+    close();
+    vi.unstubAllEnvs();
+    resetConfigForTesting();
+  });
+
+  const rowCount = () => (db.$client.prepare("select count(*) as n from signatures").get() as { n: number }).n;
+  const json = { "content-type": "application/json" };
+
+  it("answers a honeypot or a too-fast form exactly like a success, and stores nothing", async () => {
+    const honest = await post(JSON.stringify({ ...valid, email: "honest@example.org", website: "", fillMs: 8000 }));
+    const honeypot = await post(JSON.stringify({ ...valid, email: "bot1@example.org", website: "https://spam.example" }));
+    const tooFast = await post(JSON.stringify({ ...valid, email: "bot2@example.org", fillMs: 400 }));
+    expect([honest.status, honeypot.status, tooFast.status]).toEqual([202, 202, 202]);
+    const bodies = await Promise.all([honest.json(), honeypot.json(), tooFast.json()]);
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+    expect(rowCount()).toBe(1);
+    expect((db.$client.prepare("select count(*) as n from mail_outbox").get() as { n: number }).n).toBe(1);
+  });
+
+  it("with BOT_CHECK=off, the honeypot and fill time are ignored", async () => {
+    vi.stubEnv("BOT_CHECK", "off");
+    resetConfigForTesting();
+    expect((await post(JSON.stringify({ ...valid, website: "x", fillMs: 1 }))).status).toBe(202);
+    expect(rowCount()).toBe(1);
+  });
+
+  it("answers 429 with Retry-After and a translated message past the burst limit", async () => {
+    const headers = { ...json, "x-forwarded-for": "198.51.100.9", "accept-language": "uk" };
+    for (let i = 0; i < 10; i += 1) expect((await post(JSON.stringify({ ...valid, email: `b${i}@example.org` }), headers)).status).toBe(202);
+    const refused = await post(JSON.stringify({ ...valid, email: "b10@example.org" }), headers);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toEqual({ error: expect.stringContaining("Спробуйте знову") });
+    expect(rowCount()).toBe(10);
+    // Another client still signs.
+    expect((await post(JSON.stringify({ ...valid, email: "c@example.org" }), { ...json, "x-forwarded-for": "198.51.100.10" })).status).toBe(202);
   });
 });

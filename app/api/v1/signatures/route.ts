@@ -1,5 +1,7 @@
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { BodyTooLargeError, getApiTranslator, jsonResponse, pickLocale, readBodyText } from "@/server/api/http";
+import { checkSignLimits } from "@/server/abuse/check-sign-limits";
+import { isBotSubmission } from "@/server/abuse/is-bot-submission";
 import { getClientIpHash } from "@/server/security/client-ip";
 import { signLetter } from "@/server/signatures/sign-letter";
 
@@ -10,7 +12,9 @@ const MAX_BODY_BYTES = 16 * 1024;
 /**
  * POST /api/v1/signatures: the sign form as JSON. 202 when accepted
  * (pending confirmation, whatever the address's history), 400 with a
- * message per field, 413 for a body over 16 KB, 415 for anything but JSON.
+ * message per field, 413 for a body over 16 KB, 415 for anything but JSON,
+ * 429 with Retry-After over a rate limit (decision 0011). A bot caught by
+ * the honeypot gets the same 202 and nothing is stored.
  */
 export async function POST(request: Request): Promise<Response> {
   let locale = pickLocale(undefined, request.headers.get("accept-language"));
@@ -40,11 +44,24 @@ export async function POST(request: Request): Promise<Response> {
     );
     return jsonResponse({ errors }, { status: 400 });
   }
+  const accepted = () => jsonResponse({ status: "pending", message: t("Api.accepted") }, { status: 202 });
   try {
-    signLetter({ data: parsed.data, ipHash: getClientIpHash(request.headers) });
+    const verdict = await checkSignLimits({ headers: request.headers, email: parsed.data.email });
+    if (verdict.outcome === "refused") {
+      return jsonResponse(
+        { error: t("Abuse.rateLimited") },
+        { status: 429, headers: { "retry-after": String(verdict.retryAfterSeconds) } },
+      );
+    }
+    if (isBotSubmission(parsed.data)) return accepted();
+    signLetter({
+      data: parsed.data,
+      ipHash: getClientIpHash(request.headers),
+      suspicion: verdict.outcome === "suspicious" ? verdict.suspicion : undefined,
+    });
   } catch (error) {
     console.error("[api] signing failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
     return jsonResponse({ error: t("Api.internal") }, { status: 503 });
   }
-  return jsonResponse({ status: "pending", message: t("Api.accepted") }, { status: 202 });
+  return accepted();
 }
