@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { confirmByLink, expect, test } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
+import { withProofOfWork } from "./support/proof-of-work";
 
 test("a public name with markup in it shows as plain text in the list of signers", async ({ page, request }) => {
   const marker = `Zed${randomBytes(3).toString("hex")}`;
@@ -8,7 +9,7 @@ test("a public name with markup in it shows as plain text in the list of signers
   const email = uniqueEmail("markup");
 
   const response = await request.post("/api/v1/signatures", {
-    data: { name, email, country: "NL", isPublicName: true, acceptPrivacy: true, locale: "en" },
+    data: await withProofOfWork(request, { name, email, country: "NL", isPublicName: true, acceptPrivacy: true, locale: "en" }),
   });
   expect(response.status()).toBe(202);
   const message = await waitForEmail(email);
@@ -26,7 +27,7 @@ test("a public name with a right-to-left override and control characters is show
   const marker = `Rtl${randomBytes(3).toString("hex")}`;
   const email = uniqueEmail("rtl");
   const response = await request.post("/api/v1/signatures", {
-    data: { name: `${marker}\u202E Mal\u0000lo\u0007ry\u200B\u2066`, email, country: "IL", isPublicName: true, acceptPrivacy: true },
+    data: await withProofOfWork(request, { name: `${marker}\u202E Mal\u0000lo\u0007ry\u200B\u2066`, email, country: "IL", isPublicName: true, acceptPrivacy: true }),
   });
   expect(response.status()).toBe(202);
   const message = await waitForEmail(email);

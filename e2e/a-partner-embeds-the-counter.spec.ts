@@ -7,6 +7,7 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import { IntlMessageFormat } from "intl-messageformat";
 import { confirmByLink, expect, readTotal, test, uniqueName } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
+import { withProofOfWork } from "./support/proof-of-work";
 
 type Messages = { Count: { signatures: string }; Embed: { signCta: string; newTab: string } };
 const ru = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "messages", "ru.json"), "utf8")) as Messages;
@@ -51,7 +52,7 @@ async function startPartnerSite(widgetUrl: string, frameTitle: string): Promise<
 async function signAndConfirm(request: APIRequestContext, page: Page, country: string): Promise<void> {
   const email = uniqueEmail("embed");
   const response = await request.post("/api/v1/signatures", {
-    data: { name: uniqueName("Kim"), email, country, acceptPrivacy: true, locale: "en" },
+    data: await withProofOfWork(request, { name: uniqueName("Kim"), email, country, acceptPrivacy: true, locale: "en" }),
   });
   expect(response.status()).toBe(202);
   const message = await waitForEmail(email);

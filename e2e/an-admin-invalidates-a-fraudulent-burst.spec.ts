@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect, readTotal, test, uniqueName } from "./support/fixtures";
 import { extractLink, waitForEmail } from "./support/mail";
 import { signInAs } from "./support/organizers";
+import { withProofOfWork } from "./support/proof-of-work";
 
 test("an admin invalidates a fraudulent burst and the public count drops", async ({ page, request, browser }) => {
   const domain = `burst-${randomBytes(3).toString("hex")}.test`;
@@ -10,7 +11,7 @@ test("an admin invalidates a fraudulent burst and the public count drops", async
   await test.step("a burst of signatures from one domain is confirmed", async () => {
     const clicker = await browser.newPage();
     for (const bot of bots) {
-      expect((await request.post("/api/v1/signatures", { data: bot })).status()).toBe(202);
+      expect((await request.post("/api/v1/signatures", { data: await withProofOfWork(request, bot) })).status()).toBe(202);
       await clicker.goto(extractLink((await waitForEmail(bot.email)).text, "/confirm?token="));
       await clicker.getByRole("button", { name: "Confirm my signature" }).click();
       await expect(clicker).toHaveURL(/\/confirmed(\?token=[\w-]+)?$/);

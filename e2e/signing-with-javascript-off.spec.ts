@@ -16,6 +16,10 @@ test("without JavaScript, a supporter is told what is wrong, keeps what they typ
 
   await test.step("the empty form comes back with a message per field", async () => {
     await page.goto("/en");
+    // No proof of work without JavaScript: a <noscript> note says what checks the signature instead
+    // (decision 0011). Playwright only stops scripts from running, so Chromium still parses <noscript>
+    // as text rather than showing it: check the note is in the page.
+    expect(await page.locator("#sign noscript").textContent()).toContain("JavaScript is off: you can still sign.");
     await submit.click();
     await expect(form.getByText("Please correct the marked fields.")).toBeVisible();
     for (const message of ["Enter your name.", "Enter your email address.", "Choose your country.", "To sign, agree to the privacy notice."]) {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, readTotal, test, uniqueName } from "./support/fixtures";
 import { countSignatureRows } from "./support/database";
 import { extractLink, listEmails, uniqueEmail, waitForEmails } from "./support/mail";
+import { withProofOfWork } from "./support/proof-of-work";
 
 type Messages = { SignForm: { errors: Record<string, string> } };
 const ru = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "messages", "ru.json"), "utf8")) as Messages;
@@ -17,9 +18,26 @@ const validBody = () => ({
 
 test.describe("the public API", () => {
   test("POST /api/v1/signatures accepts a valid signature with 202", async ({ request }) => {
-    const response = await request.post("/api/v1/signatures", { data: validBody() });
+    const response = await request.post("/api/v1/signatures", { data: await withProofOfWork(request, validBody()) });
     expect(response.status()).toBe(202);
     expect(await response.json()).toMatchObject({ status: "pending" });
+  });
+
+  test("GET /api/v1/challenge gives a fresh, uncached proof-of-work challenge, and POST needs it solved, once", async ({ request }) => {
+    const challenge = await request.get("/api/v1/challenge");
+    expect(challenge.status()).toBe(200);
+    expect(challenge.headers()["cache-control"]).toContain("no-store");
+    expect(await challenge.json()).toMatchObject({ algorithm: "SHA-256", maxnumber: 100_000, salt: expect.stringContaining("expires=") });
+
+    const missing = await request.post("/api/v1/signatures", { data: validBody(), headers: { "Accept-Language": "en" } });
+    expect(missing.status()).toBe(400);
+    expect(await missing.json()).toEqual({ errors: { altcha: "The browser check failed; please try again." } });
+
+    const body = await withProofOfWork(request, validBody());
+    expect((await request.post("/api/v1/signatures", { data: body })).status()).toBe(202);
+    const replayed = await request.post("/api/v1/signatures", { data: { ...body, email: uniqueEmail("replay") } });
+    expect(replayed.status()).toBe(400);
+    expect(await replayed.json()).toHaveProperty("errors.altcha");
   });
 
   test("POST /api/v1/signatures answers 400 with a message per field, in the Accept-Language", async ({ request }) => {
@@ -75,11 +93,10 @@ test.describe("the public API", () => {
   test("the same address sent 50 times at once makes one signature and one count", async ({ request }) => {
     const before = await readTotal(request);
     const body = validBody();
-    const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        request.post("/api/v1/signatures", { data: { ...body, email: i % 2 ? body.email.toUpperCase() : body.email } }),
-      ),
-    );
+    // Every request carries its own proof of work, solved beforehand, so they still arrive at once.
+    const bodies = [];
+    for (let i = 0; i < 50; i += 1) bodies.push(await withProofOfWork(request, { ...body, email: i % 2 ? body.email.toUpperCase() : body.email }));
+    const responses = await Promise.all(bodies.map((data) => request.post("/api/v1/signatures", { data })));
     expect(responses.map((response) => response.status())).toEqual(Array(50).fill(202));
     expect(countSignatureRows(body.email.toLowerCase())).toBe(1);
     // The daily cap: a handful of confirmation emails, not fifty.
@@ -101,7 +118,7 @@ test.describe("the public API", () => {
     ["only invisible characters", "\u202E\u200B\u0000"],
   ] as const) {
     test(`POST /api/v1/signatures with a name holding ${label} is cleaned or refused, never a server error`, async ({ request }) => {
-      const response = await request.post("/api/v1/signatures", { data: { ...validBody(), name } });
+      const response = await request.post("/api/v1/signatures", { data: await withProofOfWork(request, { ...validBody(), name }) });
       expect([202, 400]).toContain(response.status());
       if (response.status() === 400) expect(await response.json()).toHaveProperty("errors.name");
     });

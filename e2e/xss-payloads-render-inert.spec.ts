@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { confirmByLink, expect, readTotal, test } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
 import { signInAs } from "./support/organizers";
+import { withProofOfWork } from "./support/proof-of-work";
 
 // Abuse resistance, bad input: names written as attacks are shown as text on
 // every page that shows a name. A payload that ran would set window.__xss or
@@ -48,7 +49,7 @@ test("names written as script attacks show as text on every page and run nothing
     for (const signer of signers) {
       const email = uniqueEmail("xss");
       const response = await request.post("/api/v1/signatures", {
-        data: { name: signer.name, email, country: COUNTRY, isPublicName: true, acceptPrivacy: true, locale: "en" },
+        data: await withProofOfWork(request, { name: signer.name, email, country: COUNTRY, isPublicName: true, acceptPrivacy: true, locale: "en" }),
       });
       expect(response.status(), signer.name).toBe(202);
       const message = await waitForEmail(email);

@@ -31,7 +31,11 @@ export type AppConfig = {
   mailFrom: string;
   authSecret: string;
   trustProxy: boolean;
-  /** false only with BOT_CHECK=off: no honeypot, no minimum fill time (rate limits still apply). */
+  /**
+   * false only with BOT_CHECK=off: no honeypot, no minimum fill time, no proof
+   * of work (rate limits still apply). The proof of work's HMAC key is derived
+   * from `authSecret` (server/abuse/proof-of-work.ts).
+   */
   botCheck: boolean;
   signRateLimitScale: number;
   minFillMs: number;
@@ -79,7 +83,7 @@ export function getConfig(): AppConfig {
 export function listConfigWarnings(config: AppConfig = getConfig()): string[] {
   const warnings: string[] = [];
   if (!config.botCheck) {
-    warnings.push("BOT_CHECK=off: the honeypot and the minimum fill time are disabled (use it for load tests only; rate limits still apply)");
+    warnings.push("BOT_CHECK=off: the honeypot, the minimum fill time and the proof of work are disabled (use it for load tests only; rate limits still apply)");
   }
   if (config.signRateLimitScale !== 1) {
     warnings.push(`SIGN_RATE_LIMIT_SCALE=${config.signRateLimitScale}: the sign rate limits are ${config.signRateLimitScale} times the defaults`);

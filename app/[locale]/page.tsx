@@ -67,6 +67,8 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
     errorSummary: tForm("errorSummary"),
     failed: tForm("failed"),
     rateLimited: tAbuse("rateLimited"),
+    botCheckFailed: tAbuse("proofOfWorkFailed"),
+    checkingBrowser: tAbuse("checkingBrowser"),
     honeypot: tAbuse("honeypot"),
     errors: Object.fromEntries(SIGN_ERROR_CODES.map((code) => [code, tForm(`errors.${code}`)])) as SignFormLabels["errors"],
   };
@@ -142,6 +144,10 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
             <p>{t("signIntro")}</p>
             {/* Also the way to the guidance without JavaScript, when the form cannot warn as it is filled in. */}
             <p>{tRisk.rich("intro", { link: (chunks) => <a href={safetyHref}>{chunks}</a> })}</p>
+            {/* Without JavaScript there is no proof of work: say what checks the signature instead (decision 0011). */}
+            <noscript>
+              <p className="note">{tAbuse("noscript")}</p>
+            </noscript>
             <SignForm
               action={signLetterAction}
               locale={locale}

@@ -5,6 +5,7 @@ import type { AppDatabase } from "@/db/client";
 import { INITIAL_SIGN_FORM_STATE } from "@/lib/schemas/sign-form-state";
 import { resetConfigForTesting } from "@/server/config";
 import { createTestDatabase } from "@/test/database";
+import { solvedProofOfWork } from "@/test/proof-of-work";
 import { signLetterAction } from "./sign-letter-action";
 
 // The form action is a public endpoint too: hostile form data gets either a
@@ -163,8 +164,18 @@ describe("signLetterAction against bots and floods (decision 0011)", () => {
     expect(await submit(form("bot2@example.org", [["fillMs", "1200"]]))).toBe("redirected");
     expect(rowCount()).toBe(0);
     expect(await submit(form("person@example.org", [["website", ""], ["fillMs", ""]]))).toBe("redirected");
-    expect(await submit(form("person2@example.org", [["website", ""], ["fillMs", "9000"]]))).toBe("redirected");
+    expect(await submit(form("person2@example.org", [["website", ""], ["fillMs", "9000"], ["altcha", await solvedProofOfWork()]]))).toBe("redirected");
     expect(rowCount()).toBe(2);
+  });
+
+  it("answers \"botCheckFailed\" when a form sent by our script (with a fill time) has no valid, unused proof of work", async () => {
+    const failed = { status: "botCheckFailed", errors: {}, values: { name: "Anna", email: "js@example.org", country: "DE", acceptPrivacy: "on" } };
+    expect(await submit(form("js@example.org", [["fillMs", "9000"]]))).toEqual(failed);
+    expect(await submit(form("js@example.org", [["fillMs", "9000"], ["altcha", "bm90IGEgcGF5bG9hZA=="]]))).toEqual(failed);
+    const payload = await solvedProofOfWork();
+    expect(await submit(form("first@example.org", [["fillMs", "9000"], ["altcha", payload]]))).toBe("redirected");
+    expect(await submit(form("js@example.org", [["fillMs", "9000"], ["altcha", payload]]))).toEqual(failed);
+    expect(rowCount()).toBe(1);
   });
 
   it("answers \"rateLimited\" with what was typed once the burst limit is passed", async () => {

@@ -6,7 +6,7 @@ import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import type { SignFormState } from "@/lib/schemas/sign-form-state";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { checkSignLimits } from "@/server/abuse/check-sign-limits";
-import { isBotSubmission } from "@/server/abuse/is-bot-submission";
+import { isBotSubmission, passesProofOfWork } from "@/server/abuse/is-bot-submission";
 import { getClientIpHash } from "@/server/security/client-ip";
 import { signLetter } from "@/server/signatures/sign-letter";
 
@@ -17,8 +17,9 @@ const ECHOED_FIELDS = ["name", "email", "country", "city", "isPublicName", "want
  * sent. Invalid input comes back with a code per field and what was typed;
  * valid input is signed and the person is sent to "check your email".
  * Over a rate limit it says so (status "rateLimited"); a bot caught by the
- * honeypot or the fill time is sent to the same page, with nothing stored
- * (decision 0011).
+ * honeypot or the fill time is sent to the same page, with nothing stored;
+ * a script-run form whose proof of work fails gets "botCheckFailed"; a post
+ * without JavaScript needs none (decision 0011).
  */
 export async function signLetterAction(_previous: SignFormState, formData: FormData): Promise<SignFormState> {
   const input: Record<string, string> = {};
@@ -40,6 +41,7 @@ export async function signLetterAction(_previous: SignFormState, formData: FormD
     const verdict = await checkSignLimits({ headers: requestHeaders, email: parsed.data.email });
     if (verdict.outcome === "refused") return { status: "rateLimited", errors: {}, values };
     if (!isBotSubmission(parsed.data)) {
+      if (!(await passesProofOfWork(parsed.data, "form"))) return { status: "botCheckFailed", errors: {}, values };
       signLetter({
         data: parsed.data,
         ipHash: getClientIpHash(requestHeaders),

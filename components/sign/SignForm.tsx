@@ -3,8 +3,9 @@
 import { useActionState, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type FormEvent, type ReactNode } from "react";
 import type { CountryOption } from "@/lib/countries";
 import { isRiskyEmailDomain, type RiskyEmailDomains } from "@/lib/risky-email";
+import { solveProofOfWork } from "./proof-of-work";
 import { INITIAL_SIGN_FORM_STATE, type SignFormErrorMessages, type SignFormState } from "@/lib/schemas/sign-form-state";
-import { FILL_TIME_FIELD, HONEYPOT_FIELD, parseSignLetter, type SignLetterErrors, type SignLetterField } from "@/lib/schemas/sign-letter";
+import { FILL_TIME_FIELD, HONEYPOT_FIELD, PROOF_OF_WORK_FIELD, parseSignLetter, type SignLetterErrors, type SignLetterField } from "@/lib/schemas/sign-letter";
 
 export type SignFormLabels = {
   name: string;
@@ -24,6 +25,10 @@ export type SignFormLabels = {
   failed: string;
   /** Shown when the server refuses for now: too many signatures from this connection or domain. */
   rateLimited: string;
+  /** Shown when the proof of work failed (missing, wrong, expired or already used). */
+  botCheckFailed: string;
+  /** The submit button's text while the proof of work is still being solved. */
+  checkingBrowser: string;
   /** The honeypot's label ("Leave this empty"), for the rare person whose tools expose it. */
   honeypot: string;
   errors: SignFormErrorMessages;
@@ -41,6 +46,8 @@ export type RiskyEmailLabels = {
 const FIELD_ORDER: SignLetterField[] = ["name", "email", "country", "city", "acceptPrivacy"];
 const ATTRIBUTION_PARAMS = ["ref", "utm_source", "utm_campaign"] as const;
 const noSubscription = () => () => undefined;
+/** A solved challenge is used before it expires (10 minutes on the server). */
+const PROOF_OF_WORK_MAX_AGE_MS = 9 * 60 * 1000;
 
 function readForm(form: HTMLFormElement): Record<string, FormDataEntryValue> {
   return Object.fromEntries(new FormData(form).entries());
@@ -85,6 +92,23 @@ export function SignForm({
   useEffect(() => {
     startedAtRef.current = performance.now();
   }, []);
+  // The proof of work (decision 0011): solved in the background once the
+  // person starts on the form, written into the hidden field on submit; a
+  // submit before it is done waits for it ("Checking your browser…"). Each
+  // payload is used once, so every submission gets a fresh one.
+  const proofRef = useRef<HTMLInputElement>(null);
+  const proof = useRef<{ promise: Promise<string | null>; startedAt: number; result?: string | null } | null>(null);
+  const [checking, setChecking] = useState(false);
+  const startProofOfWork = () => {
+    if (!proof.current || performance.now() - proof.current.startedAt > PROOF_OF_WORK_MAX_AGE_MS) {
+      const entry: NonNullable<typeof proof.current> = { promise: solveProofOfWork(), startedAt: performance.now() };
+      void entry.promise.then((payload) => {
+        entry.result = payload;
+      });
+      proof.current = entry;
+    }
+    return proof.current;
+  };
   const riskNoticeRef = useRef<HTMLDivElement>(null);
   const errors = clientErrors ?? state.errors;
   // The letter page is static, so the share code (?ref=) and utm_* of the link
@@ -151,7 +175,28 @@ export function SignForm({
       setHeldOnce(true);
       // After React shows the "press Sign again" line, move focus to it.
       requestAnimationFrame(() => riskNoticeRef.current?.focus());
+      startProofOfWork();
+      return;
     }
+    const entry = startProofOfWork();
+    if (entry.result === undefined) {
+      // Not solved yet: wait for it, then send the form again (from a new
+      // task: a form ignores requestSubmit while its submit event is being
+      // dispatched). A failure sends no payload and the server asks to try again.
+      event.preventDefault();
+      if (checking) return;
+      setChecking(true);
+      void entry.promise.then(() => {
+        setTimeout(() => {
+          setChecking(false);
+          form.requestSubmit();
+        }, 0);
+      });
+      return;
+    }
+    if (proofRef.current) proofRef.current.value = entry.result ?? "";
+    // This payload is now spent: the next submission solves a fresh one.
+    proof.current = null;
   };
 
   const errorFor = (field: SignLetterField) => {
@@ -170,14 +215,24 @@ export function SignForm({
       ref={formRef}
       action={formAction}
       onSubmit={onSubmit}
+      onFocus={() => void startProofOfWork()}
       onBlur={onBlur}
       onChange={onChange}
       noValidate
       className="sign-form"
-      aria-describedby={state.status === "error" ? "sign-failed" : state.status === "rateLimited" ? "sign-rate-limited" : undefined}
+      aria-describedby={
+        state.status === "error"
+          ? "sign-failed"
+          : state.status === "rateLimited"
+            ? "sign-rate-limited"
+            : state.status === "botCheckFailed"
+              ? "sign-bot-check-failed"
+              : undefined
+      }
     >
       <input type="hidden" name="locale" value={locale} />
       <input ref={fillTimeRef} type="hidden" name={FILL_TIME_FIELD} defaultValue="" />
+      <input ref={proofRef} type="hidden" name={PROOF_OF_WORK_FIELD} defaultValue="" />
       {/* The honeypot: hidden from people and assistive technology, filled by bots (decision 0011). */}
       <div className="visually-hidden" aria-hidden="true">
         <label htmlFor="sign-website">{labels.honeypot}</label>
@@ -194,6 +249,11 @@ export function SignForm({
       {state.status === "rateLimited" ? (
         <p id="sign-rate-limited" className="form-alert" role="alert">
           {labels.rateLimited}
+        </p>
+      ) : null}
+      {state.status === "botCheckFailed" ? (
+        <p id="sign-bot-check-failed" className="form-alert" role="alert">
+          {labels.botCheckFailed}
         </p>
       ) : null}
       {showSummary ? (
@@ -359,8 +419,8 @@ export function SignForm({
         ) : null}
       </div>
 
-      <button type="submit" className="button button--primary" disabled={isPending}>
-        {isPending ? labels.submitting : labels.submit}
+      <button type="submit" className="button button--primary" disabled={isPending || checking}>
+        {checking ? labels.checkingBrowser : isPending ? labels.submitting : labels.submit}
       </button>
     </form>
   );

@@ -58,6 +58,8 @@ const optionalUtm = z.pipe(
 export const HONEYPOT_FIELD = "website";
 /** How long the form was open before it was sent, in ms, measured in the browser (decision 0011). */
 export const FILL_TIME_FIELD = "fillMs";
+/** The proof of work: altcha's base64 JSON payload, solved in the browser (decision 0011). */
+export const PROOF_OF_WORK_FIELD = "altcha";
 
 /** The honeypot: true when anything but whitespace was typed into it, else absent; never an error. */
 const honeypot = z.pipe(
@@ -72,6 +74,12 @@ const optionalFillTime = z.pipe(
     const number = typeof value === "number" ? value : typeof value === "string" && /^\d{1,12}$/.test(value.trim()) ? Number(value.trim()) : NaN;
     return Number.isSafeInteger(number) && number >= 0 ? number : undefined;
   }),
+);
+
+/** The proof-of-work payload: a non-empty string of at most 2 000 characters, else absent; checked by the server, never a schema error. */
+const optionalProofOfWork = z.pipe(
+  z.optional(z.unknown()),
+  z.transform((value) => (typeof value === "string" && value.trim() !== "" && value.length <= 2_000 ? value.trim() : undefined)),
 );
 
 export const SignLetterSchema = z.object({
@@ -110,6 +118,7 @@ export const SignLetterSchema = z.object({
   utm_campaign: optionalUtm,
   [HONEYPOT_FIELD]: honeypot,
   [FILL_TIME_FIELD]: optionalFillTime,
+  [PROOF_OF_WORK_FIELD]: optionalProofOfWork,
 });
 
 export type SignLetterInput = z.input<typeof SignLetterSchema>;
@@ -118,7 +127,7 @@ export type SignLetterField = keyof SignLetterData;
 export type SignLetterErrors = Partial<Record<SignLetterField, SignErrorCode>>;
 
 const FIELDS = new Set<string>(["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy", "locale"]);
-// ref, utm_*, website and fillMs never produce errors, so they are not in FIELDS.
+// ref, utm_*, website, fillMs and altcha never produce errors, so they are not in FIELDS.
 
 /** One error code per field (the first), for the form and the API. */
 export function collectSignErrors(error: z.core.$ZodError): SignLetterErrors {

@@ -2,10 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { resetConfigForTesting } from "@/server/config";
 import { createTestDatabase } from "@/test/database";
+import { solvedProofOfWork } from "@/test/proof-of-work";
 import { POST } from "./route";
 
 const URL = "http://app.test/api/v1/signatures";
 const valid = { name: "Anna", email: "anna@example.org", country: "DE", acceptPrivacy: true };
+/** A valid body with a fresh proof of work, as a client that fetched and solved a challenge sends it. */
+const solved = async (body: Record<string, unknown> = valid) => JSON.stringify({ ...body, altcha: await solvedProofOfWork() });
 
 function post(body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) {
   return POST(new Request(URL, { method: "POST", body, headers }));
@@ -22,8 +25,8 @@ describe("POST /api/v1/signatures", () => {
   const rowCount = () => (db.$client.prepare("select count(*) as n from signatures").get() as { n: number }).n;
 
   it("accepts a valid signature with 202 and the same answer for a repeat", async () => {
-    const first = await post(JSON.stringify(valid));
-    const second = await post(JSON.stringify(valid));
+    const first = await post(await solved());
+    const second = await post(await solved());
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(await first.json()).toEqual(await second.json());
@@ -46,7 +49,7 @@ describe("POST /api/v1/signatures", () => {
     ["application/json; charset=utf-8", 202],
     ["application/jsonp", 415],
   ])("content type %j → %i", async (contentType, status) => {
-    const response = await post(JSON.stringify(valid), contentType ? { "content-type": contentType } : {});
+    const response = await post(await solved(), contentType ? { "content-type": contentType } : {});
     expect(response.status).toBe(status);
   });
 
@@ -89,7 +92,7 @@ describe("POST /api/v1/signatures against bots and floods (decision 0011)", () =
   const json = { "content-type": "application/json" };
 
   it("answers a honeypot or a too-fast form exactly like a success, and stores nothing", async () => {
-    const honest = await post(JSON.stringify({ ...valid, email: "honest@example.org", website: "", fillMs: 8000 }));
+    const honest = await post(await solved({ ...valid, email: "honest@example.org", website: "", fillMs: 8000 }));
     const honeypot = await post(JSON.stringify({ ...valid, email: "bot1@example.org", website: "https://spam.example" }));
     const tooFast = await post(JSON.stringify({ ...valid, email: "bot2@example.org", fillMs: 400 }));
     expect([honest.status, honeypot.status, tooFast.status]).toEqual([202, 202, 202]);
@@ -109,13 +112,28 @@ describe("POST /api/v1/signatures against bots and floods (decision 0011)", () =
 
   it("answers 429 with Retry-After and a translated message past the burst limit", async () => {
     const headers = { ...json, "x-forwarded-for": "198.51.100.9", "accept-language": "uk" };
-    for (let i = 0; i < 10; i += 1) expect((await post(JSON.stringify({ ...valid, email: `b${i}@example.org` }), headers)).status).toBe(202);
-    const refused = await post(JSON.stringify({ ...valid, email: "b10@example.org" }), headers);
+    for (let i = 0; i < 10; i += 1) expect((await post(await solved({ ...valid, email: `b${i}@example.org` }), headers)).status).toBe(202);
+    const refused = await post(await solved({ ...valid, email: "b10@example.org" }), headers);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await refused.json()).toEqual({ error: expect.stringContaining("Спробуйте знову") });
     expect(rowCount()).toBe(10);
     // Another client still signs.
-    expect((await post(JSON.stringify({ ...valid, email: "c@example.org" }), { ...json, "x-forwarded-for": "198.51.100.10" })).status).toBe(202);
+    expect((await post(await solved({ ...valid, email: "c@example.org" }), { ...json, "x-forwarded-for": "198.51.100.10" })).status).toBe(202);
+  });
+
+  it("answers 400 with a translated errors.altcha without a proof of work, with a wrong one or a replayed one", async () => {
+    const headers = { ...json, "accept-language": "en" };
+    const missing = await post(JSON.stringify(valid), headers);
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ errors: { altcha: "The browser check failed; please try again." } });
+    expect((await post(JSON.stringify({ ...valid, altcha: "bm90IGEgcGF5bG9hZA==" }), headers)).status).toBe(400);
+
+    const payload = await solvedProofOfWork();
+    expect((await post(JSON.stringify({ ...valid, altcha: payload }), headers)).status).toBe(202);
+    const replayed = await post(JSON.stringify({ ...valid, email: "other@example.org", altcha: payload }), { ...json, "accept-language": "ru" });
+    expect(replayed.status).toBe(400);
+    expect(await replayed.json()).toEqual({ errors: { altcha: "Проверка браузера не прошла; попробуйте ещё раз." } });
+    expect(rowCount()).toBe(1);
   });
 });

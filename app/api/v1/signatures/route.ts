@@ -1,7 +1,7 @@
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { BodyTooLargeError, getApiTranslator, jsonResponse, pickLocale, readBodyText } from "@/server/api/http";
 import { checkSignLimits } from "@/server/abuse/check-sign-limits";
-import { isBotSubmission } from "@/server/abuse/is-bot-submission";
+import { isBotSubmission, passesProofOfWork } from "@/server/abuse/is-bot-submission";
 import { getClientIpHash } from "@/server/security/client-ip";
 import { signLetter } from "@/server/signatures/sign-letter";
 
@@ -14,7 +14,9 @@ const MAX_BODY_BYTES = 16 * 1024;
  * (pending confirmation, whatever the address's history), 400 with a
  * message per field, 413 for a body over 16 KB, 415 for anything but JSON,
  * 429 with Retry-After over a rate limit (decision 0011). A bot caught by
- * the honeypot gets the same 202 and nothing is stored.
+ * the honeypot gets the same 202 and nothing is stored. With BOT_CHECK on,
+ * the body must carry `altcha`: a solved, unused challenge from
+ * `GET /api/v1/challenge`, else 400 with `errors.altcha`.
  */
 export async function POST(request: Request): Promise<Response> {
   let locale = pickLocale(undefined, request.headers.get("accept-language"));
@@ -54,6 +56,9 @@ export async function POST(request: Request): Promise<Response> {
       );
     }
     if (isBotSubmission(parsed.data)) return accepted();
+    if (!(await passesProofOfWork(parsed.data, "api"))) {
+      return jsonResponse({ errors: { altcha: t("Abuse.proofOfWorkFailed") } }, { status: 400 });
+    }
     signLetter({
       data: parsed.data,
       ipHash: getClientIpHash(request.headers),
