@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { ContentBlock } from "@/lib/content-blocks";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 
 const CONTENT_DIR = path.join(process.cwd(), "content");
@@ -160,8 +161,7 @@ export function getCampaign(locale: Locale): Campaign {
   return campaign;
 }
 
-/** A content page (privacy notice, …) as blocks: headings, lists, paragraphs. */
-export type ContentBlock = { type: "heading"; text: string } | { type: "list"; items: string[] } | { type: "paragraph"; text: string };
+export type { ContentBlock };
 
 export function parseContentBlocks(raw: string): ContentBlock[] {
   const blocks: ContentBlock[] = [];

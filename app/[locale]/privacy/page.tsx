@@ -1,6 +1,7 @@
 import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { ContentBlocks } from "@/components/site/ContentBlocks";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { getContentPage } from "@/server/content/get-campaign";
@@ -23,19 +24,7 @@ export default async function PrivacyPage({ params }: { params: Promise<{ locale
       <main id="main" className="narrow prose">
         <h1>{t("title")}</h1>
         {page.isFallback ? <p className="note">{t("fallbackNote")}</p> : null}
-        {page.blocks.map((block, index) =>
-          block.type === "heading" ? (
-            <h2 key={index}>{block.text}</h2>
-          ) : block.type === "list" ? (
-            <ul key={index}>
-              {block.items.map((item, itemIndex) => (
-                <li key={itemIndex}>{item}</li>
-              ))}
-            </ul>
-          ) : (
-            <p key={index}>{block.text}</p>
-          ),
-        )}
+        <ContentBlocks blocks={page.blocks} />
       </main>
     </>
   );
