@@ -5,16 +5,25 @@
  * database, runs bounded autocannon loads, prints one JSON object on stdout
  * and a short table on stderr, then stops the server and deletes its files.
  *
+ * Two sections, both run by default:
+ *   public  the public site under load, page weight (this file)
+ *   export  1,000,000 signatures seeded, exported as CSV through the server,
+ *           the organizer dashboard at that size (bench/lib/export-bench.ts)
+ *
  * Environment (all optional):
+ *   BENCH_ONLY             run only these sections (comma-separated: public, export)
+ *   BENCH_SKIP             leave these sections out (comma-separated)
  *   BENCH_DURATION         seconds per measured run (default 10)
  *   BENCH_WARMUP           seconds of warm-up per endpoint (default 3)
  *   BENCH_CONNECTIONS_GET  connections for the GET runs (default 32)
  *   BENCH_CONNECTIONS_POST connections for POST /api/v1/signatures (default 64)
+ *   BENCH_EXPORT_ROWS      signatures seeded by the export section (default 1000000)
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { exportTableLines, runExportBench, type ExportBenchReport } from "./lib/export-bench";
 import { createSignatureFactory, runGet, runSign, summarize, type LoadSummary } from "./lib/load";
 import { checkLetterText, checkSignForm, measurePage, type PageWeight } from "./lib/page-weight";
 import { killServerNow, RssSampler, startServer, stopServer, tailOfFile, waitForHealthy, type RunningServer } from "./lib/server";
@@ -78,49 +87,49 @@ function pageSummary(page: PageWeight) {
   };
 }
 
-async function main(): Promise<void> {
-  const buildIdPath = path.join(APP_DIR, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildIdPath)) {
-    process.stderr.write(
-      `[bench] No production build: ${path.relative(process.cwd(), buildIdPath) || buildIdPath} is missing.\n` +
-        "[bench] Run `npm run build` first (the bench measures the existing build and builds nothing).\n",
-    );
-    process.exitCode = 2;
-    return;
-  }
-  const durationSeconds = intFromEnv("BENCH_DURATION", 10, 1, 600);
-  const warmupSeconds = intFromEnv("BENCH_WARMUP", 3, 0, 120);
-  const getConnections = intFromEnv("BENCH_CONNECTIONS_GET", 32, 1, 1024);
-  const postConnections = intFromEnv("BENCH_CONNECTIONS_POST", 64, 1, 1024);
+const SECTIONS = ["public", "export"] as const;
+type Section = (typeof SECTIONS)[number];
 
-  const startedAt = new Date();
-  // Other work on the machine skews every number: record how busy it was.
-  const loadAverageAtStart = os.loadavg().map((value) => Math.round(value * 100) / 100);
+function sectionsFromEnv(): Section[] {
+  const parse = (name: string): Section[] | undefined => {
+    const raw = process.env[name]?.trim();
+    if (!raw) return undefined;
+    const names = raw.split(",").map((part) => part.trim()).filter(Boolean);
+    for (const section of names) {
+      if (!(SECTIONS as readonly string[]).includes(section)) {
+        throw new Error(`${name}: unknown section ${JSON.stringify(section)} (sections: ${SECTIONS.join(", ")})`);
+      }
+    }
+    return names as Section[];
+  };
+  const only = parse("BENCH_ONLY");
+  const skip = parse("BENCH_SKIP") ?? [];
+  const selected = SECTIONS.filter((section) => (only ? only.includes(section) : true) && !skip.includes(section));
+  if (selected.length === 0) throw new Error("BENCH_ONLY / BENCH_SKIP leave no section to run");
+  return selected;
+}
+
+type PublicOptions = {
+  durationSeconds: number;
+  warmupSeconds: number;
+  getConnections: number;
+  postConnections: number;
+  buildIdPath: string;
+  /** Registers a synchronous last-resort cleanup (signal, watchdog); returns its removal. */
+  onAbort: (cleanup: () => void) => () => void;
+};
+
+/** The public section: letter page, sign API and stats under load, page weight. */
+async function runPublicBench(options: PublicOptions) {
+  const { durationSeconds, warmupSeconds, getConnections, postConnections, buildIdPath } = options;
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-bench-"));
   let server: RunningServer | undefined;
   let sampler: RssSampler | undefined;
-
-  // Whatever happens (error, Ctrl-C, watchdog), no server and no temp files stay behind.
-  const cleanupSync = () => {
+  const removeAbort = options.onAbort(() => {
     sampler?.stop();
     if (server) killServerNow(server);
     fs.rmSync(tmpDir, { recursive: true, force: true });
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: stopping`);
-    cleanupSync();
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  process.once("exit", cleanupSync);
-  // Hard bound on the whole run: 3 warm-ups, 3 measured runs, start-up and page fetches.
-  const watchdogMs = (3 * warmupSeconds + 3 * durationSeconds + 180) * 1000;
-  const watchdog = setTimeout(() => {
-    log(`gave up after ${watchdogMs / 1000} s`);
-    cleanupSync();
-    process.exit(3);
-  }, watchdogMs);
+  });
 
   try {
     log(`starting next start (build ${fs.readFileSync(buildIdPath, "utf8").trim()}) in ${APP_DIR}`);
@@ -172,16 +181,7 @@ async function main(): Promise<void> {
     const statsRss = sampler.takeWindowPeakKb();
 
     const withRss = (run: LoadSummary, kb: number) => ({ ...run, serverRssPeakMB: toMb(kb) });
-    const report = {
-      date: startedAt.toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model.trim() ?? "unknown",
-        node: process.version,
-        platform: `${os.platform()} ${os.release()}`,
-        memoryGB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-        loadAverageAtStart,
-      },
+    return {
       durationSeconds,
       warmupSeconds,
       server: { startupMs, rssAfterStartMB: toMb(rssAfterStartKb) },
@@ -216,19 +216,120 @@ async function main(): Promise<void> {
       },
       serverRssPeakMB: toMb(sampler.peakKb),
     };
-
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    printTable(report);
   } catch (error) {
-    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
     if (server) process.stderr.write(`--- server log (last lines) ---\n${tailOfFile(server.logPath)}\n`);
-    process.exitCode = 1;
+    throw error;
   } finally {
-    clearTimeout(watchdog);
     sampler?.stop();
     if (server) await stopServer(server);
     server = undefined; // its process group id may be reused: never signal it again
     fs.rmSync(tmpDir, { recursive: true, force: true });
+    removeAbort();
+  }
+}
+
+async function main(): Promise<void> {
+  const buildIdPath = path.join(APP_DIR, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildIdPath)) {
+    process.stderr.write(
+      `[bench] No production build: ${path.relative(process.cwd(), buildIdPath) || buildIdPath} is missing.\n` +
+        "[bench] Run `npm run build` first (the bench measures the existing build and builds nothing).\n",
+    );
+    process.exitCode = 2;
+    return;
+  }
+  let settings;
+  try {
+    settings = {
+      sections: sectionsFromEnv(),
+      durationSeconds: intFromEnv("BENCH_DURATION", 10, 1, 600),
+      warmupSeconds: intFromEnv("BENCH_WARMUP", 3, 0, 120),
+      getConnections: intFromEnv("BENCH_CONNECTIONS_GET", 32, 1, 1024),
+      postConnections: intFromEnv("BENCH_CONNECTIONS_POST", 64, 1, 1024),
+      exportRows: intFromEnv("BENCH_EXPORT_ROWS", 1_000_000, 1_000, 10_000_000),
+    };
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+    return;
+  }
+  const { sections, durationSeconds, warmupSeconds, getConnections, postConnections, exportRows } = settings;
+
+  const startedAt = new Date();
+  // Other work on the machine skews every number: record how busy it was.
+  const loadAverageAtStart = os.loadavg().map((value) => Math.round(value * 100) / 100);
+
+  // Whatever happens (error, Ctrl-C, watchdog), no server and no temp files stay behind.
+  const aborts = new Set<() => void>();
+  const onAbort = (cleanup: () => void) => {
+    aborts.add(cleanup);
+    return () => {
+      aborts.delete(cleanup);
+    };
+  };
+  const cleanupSync = () => {
+    for (const cleanup of aborts) cleanup();
+    aborts.clear();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping`);
+    cleanupSync();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  process.once("exit", cleanupSync);
+  // Hard bound on the whole run. public: 3 warm-ups, 3 measured runs, start-up and page fetches.
+  // export: seeding, two start-ups, four downloads (each bounded at 180 s), the stats run.
+  const publicMs = (3 * warmupSeconds + 3 * durationSeconds + 180) * 1000;
+  const exportMs = (900 + Math.ceil(exportRows / 1_000_000) * 300 + warmupSeconds + durationSeconds) * 1000;
+  const watchdogMs = (sections.includes("public") ? publicMs : 0) + (sections.includes("export") ? exportMs : 0);
+  const watchdog = setTimeout(() => {
+    log(`gave up after ${watchdogMs / 1000} s`);
+    cleanupSync();
+    process.exit(3);
+  }, watchdogMs);
+
+  try {
+    log(`sections: ${sections.join(", ")}; build ${fs.readFileSync(buildIdPath, "utf8").trim()} in ${APP_DIR}`);
+    const report: Record<string, unknown> = {
+      date: startedAt.toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model.trim() ?? "unknown",
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        memoryGB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+        loadAverageAtStart,
+      },
+      sections,
+    };
+    let publicReport: TableInput | undefined;
+    let exportReport: ExportBenchReport | undefined;
+    if (sections.includes("public")) {
+      publicReport = await runPublicBench({ durationSeconds, warmupSeconds, getConnections, postConnections, buildIdPath, onAbort });
+      Object.assign(report, publicReport);
+    }
+    if (sections.includes("export")) {
+      exportReport = await runExportBench({
+        appDir: APP_DIR,
+        rows: exportRows,
+        statsLoad: { connections: getConnections, durationSeconds, warmupSeconds },
+        log,
+        onAbort,
+      });
+      report.export = exportReport;
+    }
+
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (publicReport) printTable(publicReport);
+    if (exportReport) process.stderr.write(`\n${exportTableLines(exportReport).join("\n")}\n`);
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  } finally {
+    clearTimeout(watchdog);
+    cleanupSync();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     process.off("exit", cleanupSync);

@@ -30,7 +30,7 @@ export type RunningServer = {
 };
 
 /** Variables the app reads: none of them may leak in from the caller's shell. */
-const APP_VARIABLES = [
+export const APP_VARIABLES = [
   "NODE_ENV",
   "PORT",
   "DATABASE_URL",
