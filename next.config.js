@@ -54,6 +54,10 @@ const embedHeaders = [...commonHeaders, { key: "Content-Security-Policy", value:
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Metadata (the <title> above all) in the first bytes of every page, for every client: Next
+  // otherwise streams it after the body to browsers, and a screen reader or a page read
+  // without JavaScript can meet a document with no title.
+  htmlLimitedBots: /.*/,
   // pdfkit reads its font metrics from its own folder at run time: keep it out of the bundle.
   serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pdfkit"],
   // forbidden() for admin pages a signed-in organizer's role does not allow (403).
