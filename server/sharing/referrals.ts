@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gt } from "drizzle-orm";
+import { and, desc, eq, gt, notInArray, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { partnerCodes, signatures, signatureTokens, statCounters } from "@/db/schema";
 import { REF_CODE_SHAPE } from "@/lib/schemas/sign-letter";
@@ -94,16 +94,27 @@ export type ReferralSources = { partners: { code: string; label: string; count: 
 export function getReferralSources(options: { actor: Actor; db?: AppDatabase }): ReferralSources {
   assertRole(options.actor, "viewer");
   const db = options.db ?? getDb();
-  const labels = new Map(db.select({ code: partnerCodes.code, label: partnerCodes.label }).from(partnerCodes).all().map((row) => [row.code, row.label]));
-  const refRows = db.select({ key: statCounters.key, count: statCounters.count }).from(statCounters).where(eq(statCounters.scope, "ref")).all();
-  const partners: ReferralSources["partners"] = [];
-  let signerLinks = 0;
-  for (const row of refRows) {
-    if (row.count <= 0) continue;
-    const label = labels.get(row.key);
-    if (label !== undefined) partners.push({ code: row.key, label, count: row.count });
-    else signerLinks += row.count;
-  }
+  // Partners are few: join them to their counters. Signer links can be one counter row per signer,
+  // so they are summed in SQL rather than read row by row on every dashboard load.
+  const partners = db
+    .select({ code: partnerCodes.code, label: partnerCodes.label, count: statCounters.count })
+    .from(partnerCodes)
+    .innerJoin(statCounters, and(eq(statCounters.scope, "ref"), eq(statCounters.key, partnerCodes.code)))
+    .where(gt(statCounters.count, 0))
+    .orderBy(desc(statCounters.count))
+    .all();
+  const signerLinks =
+    db
+      .select({ total: sql<number | null>`sum(${statCounters.count})` })
+      .from(statCounters)
+      .where(
+        and(
+          eq(statCounters.scope, "ref"),
+          gt(statCounters.count, 0),
+          notInArray(statCounters.key, db.select({ code: partnerCodes.code }).from(partnerCodes)),
+        ),
+      )
+      .get()?.total ?? 0;
   const utmSources = db
     .select({ source: statCounters.key, count: statCounters.count })
     .from(statCounters)
@@ -111,5 +122,5 @@ export function getReferralSources(options: { actor: Actor; db?: AppDatabase }):
     .orderBy(desc(statCounters.count))
     .limit(20)
     .all();
-  return { partners: partners.sort((a, b) => b.count - a.count), signerLinks, utmSources };
+  return { partners, signerLinks, utmSources };
 }
