@@ -1,11 +1,11 @@
 import "server-only";
 import type BetterSqlite3 from "better-sqlite3";
-import { stringify, type Options as CsvOptions } from "csv-stringify/sync";
 import { getDb, openReadOnlyDatabase, type AppDatabase } from "@/db/client";
 import type { SignatureStatus } from "@/db/schema";
 import type { ExportSignatureStatus, SignatureExportFilter } from "@/lib/schemas/export";
 import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
+import { formatCsvRecord } from "./csv-record";
 import { exportFileTarget, hashStream, type HashedStreamEnd } from "./hash-stream";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,13 +20,10 @@ export const SIGNATURES_CSV_COLUMNS = ["name", "email", "country", "city", "publ
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _statusListsAgree: SameMembers<ExportSignatureStatus, SignatureStatus> = true;
 
-// escape_formulas prefixes a field starting with = + - @ (and their
-// full-width forms, tab, CR) with a quote, so a name like =HYPERLINK(…)
-// is text in Excel, not a live formula (OWASP "CSV injection"). CRLF line
-// ends are what RFC 4180 and Excel expect.
-const CSV_OPTIONS: CsvOptions = { escape_formulas: true, record_delimiter: "windows" };
-// The BOM is what makes Excel read the file as UTF-8 (Cyrillic names).
-const CSV_HEAD_OPTIONS: CsvOptions = { ...CSV_OPTIONS, bom: true, header: true, columns: [...SIGNATURES_CSV_COLUMNS] };
+// The BOM is what makes Excel read the file as UTF-8 (Cyrillic names); CRLF
+// line ends are what RFC 4180 and Excel expect. Fields are formatted by
+// formatCsvRecord, which also makes formulas such as =HYPERLINK(…) inert.
+const CSV_HEAD = `\uFEFF${formatCsvRecord(SIGNATURES_CSV_COLUMNS)}`;
 
 type ExportRow = [name: string, email: string, country: string, city: string | null, isPublicName: number, verifiedAt: number | null];
 
@@ -68,9 +65,9 @@ export function buildSignatureExportQuery(filter: SignatureExportFilter): { sql:
   };
 }
 
-function toRecord(row: ExportRow): string[] {
+function toCsvRecord(row: ExportRow): string {
   const [name, email, country, city, isPublicName, verifiedAt] = row;
-  return [name, email, country, city ?? "", isPublicName ? "true" : "false", verifiedAt === null ? "" : new Date(verifiedAt).toISOString()];
+  return formatCsvRecord([name, email, country, city ?? "", isPublicName ? "true" : "false", verifiedAt === null ? "" : new Date(verifiedAt).toISOString()]);
 }
 
 /**
@@ -155,21 +152,23 @@ export function exportSignaturesCsv(options: {
       start(controller) {
         // BOM and header go out at once, before any row is looked for: the
         // first byte does not wait for a selective filter's first match.
-        controller.enqueue(encoder.encode(stringify([], CSV_HEAD_OPTIONS)));
+        controller.enqueue(encoder.encode(CSV_HEAD));
       },
       pull(controller) {
         try {
-          const batch: string[][] = [];
-          while (batch.length < BATCH_ROWS) {
+          let batch = "";
+          let batchRows = 0;
+          while (batchRows < BATCH_ROWS) {
             const next = rows.next();
             if (next.done) break;
-            batch.push(toRecord(next.value));
+            batch += toCsvRecord(next.value);
+            batchRows += 1;
           }
-          if (batch.length > 0) {
-            controller.enqueue(encoder.encode(stringify(batch, CSV_OPTIONS)));
-            rowCount += batch.length;
+          if (batchRows > 0) {
+            controller.enqueue(encoder.encode(batch));
+            rowCount += batchRows;
           }
-          if (batch.length < BATCH_ROWS) {
+          if (batchRows < BATCH_ROWS) {
             release();
             controller.close();
           }

@@ -23,7 +23,10 @@ export async function GET(request: Request): Promise<Response> {
       headers: {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="${filename}"`,
-        "cache-control": "no-store",
+        // no-transform: a proxy (or Next's own compression) must not re-encode the file
+        // whose SHA-256 goes into the delivery manifest; skipping gzip also halves
+        // the export's CPU cost on a large list (bench/RESULTS.md).
+        "cache-control": "no-store, no-transform",
         "x-content-type-options": "nosniff",
       },
     });
