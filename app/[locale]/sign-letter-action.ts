@@ -5,10 +5,8 @@ import { redirect } from "next/navigation";
 import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import type { SignFormState } from "@/lib/schemas/sign-form-state";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
-import { checkSignLimits } from "@/server/abuse/check-sign-limits";
-import { isBotSubmission, passesProofOfWork } from "@/server/abuse/is-bot-submission";
-import { getClientIpHash } from "@/server/security/client-ip";
-import { signLetter } from "@/server/signatures/sign-letter";
+import { getSubmittingClient, PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
+import { submitSignature } from "@/server/signatures/submit-signature";
 
 const ECHOED_FIELDS = ["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy"] as const;
 
@@ -38,16 +36,13 @@ export async function signLetterAction(_previous: SignFormState, formData: FormD
 
   try {
     const requestHeaders = await headers();
-    const verdict = await checkSignLimits({ headers: requestHeaders, email: parsed.data.email });
-    if (verdict.outcome === "refused") return { status: "rateLimited", errors: {}, values };
-    if (!isBotSubmission(parsed.data)) {
-      if (!(await passesProofOfWork(parsed.data, "form"))) return { status: "botCheckFailed", errors: {}, values };
-      signLetter({
-        data: parsed.data,
-        ipHash: getClientIpHash(requestHeaders),
-        suspicion: verdict.outcome === "suspicious" ? verdict.suspicion : undefined,
-      });
-    }
+    const client = getSubmittingClient({
+      forwardedFor: requestHeaders.get("x-forwarded-for"),
+      peerAddress: requestHeaders.get(PEER_ADDRESS_HEADER),
+    });
+    const result = await submitSignature({ data: parsed.data, via: "form", client });
+    if (result.outcome === "rateLimited") return { status: "rateLimited", errors: {}, values };
+    if (result.outcome === "botCheckFailed") return { status: "botCheckFailed", errors: {}, values };
   } catch (error) {
     console.error("[sign] signing failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
     return { status: "error", errors: {}, values };

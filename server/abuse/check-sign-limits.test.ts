@@ -4,7 +4,7 @@ import { parseSignLetter, type SignLetterData } from "@/lib/schemas/sign-letter"
 import { SYSTEM } from "@/server/auth/actor";
 import { resetConfigForTesting } from "@/server/config";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
-import { getClientIpHash } from "@/server/security/client-ip";
+import { getClientIpHash, getRateLimitIpHash } from "@/server/security/client-ip";
 import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
 import { checkSignLimits, getEmailDomain, SIGN_LIMITS, type SignLimits, type SignLimitVerdict } from "./check-sign-limits";
@@ -41,7 +41,7 @@ describe("checkSignLimits", () => {
   async function run(times: number, options: { headers: (i: number) => Headers; email: (i: number) => string; limits?: SignLimits }): Promise<SignLimitVerdict[]> {
     const verdicts: SignLimitVerdict[] = [];
     for (let i = 0; i < times; i += 1) {
-      verdicts.push(await checkSignLimits({ headers: options.headers(i), email: options.email(i), limits: options.limits ?? SMALL, db }));
+      verdicts.push(checkSignLimits({ tx: db, clientKey: getRateLimitIpHash(options.headers(i)), email: options.email(i), limits: options.limits ?? SMALL }));
     }
     return verdicts;
   }

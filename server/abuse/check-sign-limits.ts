@@ -1,10 +1,8 @@
 import "server-only";
-import type { AppDatabase } from "@/db/client";
-import { getDb } from "@/db/client";
+import type { AppDatabase, Transaction } from "@/db/client";
 import { getConfig } from "@/server/config";
-import { getRateLimitIpHash } from "@/server/security/client-ip";
-import { getRateLimiter, type LimiterSpec } from "./rate-limiters";
-import { RateLimiterRes } from "rate-limiter-flexible";
+import { consumeRatePoint, retryAfterSeconds } from "./consume-rate-point";
+import type { LimiterSpec } from "./rate-limiters";
 
 // Bots and floods (decision 0011). A burst over the per-minute limit is
 // refused; over the hourly ("sustained") limit a signature is still taken,
@@ -76,60 +74,47 @@ export function getEmailDomain(email: string): string {
   return domain === "googlemail.com" ? "gmail.com" : domain;
 }
 
-function scaled(spec: LimiterSpec, factor: number): LimiterSpec {
-  return { ...spec, points: spec.points * factor };
-}
-
-type Consumed = { refusedForSeconds: number; consumedPoints: number };
-
-async function consume(spec: LimiterSpec, key: string, db: AppDatabase): Promise<Consumed> {
-  try {
-    const result = await getRateLimiter(spec, db).consume(key, 1);
-    return { refusedForSeconds: 0, consumedPoints: result.consumedPoints };
-  } catch (error) {
-    if (error instanceof RateLimiterRes) {
-      return { refusedForSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)), consumedPoints: error.consumedPoints };
-    }
-    throw error;
-  }
-}
-
 /**
- * Counts one valid submission against its client IP and email domain, and
- * says whether to take it, take it flagged, or refuse it (with the seconds
- * to wait). The sign form's action and `POST /api/v1/signatures` both call
- * it, before `signLetter`; anyone may cause it to run. `limits` and `db`
- * are for tests; SIGN_RATE_LIMIT_SCALE multiplies every limit.
+ * Counts one valid submission against its client and email domain, and says
+ * whether to take it, take it flagged, or refuse it (with the seconds to
+ * wait). Runs inside the transaction that stores the signature
+ * (`submitSignature`), so the counts and the signature commit together;
+ * anyone may cause it to run. `clientKey` is the keyed hash of the client's
+ * IP (`getRateLimitIpHash`); `limits` are for tests; SIGN_RATE_LIMIT_SCALE
+ * multiplies every limit.
  */
-export async function checkSignLimits(options: {
-  headers: Headers;
+export function checkSignLimits(options: {
+  tx: Transaction | AppDatabase;
+  clientKey: string;
   email: string;
   limits?: SignLimits;
-  db?: AppDatabase;
-}): Promise<SignLimitVerdict> {
-  const db = options.db ?? getDb();
+  now?: number;
+}): SignLimitVerdict {
+  const { tx, clientKey } = options;
+  const now = options.now ?? Date.now();
   const limits = options.limits ?? SIGN_LIMITS;
   const scale = getConfig().signRateLimitScale;
-  const ipHash = getRateLimitIpHash(options.headers);
   const domain = getEmailDomain(options.email);
   const reasons: SuspicionReason[] = [];
 
-  const burst = await consume(scaled(limits.ipBurst, scale), ipHash, db);
-  if (burst.refusedForSeconds) return { outcome: "refused", retryAfterSeconds: burst.refusedForSeconds };
+  const burst = consumeRatePoint(tx, limits.ipBurst, clientKey, now);
+  if (burst.consumedPoints > limits.ipBurst.points * scale) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(burst) };
 
-  // One limiter per hourly dimension, sized to the ceiling: its count says
-  // whether the sustained limit is passed (flag) and its refusal is the ceiling.
-  const ipSustained = scaled(limits.ipSustained, scale);
-  const perIp = await consume({ ...ipSustained, points: ipSustained.points * limits.ceilingFactor }, ipHash, db);
-  if (perIp.refusedForSeconds) return { outcome: "refused", retryAfterSeconds: perIp.refusedForSeconds };
-  if (perIp.consumedPoints > ipSustained.points) reasons.push("ipSustained");
+  // One counter per hourly dimension, limited at the ceiling: its count says
+  // whether the sustained limit is passed (flag) and passing the ceiling refuses.
+  const ipSustained = limits.ipSustained.points * scale;
+  const perIp = consumeRatePoint(tx, limits.ipSustained, clientKey, now);
+  if (perIp.consumedPoints > ipSustained * limits.ceilingFactor) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(perIp) };
+  if (perIp.consumedPoints > ipSustained) reasons.push("ipSustained");
 
   if (!BIG_EMAIL_PROVIDERS.has(domain)) {
-    const domainSustained = scaled(limits.domainSustained, scale);
-    const perDomain = await consume({ ...domainSustained, points: domainSustained.points * limits.ceilingFactor }, domain, db);
-    if (perDomain.refusedForSeconds) return { outcome: "refused", retryAfterSeconds: perDomain.refusedForSeconds };
-    if (perDomain.consumedPoints > domainSustained.points) reasons.push("domainSustained");
+    const domainSustained = limits.domainSustained.points * scale;
+    const perDomain = consumeRatePoint(tx, limits.domainSustained, domain, now);
+    if (perDomain.consumedPoints > domainSustained * limits.ceilingFactor) {
+      return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(perDomain) };
+    }
+    if (perDomain.consumedPoints > domainSustained) reasons.push("domainSustained");
   }
 
-  return reasons.length > 0 ? { outcome: "suspicious", suspicion: { ipHash, domain, reasons } } : { outcome: "allowed" };
+  return reasons.length > 0 ? { outcome: "suspicious", suspicion: { ipHash: clientKey, domain, reasons } } : { outcome: "allowed" };
 }

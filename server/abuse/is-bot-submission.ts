@@ -1,7 +1,6 @@
 import "server-only";
 import type { SignLetterData } from "@/lib/schemas/sign-letter";
 import { getConfig } from "@/server/config";
-import { verifyProofOfWork } from "./proof-of-work";
 
 /**
  * True when a valid submission came from a form-filling bot: the honeypot
@@ -19,19 +18,14 @@ export function isBotSubmission(data: Pick<SignLetterData, "website" | "fillMs">
 }
 
 /**
- * The proof of work (decision 0011), after `isBotSubmission` and the rate
- * limits. The API must always carry a valid, unused `altcha` payload. A form
- * post carrying neither `altcha` nor `fillMs` was sent without JavaScript: it
- * cannot solve anything, so it passes here and only the honeypot and the rate
- * limits apply (the form says so in a <noscript> note). A form post with
- * `fillMs` ran our script, so it must carry a valid payload too.
- * BOT_CHECK=off: always true.
+ * Whether a submission must carry a solved proof of work (decision 0011):
+ * every API call does; a form post carrying neither `altcha` nor `fillMs`
+ * was sent without JavaScript and cannot solve anything, so only the
+ * honeypot and the rate limits apply to it (the form says so in a <noscript>
+ * note); a form post with `fillMs` ran our script, so it must carry one.
+ * BOT_CHECK=off: never.
  */
-export async function passesProofOfWork(
-  data: Pick<SignLetterData, "altcha" | "fillMs">,
-  via: "api" | "form",
-): Promise<boolean> {
-  if (!getConfig().botCheck) return true;
-  if (via === "form" && data.altcha === undefined && data.fillMs === undefined) return true;
-  return verifyProofOfWork(data.altcha);
+export function needsProofOfWork(data: Pick<SignLetterData, "altcha" | "fillMs">, via: "api" | "form"): boolean {
+  if (!getConfig().botCheck) return false;
+  return via === "api" || data.altcha !== undefined || data.fillMs !== undefined;
 }

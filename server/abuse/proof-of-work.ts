@@ -2,10 +2,11 @@ import "server-only";
 import { createHmac } from "node:crypto";
 import { createChallenge, verifySolution } from "altcha-lib";
 import type { Challenge, Payload } from "altcha-lib/types";
-import type { AppDatabase } from "@/db/client";
+import type { AppDatabase, Transaction } from "@/db/client";
 import { getDb } from "@/db/client";
 import { getConfig } from "@/server/config";
-import { consumePoint, getRateLimiter, type LimiterSpec } from "./rate-limiters";
+import { consumeRatePoint } from "./consume-rate-point";
+import type { LimiterSpec } from "./rate-limiters";
 
 // Proof of work (decision 0011): a self-hosted altcha challenge, solved in
 // the browser (components/sign/proof-of-work.ts) and checked here, once.
@@ -55,17 +56,32 @@ function decode(payload: string): Payload | undefined {
 }
 
 /**
- * True when `payload` (altcha's base64 JSON) solves one of our challenges,
- * unexpired, and was not used before: the challenge's signature is consumed
- * in the shared `rate_limits` table, so a second use fails in every process.
- * Always true with BOT_CHECK=off.
+ * The challenge signature of `payload` (altcha's base64 JSON) when it solves
+ * one of our challenges and has not expired, else null. Checks nothing in the
+ * database: the caller claims the signature with `claimProofOfWork` in the
+ * transaction that stores the submission, so a payload counts once.
+ */
+export async function checkProofOfWork(payload: string | undefined): Promise<string | null> {
+  if (!payload || payload.length > PROOF_OF_WORK_MAX_PAYLOAD) return null;
+  const decoded = decode(payload);
+  if (!decoded) return null;
+  return (await verifySolution(decoded, getProofOfWorkKey(), true)) ? decoded.signature : null;
+}
+
+/**
+ * Marks a solved challenge used, in the shared `rate_limits` table: true the
+ * first time, false for a replay (in any process).
+ */
+export function claimProofOfWork(tx: Transaction | AppDatabase, challengeSignature: string, now: number = Date.now()): boolean {
+  return consumeRatePoint(tx, PROOF_OF_WORK_REPLAY, challengeSignature, now).consumedPoints <= PROOF_OF_WORK_REPLAY.points;
+}
+
+/**
+ * True when `payload` solves one of our challenges, unexpired, and was not
+ * used before (checked and claimed at once). Always true with BOT_CHECK=off.
  */
 export async function verifyProofOfWork(payload: string | undefined, options: { db?: AppDatabase } = {}): Promise<boolean> {
   if (!getConfig().botCheck) return true;
-  if (!payload || payload.length > PROOF_OF_WORK_MAX_PAYLOAD) return false;
-  const decoded = decode(payload);
-  if (!decoded) return false;
-  if (!(await verifySolution(decoded, getProofOfWorkKey(), true))) return false;
-  const limiter = getRateLimiter(PROOF_OF_WORK_REPLAY, options.db ?? getDb());
-  return (await consumePoint(limiter, decoded.signature)) === 0;
+  const challengeSignature = await checkProofOfWork(payload);
+  return challengeSignature !== null && claimProofOfWork(options.db ?? getDb(), challengeSignature);
 }

@@ -46,6 +46,8 @@ export type SignLetterOutcome = {
  * `parseSignLetter`. A repeated address writes no second row: a pending one
  * gets its confirmation again, a verified one an "already signed" email,
  * both within the daily cap, and the caller sees the same outcome every time.
+ * The sign paths go through `submitSignature`, which runs
+ * `recordSignature` in a group-committed transaction with the rate limits.
  */
 export function signLetter(options: {
   data: SignLetterData;
@@ -57,6 +59,19 @@ export function signLetter(options: {
   now?: number;
 }): SignLetterOutcome {
   const db = options.db ?? getDb();
+  const queued = db.transaction((tx) => recordSignature(tx, options), { behavior: "immediate" });
+  if (queued) nudgeOutboxSender();
+  return { status: "pending" };
+}
+
+/**
+ * `signLetter`'s work inside the caller's transaction. Returns whether an
+ * email was queued (the caller nudges the outbox sender after COMMIT).
+ */
+export function recordSignature(
+  tx: Transaction,
+  options: { data: SignLetterData; locale?: Locale; ipHash?: string | null; suspicion?: SignSuspicion; now?: number },
+): boolean {
   const now = options.now ?? Date.now();
   const config = getConfig();
   const { data } = options;
@@ -65,133 +80,125 @@ export function signLetter(options: {
   const campaign = getCampaign(locale);
   const mailDomain = new URL(config.appUrl).hostname;
 
-  const queued = db.transaction(
-    (tx) => {
-      const inserted = tx
-        .insert(signatures)
-        .values({
-          email: data.email,
-          emailKey,
-          name: data.name,
-          country: data.country,
-          city: data.city ?? null,
-          isPublicName: data.isPublicName,
-          wantsUpdates: data.wantsUpdates,
-          locale,
-          status: "pending",
-          refCode: createRefCode(),
-          consentVersion: campaign.consentVersion,
-          ipHash: options.ipHash ?? null,
-          referredBy: resolveReferrer(tx, data.ref),
-          utmSource: data.utm_source ?? null,
-          utmCampaign: data.utm_campaign ?? null,
-          createdAt: now,
+  const inserted = tx
+    .insert(signatures)
+    .values({
+      email: data.email,
+      emailKey,
+      name: data.name,
+      country: data.country,
+      city: data.city ?? null,
+      isPublicName: data.isPublicName,
+      wantsUpdates: data.wantsUpdates,
+      locale,
+      status: "pending",
+      refCode: createRefCode(),
+      consentVersion: campaign.consentVersion,
+      ipHash: options.ipHash ?? null,
+      referredBy: resolveReferrer(tx, data.ref),
+      utmSource: data.utm_source ?? null,
+      utmCampaign: data.utm_campaign ?? null,
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: signatures.emailKey })
+    .returning({ id: signatures.id })
+    .get();
+
+  if (inserted) moveStatusCounter(tx, null, "pending");
+  const signature = inserted
+    ? { id: inserted.id, status: "pending" as const, name: data.name, email: data.email, locale }
+    : tx
+        .select({
+          id: signatures.id,
+          status: signatures.status,
+          name: signatures.name,
+          email: signatures.email,
+          locale: signatures.locale,
         })
-        .onConflictDoNothing({ target: signatures.emailKey })
-        .returning({ id: signatures.id })
+        .from(signatures)
+        .where(eq(signatures.emailKey, emailKey))
         .get();
+  if (!signature) return false;
+  if (options.suspicion) {
+    // For the dashboard's "Suspicious bursts" and the bulk tools (decision 0011): no email here.
+    recordAudit(tx, {
+      actor: { userId: null, email: null },
+      action: "signature.suspicious",
+      targetType: "signature",
+      targetId: signature.id,
+      details: { ipHash: options.suspicion.ipHash, domain: options.suspicion.domain, reason: options.suspicion.reasons.join(",") },
+      now,
+    });
+  }
 
-      if (inserted) moveStatusCounter(tx, null, "pending");
-      const signature = inserted
-        ? { id: inserted.id, status: "pending" as const, name: data.name, email: data.email, locale }
-        : tx
-            .select({
-              id: signatures.id,
-              status: signatures.status,
-              name: signatures.name,
-              email: signatures.email,
-              locale: signatures.locale,
-            })
-            .from(signatures)
-            .where(eq(signatures.emailKey, emailKey))
-            .get();
-      if (!signature) return false;
-      if (options.suspicion) {
-        // For the dashboard's "Suspicious bursts" and the bulk tools (decision 0011): no email here.
-        recordAudit(tx, {
-          actor: { userId: null, email: null },
-          action: "signature.suspicious",
-          targetType: "signature",
-          targetId: signature.id,
-          details: { ipHash: options.suspicion.ipHash, domain: options.suspicion.domain, reason: options.suspicion.reasons.join(",") },
-          now,
-        });
-      }
-
-      // Mail goes to the address on file, in the language the person used
-      // when they first signed: a second submission cannot redirect it.
-      const mailLocale = (inserted ? locale : (signature.locale as Locale)) ?? locale;
-      // Every email carries its own link to withdraw in two clicks; stored only if the email is queued.
-      const withdraw = createToken();
-      const withdrawUrl = `${config.appUrl}/${mailLocale}/withdraw?token=${withdraw.token}`;
-      const withdrawTokenRow = {
-        tokenHash: withdraw.tokenHash,
-        signatureId: signature.id,
-        purpose: "withdraw" as const,
-        expiresAt: now + WITHDRAW_TOKEN_TTL_DAYS * DAY_MS,
-        createdAt: now,
-      };
-      if (signature.status === "pending") {
-        const { token, tokenHash } = createToken();
-        const manage = createToken();
-        const email = renderSignatureEmail({
-          kind: "confirm",
-          locale: mailLocale,
-          name: signature.name,
-          actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
-          manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
-          withdrawUrl,
-          campaignTitle: getCampaign(mailLocale).title,
-          expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
-        });
-        const willSend = enqueueEmail(tx, {
-          kind: "confirm",
-          to: signature.email,
-          recipientKey: emailKey,
-          locale: mailLocale,
-          email,
-          now,
-          domain: mailDomain,
-        });
-        if (willSend) {
-          tx.insert(signatureTokens)
-            .values([
-              { tokenHash, signatureId: signature.id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
-              { tokenHash: manage.tokenHash, signatureId: signature.id, purpose: "manage", expiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
-              withdrawTokenRow,
-            ])
-            .run();
-        }
-        return willSend;
-      }
-      if (signature.status === "verified") {
-        const email = renderSignatureEmail({
-          kind: "alreadySigned",
-          locale: mailLocale,
-          name: signature.name,
-          actionUrl: `${config.appUrl}/${mailLocale}`,
-          withdrawUrl,
-          campaignTitle: getCampaign(mailLocale).title,
-          expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
-        });
-        const willSend = enqueueEmail(tx, {
-          kind: "alreadySigned",
-          to: signature.email,
-          recipientKey: emailKey,
-          locale: mailLocale,
-          email,
-          now,
-          domain: mailDomain,
-        });
-        if (willSend) tx.insert(signatureTokens).values(withdrawTokenRow).run();
-        return willSend;
-      }
-      // Invalidated or withdrawn: nothing is sent, and the answer is the same.
-      return false;
-    },
-    { behavior: "immediate" },
-  );
-
-  if (queued) nudgeOutboxSender();
-  return { status: "pending" };
+  // Mail goes to the address on file, in the language the person used
+  // when they first signed: a second submission cannot redirect it.
+  const mailLocale = (inserted ? locale : (signature.locale as Locale)) ?? locale;
+  // Every email carries its own link to withdraw in two clicks; stored only if the email is queued.
+  const withdraw = createToken();
+  const withdrawUrl = `${config.appUrl}/${mailLocale}/withdraw?token=${withdraw.token}`;
+  const withdrawTokenRow = {
+    tokenHash: withdraw.tokenHash,
+    signatureId: signature.id,
+    purpose: "withdraw" as const,
+    expiresAt: now + WITHDRAW_TOKEN_TTL_DAYS * DAY_MS,
+    createdAt: now,
+  };
+  if (signature.status === "pending") {
+    const { token, tokenHash } = createToken();
+    const manage = createToken();
+    const email = renderSignatureEmail({
+      kind: "confirm",
+      locale: mailLocale,
+      name: signature.name,
+      actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
+      manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
+      withdrawUrl,
+      campaignTitle: getCampaign(mailLocale).title,
+      expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
+    });
+    const willSend = enqueueEmail(tx, {
+      kind: "confirm",
+      to: signature.email,
+      recipientKey: emailKey,
+      locale: mailLocale,
+      email,
+      now,
+      domain: mailDomain,
+    });
+    if (willSend) {
+      tx.insert(signatureTokens)
+        .values([
+          { tokenHash, signatureId: signature.id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
+          { tokenHash: manage.tokenHash, signatureId: signature.id, purpose: "manage", expiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
+          withdrawTokenRow,
+        ])
+        .run();
+    }
+    return willSend;
+  }
+  if (signature.status === "verified") {
+    const email = renderSignatureEmail({
+      kind: "alreadySigned",
+      locale: mailLocale,
+      name: signature.name,
+      actionUrl: `${config.appUrl}/${mailLocale}`,
+      withdrawUrl,
+      campaignTitle: getCampaign(mailLocale).title,
+      expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
+    });
+    const willSend = enqueueEmail(tx, {
+      kind: "alreadySigned",
+      to: signature.email,
+      recipientKey: emailKey,
+      locale: mailLocale,
+      email,
+      now,
+      domain: mailDomain,
+    });
+    if (willSend) tx.insert(signatureTokens).values(withdrawTokenRow).run();
+    return willSend;
+  }
+  // Invalidated or withdrawn: nothing is sent, and the answer is the same.
+  return false;
 }

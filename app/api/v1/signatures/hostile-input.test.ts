@@ -13,7 +13,7 @@ import { POST } from "./route";
 // and route.test.ts; random bodies cannot solve challenges, so here it
 // passes and the property stays about input handling (the honeypot and the
 // fill time stay on).
-vi.mock("@/server/abuse/proof-of-work", () => ({ verifyProofOfWork: async () => true }));
+vi.mock("@/server/abuse/proof-of-work", () => ({ checkProofOfWork: async () => "solved", claimProofOfWork: () => true }));
 
 const URL = "http://app.test/api/v1/signatures";
 const FORM_FIELDS = new Set(["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy", "locale"]);

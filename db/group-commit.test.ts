@@ -1,0 +1,66 @@
+import { sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppDatabase } from "./client";
+import { getGroupCommit } from "./group-commit";
+import { createTestDatabase } from "@/test/database";
+
+describe("group commit", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase());
+    db.run(sql`CREATE TABLE gc_probe (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE)`);
+  });
+  afterEach(() => close());
+
+  const count = () => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM gc_probe`)!.n;
+
+  it("commits the work of one turn in one transaction and resolves each caller with its own result", async () => {
+    const groupCommit = getGroupCommit(db);
+    const transactions = vi.spyOn(db, "transaction");
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        groupCommit.run((tx) => tx.get<{ id: number }>(sql`INSERT INTO gc_probe (value) VALUES (${`v${index}`}) RETURNING id`)!.id),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 100 }, (_, index) => index + 1));
+    expect(count()).toBe(100);
+    expect(transactions).toHaveBeenCalledTimes(1);
+  });
+
+  it("rolls back only the work that threw, and rejects only its caller", async () => {
+    const groupCommit = getGroupCommit(db);
+    const outcomes = await Promise.allSettled([
+      groupCommit.run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('a')`)),
+      groupCommit.run((tx) => {
+        tx.run(sql`INSERT INTO gc_probe (value) VALUES ('b')`);
+        throw new Error("refused");
+      }),
+      groupCommit.run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('a')`)),
+      groupCommit.run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('c')`)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(db.all<{ value: string }>(sql`SELECT value FROM gc_probe ORDER BY value`).map((row) => row.value)).toEqual(["a", "c"]);
+  });
+
+  it("is one queue per connection, and later turns start new transactions", async () => {
+    expect(getGroupCommit(db)).toBe(getGroupCommit(db));
+    await getGroupCommit(db).run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('first')`));
+    expect(db.$client.inTransaction).toBe(false);
+    await getGroupCommit(db).run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('second')`));
+    expect(count()).toBe(2);
+  });
+
+  it("rejects every caller of a batch whose commit fails", async () => {
+    const groupCommit = getGroupCommit(db);
+    // A deferred foreign key violation only fails at COMMIT.
+    db.run(sql`CREATE TABLE gc_parent (id INTEGER PRIMARY KEY)`);
+    db.run(sql`CREATE TABLE gc_child (parent INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED)`);
+    const outcomes = await Promise.allSettled([
+      groupCommit.run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('lost')`)),
+      groupCommit.run((tx) => tx.run(sql`INSERT INTO gc_child (parent) VALUES (42)`)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+    expect(count()).toBe(0);
+  });
+});

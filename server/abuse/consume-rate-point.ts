@@ -1,0 +1,37 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { AppDatabase, Transaction } from "@/db/client";
+import { rateLimits } from "@/db/schema";
+import type { LimiterSpec } from "./rate-limiters";
+
+export type RatePoint = { consumedPoints: number; msBeforeNext: number };
+
+/**
+ * Counts one point against `key` in a fixed window of `spec.durationSeconds`,
+ * inside the caller's transaction: the same `rate_limits` rows, key format
+ * (`prefix:key`) and window rule as rate-limiter-flexible's RateLimiterSQLite
+ * (decision 0012). The sign path needs it synchronous so that the counts
+ * commit with the signature in one group-committed transaction instead of
+ * one fsync per limiter.
+ */
+export function consumeRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpec, key: string, now: number): RatePoint {
+  const expire = now + spec.durationSeconds * 1000;
+  const row = tx
+    .insert(rateLimits)
+    .values({ key: `${spec.keyPrefix}:${key}`, points: 1, expire })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        points: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${now} THEN ${rateLimits.points} + 1 ELSE 1 END`,
+        expire: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${now} THEN ${rateLimits.expire} ELSE excluded.expire END`,
+      },
+    })
+    .returning({ points: rateLimits.points, expire: rateLimits.expire })
+    .get();
+  return { consumedPoints: row?.points ?? 1, msBeforeNext: Math.max(0, (row?.expire ?? expire) - now) };
+}
+
+/** Whole seconds to wait for a refused point, at least 1 (for Retry-After). */
+export function retryAfterSeconds(point: RatePoint): number {
+  return Math.max(1, Math.ceil(point.msBeforeNext / 1000));
+}

@@ -1,0 +1,85 @@
+import "server-only";
+import type { Locale } from "@/lib/i18n/locales";
+import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { submitSignature, type SubmittingClient } from "@/server/signatures/submit-signature";
+import { BodyTooLargeError, getApiTranslator, pickLocale } from "./http";
+
+/** A response as plain data, written by either server (Next's route or the custom server's fast path). */
+export type PlainResponse = { status: number; headers: Record<string, string>; body: string };
+
+export const SIGN_REQUEST_MAX_BODY_BYTES = 16 * 1024;
+
+const translators = new Map<Locale, ReturnType<typeof getApiTranslator>>();
+function translatorFor(locale: Locale) {
+  let t = translators.get(locale);
+  if (!t) {
+    t = getApiTranslator(locale);
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): PlainResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * POST /api/v1/signatures: the sign form as JSON. 202 when accepted
+ * (pending confirmation, whatever the address's history), 400 with a
+ * message per field, 413 for a body over 16 KB, 415 for anything but JSON,
+ * 429 with Retry-After over a rate limit (decision 0011), 503 when the
+ * database fails. A bot caught by the honeypot gets the same 202 and nothing
+ * is stored. With BOT_CHECK on, the body must carry `altcha`: a solved,
+ * unused challenge from `GET /api/v1/challenge`, else 400 with
+ * `errors.altcha`. A 202 is sent only once the signature is committed.
+ *
+ * Both servers call this: the custom server's fast path in production and
+ * Next's route handler under `next dev`; `readBody` throws BodyTooLargeError
+ * past SIGN_REQUEST_MAX_BODY_BYTES.
+ */
+export async function handleSignRequest(request: {
+  contentType: string | null;
+  acceptLanguage: string | null;
+  readBody: () => Promise<string>;
+  client: SubmittingClient;
+}): Promise<PlainResponse> {
+  let locale = pickLocale(undefined, request.acceptLanguage);
+  let t = translatorFor(locale);
+  if (!/^application\/json\s*(;|$)/i.test(request.contentType ?? "")) {
+    return json(415, { error: t("Api.unsupportedMediaType") });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.readBody());
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return json(413, { error: t("Api.payloadTooLarge") });
+    return json(400, { error: t("Api.malformedJson") });
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    return json(400, { error: t("Api.notAnObject") });
+  }
+  const requested = (body as { locale?: unknown }).locale;
+  locale = pickLocale(requested, request.acceptLanguage);
+  t = translatorFor(locale);
+
+  const parsed = parseSignLetter({ ...body, locale: requested ?? locale });
+  if (!parsed.success) {
+    const errors = Object.fromEntries(Object.entries(parsed.errors).map(([field, code]) => [field, t(`SignForm.errors.${code}`)]));
+    return json(400, { errors });
+  }
+  try {
+    const result = await submitSignature({ data: parsed.data, via: "api", client: request.client });
+    if (result.outcome === "rateLimited") {
+      return json(429, { error: t("Abuse.rateLimited") }, { "retry-after": String(result.retryAfterSeconds) });
+    }
+    if (result.outcome === "botCheckFailed") return json(400, { errors: { altcha: t("Abuse.proofOfWorkFailed") } });
+  } catch (error) {
+    console.error("[api] signing failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+    return json(503, { error: t("Api.internal") });
+  }
+  return json(202, { status: "pending", message: t("Api.accepted") });
+}
