@@ -3,11 +3,11 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { getConfig, listConfigWarnings } = await import("./server/config");
+  const { getConfig, printConfigWarningsOnce } = await import("./server/config");
   const { getDb } = await import("./db/client");
   const { startOutboxSender } = await import("./server/mail/outbox-sender");
   getConfig();
-  for (const warning of listConfigWarnings()) console.warn(`[config] warning: ${warning}`);
+  printConfigWarningsOnce();
   getDb();
   startOutboxSender();
 }

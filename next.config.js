@@ -3,35 +3,22 @@ const createNextIntlPlugin = require("next-intl/plugin");
 
 const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
+// Shared with the custom server's own responses (server/http).
+const SECURITY_HEADERS = require("./lib/security-headers.json");
+
 /**
  * The content security policy, with `frame-ancestors` as given.
  * @param {string} frameAncestors
  */
 function contentSecurityPolicy(frameAncestors) {
-  return [
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    `frame-ancestors ${frameAncestors}`,
-    "base-uri 'self'",
-    "object-src 'none'",
-  ].join("; ");
+  return [...SECURITY_HEADERS.contentSecurityPolicy, `frame-ancestors ${frameAncestors}`].join("; ");
 }
 
-const commonHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null`
-  // on form posts and Next refuses server actions without JavaScript.
-  { key: "Referrer-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
-  // Browsers honour HSTS only over HTTPS, so it is harmless on http://localhost in development.
-  { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
+// Referrer-Policy is same-origin, not no-referrer: with no-referrer browsers send
+// `Origin: null` on form posts and Next refuses server actions without JavaScript.
+// Browsers honour HSTS only over HTTPS, so it is harmless on http://localhost.
+/** @type {{ key: string, value: string }[]} */
+const commonHeaders = SECURITY_HEADERS.common.map(([key, value]) => ({ key, value }));
 
 /**
  * Headers every response gets. The CSP forbids every other origin, framing

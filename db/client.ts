@@ -35,6 +35,8 @@ export function openDatabase(databaseUrl: string = DEFAULT_DATABASE_URL): AppDat
   const sqlite = new Database(filePath);
   sqlite.pragma("busy_timeout = 10000");
   if (filePath !== ":memory:") sqlite.pragma("journal_mode = WAL");
+  // After a checkpoint the WAL is cut back to this size, so a burst does not leave a huge file behind.
+  sqlite.pragma("journal_size_limit = 67108864");
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   migrateDatabase(sqlite);

@@ -42,7 +42,8 @@ function createGroupCommit(db: AppDatabase): GroupCommit {
         (tx) => {
           for (const queued of batch) {
             try {
-              outcomes.push({ ok: true, value: tx.transaction((savepoint) => queued.work(savepoint)) });
+              // better-sqlite3's own nesting: a SAVEPOINT with cached statements, cheaper than drizzle's tx.transaction.
+              outcomes.push({ ok: true, value: db.$client.transaction(() => queued.work(tx))() });
             } catch (error) {
               outcomes.push({ ok: false, error });
             }

@@ -91,6 +91,16 @@ export function listConfigWarnings(config: AppConfig = getConfig()): string[] {
   return warnings;
 }
 
+// On globalThis: the custom server and Next's bundle each load this module in one process.
+const globalForWarnings = globalThis as unknown as { undersignedConfigWarned?: boolean };
+
+/** Prints listConfigWarnings() once per process, whichever server starts first. */
+export function printConfigWarningsOnce(): void {
+  if (globalForWarnings.undersignedConfigWarned) return;
+  globalForWarnings.undersignedConfigWarned = true;
+  for (const warning of listConfigWarnings()) console.warn(`[config] warning: ${warning}`);
+}
+
 /** Forgets the parsed environment (tests change it between cases). */
 export function resetConfigForTesting(): void {
   cached = undefined;

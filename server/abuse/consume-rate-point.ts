@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { rateLimits } from "@/db/schema";
 import type { LimiterSpec } from "./rate-limiters";
 
@@ -16,18 +17,20 @@ export type RatePoint = { consumedPoints: number; msBeforeNext: number };
  */
 export function consumeRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpec, key: string, now: number): RatePoint {
   const expire = now + spec.durationSeconds * 1000;
-  const row = tx
-    .insert(rateLimits)
-    .values({ key: `${spec.keyPrefix}:${key}`, points: 1, expire })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        points: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${now} THEN ${rateLimits.points} + 1 ELSE 1 END`,
-        expire: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${now} THEN ${rateLimits.expire} ELSE excluded.expire END`,
-      },
-    })
-    .returning({ points: rateLimits.points, expire: rateLimits.expire })
-    .get();
+  const row = preparedQuery(tx, "consumeRatePoint", (db) =>
+    db
+      .insert(rateLimits)
+      .values({ key: sql.placeholder("key"), points: 1, expire: sql.placeholder("expire") })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          points: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${sql.placeholder("now")} THEN ${rateLimits.points} + 1 ELSE 1 END`,
+          expire: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${sql.placeholder("now")} THEN ${rateLimits.expire} ELSE excluded.expire END`,
+        },
+      })
+      .returning({ points: rateLimits.points, expire: rateLimits.expire })
+      .prepare(),
+  ).get({ key: `${spec.keyPrefix}:${key}`, expire, now });
   return { consumedPoints: row?.points ?? 1, msBeforeNext: Math.max(0, (row?.expire ?? expire) - now) };
 }
 

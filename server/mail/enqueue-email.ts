@@ -1,7 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { and, count, eq, gt } from "drizzle-orm";
+import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { mailOutbox } from "@/db/schema";
 import type { RenderedEmail } from "./render-email";
 
@@ -10,11 +11,13 @@ export const MAX_EMAILS_PER_ADDRESS_PER_DAY = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: string, now: number): number {
-  const row = tx
-    .select({ value: count() })
-    .from(mailOutbox)
-    .where(and(eq(mailOutbox.recipientKey, recipientKey), gt(mailOutbox.createdAt, now - DAY_MS)))
-    .get();
+  const row = preparedQuery(tx, "countRecentEmails", (db) =>
+    db
+      .select({ value: count() })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.recipientKey, sql.placeholder("recipientKey")), gt(mailOutbox.createdAt, sql.placeholder("since"))))
+      .prepare(),
+  ).get({ recipientKey, since: now - DAY_MS });
   return row?.value ?? 0;
 }
 
@@ -27,19 +30,32 @@ export function enqueueEmail(
   options: { kind: string; to: string; recipientKey: string; locale: string; email: RenderedEmail; now: number; domain: string },
 ): boolean {
   if (countRecentEmails(tx, options.recipientKey, options.now) >= MAX_EMAILS_PER_ADDRESS_PER_DAY) return false;
-  tx.insert(mailOutbox)
-    .values({
-      kind: options.kind,
-      toAddress: options.to,
-      recipientKey: options.recipientKey,
-      locale: options.locale,
-      subject: options.email.subject,
-      textBody: options.email.text,
-      htmlBody: options.email.html,
-      messageId: `<${randomBytes(16).toString("hex")}@${options.domain}>`,
-      nextAttemptAt: options.now,
-      createdAt: options.now,
-    })
-    .run();
+  preparedQuery(tx, "enqueueEmail", (db) =>
+    db
+      .insert(mailOutbox)
+      .values({
+        kind: sql.placeholder("kind"),
+        toAddress: sql.placeholder("toAddress"),
+        recipientKey: sql.placeholder("recipientKey"),
+        locale: sql.placeholder("locale"),
+        subject: sql.placeholder("subject"),
+        textBody: sql.placeholder("textBody"),
+        htmlBody: sql.placeholder("htmlBody"),
+        messageId: sql.placeholder("messageId"),
+        nextAttemptAt: sql.placeholder("now"),
+        createdAt: sql.placeholder("now"),
+      })
+      .prepare(),
+  ).run({
+    kind: options.kind,
+    toAddress: options.to,
+    recipientKey: options.recipientKey,
+    locale: options.locale,
+    subject: options.email.subject,
+    textBody: options.email.text,
+    htmlBody: options.email.html,
+    messageId: `<${randomBytes(16).toString("hex")}@${options.domain}>`,
+    now: options.now,
+  });
   return true;
 }

@@ -16,6 +16,19 @@ function escapeHtml(value: string): string {
     .replaceAll("'", "&#39;");
 }
 
+type EmailTranslator = ReturnType<typeof createTranslator<(typeof MESSAGE_CATALOGS)[Locale], "Email">>;
+// One translator per locale for the life of the process: it keeps its compiled
+// messages, which a new translator per email would compile again on every signature.
+const translators = new Map<Locale, EmailTranslator>();
+function emailTranslator(locale: Locale): EmailTranslator {
+  let t = translators.get(locale);
+  if (!t) {
+    t = createTranslator({ locale, messages: MESSAGE_CATALOGS[locale], namespace: "Email" });
+    translators.set(locale, t);
+  }
+  return t;
+}
+
 /**
  * Renders a signer's email in their language. Subjects stay neutral: they
  * never quote the letter, because an inbox list can be seen by others.
@@ -34,7 +47,7 @@ export function renderSignatureEmail(options: {
   campaignTitle: string;
   expiresInDays: number;
 }): RenderedEmail {
-  const t = createTranslator({ locale: options.locale, messages: MESSAGE_CATALOGS[options.locale], namespace: "Email" });
+  const t = emailTranslator(options.locale);
   const values = { name: options.name, title: options.campaignTitle, days: options.expiresInDays };
   const subject = t(`${options.kind}.subject`);
   const manage = options.kind === "confirm" && options.manageUrl ? { intro: t("confirm.manage"), url: options.manageUrl } : undefined;

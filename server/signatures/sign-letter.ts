@@ -1,7 +1,8 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
 import { getDb, type AppDatabase } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { partnerCodes, signatures, signatureTokens } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
@@ -80,29 +81,48 @@ export function recordSignature(
   const campaign = getCampaign(locale);
   const mailDomain = new URL(config.appUrl).hostname;
 
-  const inserted = tx
-    .insert(signatures)
-    .values({
-      email: data.email,
-      emailKey,
-      name: data.name,
-      country: data.country,
-      city: data.city ?? null,
-      isPublicName: data.isPublicName,
-      wantsUpdates: data.wantsUpdates,
-      locale,
-      status: "pending",
-      refCode: createRefCode(),
-      consentVersion: campaign.consentVersion,
-      ipHash: options.ipHash ?? null,
-      referredBy: resolveReferrer(tx, data.ref),
-      utmSource: data.utm_source ?? null,
-      utmCampaign: data.utm_campaign ?? null,
-      createdAt: now,
-    })
-    .onConflictDoNothing({ target: signatures.emailKey })
-    .returning({ id: signatures.id })
-    .get();
+  const inserted = preparedQuery(tx, "recordSignature.insert", (db) =>
+    db
+      .insert(signatures)
+      .values({
+        email: sql.placeholder("email"),
+        emailKey: sql.placeholder("emailKey"),
+        name: sql.placeholder("name"),
+        country: sql.placeholder("country"),
+        city: sql.placeholder("city"),
+        isPublicName: sql.placeholder("isPublicName"),
+        wantsUpdates: sql.placeholder("wantsUpdates"),
+        locale: sql.placeholder("locale"),
+        status: "pending",
+        refCode: sql.placeholder("refCode"),
+        consentVersion: sql.placeholder("consentVersion"),
+        ipHash: sql.placeholder("ipHash"),
+        referredBy: sql.placeholder("referredBy"),
+        utmSource: sql.placeholder("utmSource"),
+        utmCampaign: sql.placeholder("utmCampaign"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .onConflictDoNothing({ target: signatures.emailKey })
+      .returning({ id: signatures.id })
+      .prepare(),
+  ).get({
+    email: data.email,
+    emailKey,
+    name: data.name,
+    country: data.country,
+    city: data.city ?? null,
+    // Placeholders skip drizzle's column mapping: booleans go in as SQLite integers.
+    isPublicName: data.isPublicName ? 1 : 0,
+    wantsUpdates: data.wantsUpdates ? 1 : 0,
+    locale,
+    refCode: createRefCode(),
+    consentVersion: campaign.consentVersion,
+    ipHash: options.ipHash ?? null,
+    referredBy: resolveReferrer(tx, data.ref),
+    utmSource: data.utm_source ?? null,
+    utmCampaign: data.utm_campaign ?? null,
+    createdAt: now,
+  });
 
   if (inserted) moveStatusCounter(tx, null, "pending");
   const signature = inserted
@@ -167,13 +187,25 @@ export function recordSignature(
       domain: mailDomain,
     });
     if (willSend) {
-      tx.insert(signatureTokens)
-        .values([
-          { tokenHash, signatureId: signature.id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
-          { tokenHash: manage.tokenHash, signatureId: signature.id, purpose: "manage", expiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
-          withdrawTokenRow,
-        ])
-        .run();
+      preparedQuery(tx, "recordSignature.tokens", (db) => {
+        const row = (prefix: string, purpose: "confirm" | "manage" | "withdraw") => ({
+          tokenHash: sql.placeholder(`${prefix}Hash`),
+          signatureId: sql.placeholder("signatureId"),
+          purpose,
+          expiresAt: sql.placeholder(`${prefix}ExpiresAt`),
+          createdAt: sql.placeholder("now"),
+        });
+        return db.insert(signatureTokens).values([row("confirm", "confirm"), row("manage", "manage"), row("withdraw", "withdraw")]).prepare();
+      }).run({
+        signatureId: signature.id,
+        now,
+        confirmHash: tokenHash,
+        confirmExpiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS,
+        manageHash: manage.tokenHash,
+        manageExpiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS,
+        withdrawHash: withdrawTokenRow.tokenHash,
+        withdrawExpiresAt: withdrawTokenRow.expiresAt,
+      });
     }
     return willSend;
   }

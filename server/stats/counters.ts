@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { statCounters, type CounterScope, type Signature, type SignatureStatus } from "@/db/schema";
 
 /** UTC calendar day of a timestamp, the key of the per-day counter. */
@@ -32,13 +33,16 @@ export function moveSignatureCounters(
 /** Adds `delta` to one counter row, creating it if needed. Call inside the transaction of the change. */
 export function addToCounter(tx: Transaction, scope: CounterScope, key: string, delta: number): void {
   if (delta === 0) return;
-  tx.insert(statCounters)
-    .values({ scope, key, count: delta })
-    .onConflictDoUpdate({
-      target: [statCounters.scope, statCounters.key],
-      set: { count: sql`${statCounters.count} + ${delta}` },
-    })
-    .run();
+  preparedQuery(tx, "addToCounter", (db) =>
+    db
+      .insert(statCounters)
+      .values({ scope: sql.placeholder("scope"), key: sql.placeholder("key"), count: sql.placeholder("delta") })
+      .onConflictDoUpdate({
+        target: [statCounters.scope, statCounters.key],
+        set: { count: sql`${statCounters.count} + excluded.count` },
+      })
+      .prepare(),
+  ).run({ scope, key, delta });
 }
 
 /**

@@ -1,25 +1,16 @@
-import { getStats } from "@/server/stats/get-stats";
+import { readStatsJson, STATS_RESPONSE_HEADERS } from "@/server/stats/read-stats-json";
 
 export const dynamic = "force-dynamic";
 
-const CORS_HEADERS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, OPTIONS",
-  "access-control-max-age": "86400",
-};
+const { "content-type": _contentType, "cache-control": _cacheControl, ...CORS_HEADERS } = STATS_RESPONSE_HEADERS;
 
 /**
- * GET /api/v1/stats: verified totals, public and cacheable for a few
- * seconds (a CDN absorbs refreshes), open to partner sites by CORS.
+ * GET /api/v1/stats: verified totals, public, at most a second old, open to
+ * partner sites by CORS. In production the custom server answers this path
+ * itself (decision 0012); this route serves `next dev` and plain `next start`.
  */
 export function GET(): Response {
-  return new Response(JSON.stringify(getStats()), {
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "public, max-age=2, s-maxage=2, stale-while-revalidate=10",
-      ...CORS_HEADERS,
-    },
-  });
+  return new Response(readStatsJson(), { headers: STATS_RESPONSE_HEADERS });
 }
 
 export function OPTIONS(): Response {

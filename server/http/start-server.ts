@@ -1,0 +1,67 @@
+import "server-only";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import next from "next";
+import { getDb } from "@/db/client";
+import { startWalCheckpointer } from "@/db/wal-checkpointer";
+import { getConfig, printConfigWarningsOnce } from "@/server/config";
+import { PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
+import { handleFastApi } from "./fast-api";
+import { createLetterPageCache } from "./letter-page-cache";
+
+/**
+ * The production server (`npm start`, decision 0012): one node:http server
+ * in one process. The sign API, the stats endpoint and the letter page are
+ * answered here, close to the machine; every other request (the form's
+ * action, the admin area, every other page) goes to Next's request handler,
+ * in the same process, on the same SQLite connection.
+ */
+export async function startServer(options: { dir: string; port: number; hostname: string }): Promise<http.Server> {
+  // The environment is checked, the database opened and migrated, before anything listens.
+  getConfig();
+  printConfigWarningsOnce();
+  startWalCheckpointer(getDb());
+
+  const app = next({ dev: false, dir: options.dir, hostname: options.hostname, port: options.port });
+  await app.prepare();
+  const handleWithNext = app.getRequestHandler();
+
+  let origin = "";
+  const letterPages = createLetterPageCache({
+    fetchFromNext: (pathname) => fetch(`${origin}${pathname}`, { headers: { "accept-language": "en" }, redirect: "manual" }),
+  });
+
+  const server = http.createServer((request, response) => {
+    const url = request.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+    const search = queryAt === -1 ? "" : url.slice(queryAt);
+    try {
+      if (handleFastApi(request, response, pathname)) return;
+      if (letterPages.serve(request, response, pathname, search)) return;
+    } catch (error) {
+      console.error("[server] fast path failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+      if (!response.headersSent) {
+        response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        response.end("Internal error");
+      }
+      return;
+    }
+    // The peer's address, which Next's pages cannot see otherwise (rate limits of the form's action).
+    delete request.headers[PEER_ADDRESS_HEADER];
+    if (request.socket.remoteAddress) request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress;
+    void handleWithNext(request, response);
+  });
+  // Loads keep connections alive; Next's own server uses the same timeouts.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.hostname, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const loopback = address.address === "::" || address.address === "0.0.0.0" ? "127.0.0.1" : address.address;
+  origin = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${address.port}`;
+  return server;
+}
