@@ -26,7 +26,7 @@ import Database from "better-sqlite3";
 import { exportTableLines, runExportBench, type ExportBenchReport } from "./lib/export-bench";
 import { createSignatureFactory, runGet, runSign, summarize, type LoadSummary } from "./lib/load";
 import { checkLetterText, checkSignForm, measurePage, type PageWeight } from "./lib/page-weight";
-import { killServerNow, RssSampler, startServer, stopServer, tailOfFile, waitForHealthy, type RunningServer } from "./lib/server";
+import { killServerNow, RssSampler, startServer, stopServer, tailOfFile, waitForHealthy, withBaselineServer, type RunningServer } from "./lib/server";
 
 /** A page with no client components of its own: its JavaScript is Next.js's floor. */
 const FLOOR_PATH = "/en/privacy";
@@ -180,7 +180,15 @@ async function runPublicBench(options: PublicOptions) {
     const statsRun = summarize(await runGet({ baseUrl, path: "/api/v1/stats", connections: getConnections, durationSeconds }));
     const statsRss = sampler.takeWindowPeakKb();
 
+    await sleep(1000);
+    log(`POST (bare node:http + SQLite baseline): ${postConnections} connections, ${durationSeconds} s`);
+    const baselineRun = await withBaselineServer({ appDir: APP_DIR, tmpDir }, async (baselineUrl) =>
+      summarize(await runSign({ baseUrl: baselineUrl, connections: postConnections, durationSeconds, factory: createSignatureFactory() })),
+    );
+    const baselineAcceptedPerSec = Math.round(((baselineRun.statusCodes["202"] ?? 0) / baselineRun.durationSeconds) * 10) / 10;
+
     const withRss = (run: LoadSummary, kb: number) => ({ ...run, serverRssPeakMB: toMb(kb) });
+    const acceptedPerSec = Math.round((accepted / signRun.durationSeconds) * 10) / 10;
     return {
       durationSeconds,
       warmupSeconds,
@@ -190,7 +198,9 @@ async function runPublicBench(options: PublicOptions) {
         path: "/api/v1/signatures",
         ...withRss(signRun, signRss),
         accepted202: accepted,
-        acceptedPerSec: Math.round((accepted / signRun.durationSeconds) * 10) / 10,
+        acceptedPerSec,
+        baseline: { what: "bare node:http + SQLite (WAL, synchronous=FULL), one INSERT per request", ...baselineRun, acceptedPerSec: baselineAcceptedPerSec },
+        ratioToBaseline: baselineAcceptedPerSec > 0 ? Math.round((acceptedPerSec / baselineAcceptedPerSec) * 100) / 100 : null,
         requestBodiesBuilt: factory.count() - builtBefore,
         dbRowsInserted: rowsInserted,
         /** Rows written minus 202s seen: > 0 when requests cut off at the end still committed; < 0 would be a lost signature. */
@@ -338,7 +348,13 @@ async function main(): Promise<void> {
 
 type TableInput = {
   letterPage: LoadSummary;
-  signApi: LoadSummary & { accepted202: number; acceptedPerSec: number; dbRowsInserted: number };
+  signApi: LoadSummary & {
+    accepted202: number;
+    acceptedPerSec: number;
+    dbRowsInserted: number;
+    baseline: LoadSummary & { acceptedPerSec: number };
+    ratioToBaseline: number | null;
+  };
   stats: LoadSummary;
   pageWeight: {
     letter: { htmlGzip: number; cssGzip: number; jsGzip: number };
@@ -360,6 +376,7 @@ function printTable(report: TableInput): void {
   add("GET /en", report.letterPage);
   add("POST /api/v1/signatures (202/s)", report.signApi, report.signApi.acceptedPerSec);
   add("GET /api/v1/stats", report.stats);
+  add("POST baseline: bare node:http + SQLite (202/s)", report.signApi.baseline, report.signApi.baseline.acceptedPerSec);
   const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
   const lines = rows.map((row) =>
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "),
@@ -371,6 +388,12 @@ function printTable(report: TableInput): void {
     `/en gzip: HTML ${kb(pw.letter.htmlGzip)}, CSS ${kb(pw.letter.cssGzip)}, JS ${kb(pw.letter.jsGzip)}; ${FLOOR_PATH} JS ${kb(pw.thanks.jsGzip)}`,
     `letter JS above floor: ${kb(pw.letterJsAboveFloorGzip)} (goal < 30 kB); form in HTML: ${pw.htmlHasForm}; letter in HTML: ${pw.htmlHasLetter}; scripts deferred: ${pw.scriptsDeferred}`,
     `server RSS peak: ${report.serverRssPeakMB} MB`,
+    "",
+    "goals (issue 6, 2 cores):",
+    `  sign ≥ 5,000/s: ${report.signApi.acceptedPerSec}/s ${report.signApi.acceptedPerSec >= 5000 ? "met" : "MISSED"}; p99 ≤ 50 ms: ${report.signApi.latencyP99Ms} ms ${report.signApi.latencyP99Ms <= 50 ? "met" : "MISSED"}; ≥ 1/3 of baseline: ${report.signApi.ratioToBaseline} ${(report.signApi.ratioToBaseline ?? 0) >= 1 / 3 ? "met" : "MISSED"}`,
+    `  letter page ≥ 3,000 req/s: ${report.letterPage.requestsPerSec} ${report.letterPage.requestsPerSec >= 3000 ? "met" : "MISSED"}`,
+    `  stats ≥ 10,000 req/s: ${report.stats.requestsPerSec} ${report.stats.requestsPerSec >= 10000 ? "met" : "MISSED"}`,
+    `  server RSS ≤ 300 MB: ${report.serverRssPeakMB} MB ${report.serverRssPeakMB <= 300 ? "met" : "MISSED"}`,
   );
   process.stderr.write(`\n${lines.join("\n")}\n`);
 }

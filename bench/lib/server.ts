@@ -44,7 +44,7 @@ export const APP_VARIABLES = [
 ];
 
 /**
- * Starts `next start` on 127.0.0.1 in its own process group (so stopping it
+ * Starts the production server (dist/server.js) on 127.0.0.1 in its own process group (so stopping it
  * also stops anything it spawned), against a fresh database in `tmpDir`,
  * with no SMTP_URL: confirmation emails stay queued in the outbox.
  */
@@ -57,6 +57,8 @@ export async function startServer(options: { appDir: string; tmpDir: string }): 
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     NODE_ENV: "production",
+    HOSTNAME: "127.0.0.1",
+    PORT: String(port),
     DATABASE_URL: `file:${databasePath}`,
     APP_URL: baseUrl,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
@@ -69,7 +71,7 @@ export async function startServer(options: { appDir: string; tmpDir: string }): 
   try {
     child = spawn(
       process.execPath,
-      [path.join(options.appDir, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+      [path.join(options.appDir, "dist/server.js")],
       { cwd: options.appDir, env, detached: true, stdio: ["ignore", log, log] },
     );
   } finally {
@@ -86,7 +88,7 @@ export async function startServer(options: { appDir: string; tmpDir: string }): 
       resolve();
     });
   });
-  if (child.pid === undefined) throw new Error("could not start `next start`");
+  if (child.pid === undefined) throw new Error("could not start the server (dist/server.js: run `npm run build` first)");
   return {
     pid: child.pid,
     port,
@@ -233,5 +235,34 @@ export class RssSampler {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+}
+
+/**
+ * Runs `measure` against the bare node:http + SQLite baseline
+ * (bench/baseline-server.mjs) on a free port with its own database file,
+ * then stops it. Measured in the same run as the app, so the ratio holds
+ * on a noisy machine.
+ */
+export async function withBaselineServer<T>(options: { appDir: string; tmpDir: string }, measure: (baseUrl: string, pid: number) => Promise<T>): Promise<T> {
+  const port = await findFreePort();
+  const child = spawn(process.execPath, [path.join(options.appDir, "bench/baseline-server.mjs"), String(port), path.join(options.tmpDir, "baseline.db")], {
+    cwd: options.appDir,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await (await fetch(baseUrl)).arrayBuffer();
+        break;
+      } catch (error) {
+        if (attempt > 100 || child.exitCode !== null) throw error;
+        await sleep(100);
+      }
+    }
+    return await measure(baseUrl, child.pid!);
+  } finally {
+    child.kill("SIGKILL");
   }
 }

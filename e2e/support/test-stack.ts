@@ -6,12 +6,12 @@
  *   is sent, parsed;
  * - a JSON API on 127.0.0.1:E2E_MAIL_API_PORT to read them
  *   (`GET /messages?to=<address>`);
- * - the production build (`next start`, never a build) on
+ * - the production build (the production server (`npm start`), never a build) on
  *   127.0.0.1:E2E_APP_PORT, with a fresh database in a temporary folder and
  *   SMTP_URL pointing at the server above.
  *
- * Everything listens on loopback only. It stops `next start` and removes the
- * temporary folder on SIGTERM/SIGINT, and exits if `next start` dies.
+ * Everything listens on loopback only. It stops the production server (`npm start`) and removes the
+ * temporary folder on SIGTERM/SIGINT, and exits if the production server (`npm start`) dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -168,13 +168,15 @@ async function main(): Promise<void> {
 
   await createOrganizers();
 
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  app = spawn(process.execPath, [nextBin, "start", "-H", HOST, "-p", String(appPort)], {
+  // The production server exactly as `npm start` runs it (dist/server.js, built by `npm run build`).
+  app = spawn(process.execPath, [path.join(process.cwd(), "dist", "server.js")], {
     cwd: process.cwd(),
     stdio: ["ignore", "inherit", "inherit"],
     env: {
       ...process.env,
       NODE_ENV: "production",
+      HOSTNAME: HOST,
+      PORT: String(appPort),
       DATABASE_URL: `file:${path.join(dataDir, "e2e.db")}`,
       SMTP_URL: `smtp://${HOST}:${smtpPort}`,
       APP_URL: `http://${HOST}:${appPort}`,
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
   });
   app.on("exit", (code, signal) => {
     if (stopping) return;
-    console.error(`[test-stack] next start exited (${signal ?? code}); stopping`);
+    console.error(`[test-stack] the server exited (${signal ?? code}); stopping`);
     stop(1);
   });
 }
