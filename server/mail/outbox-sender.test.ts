@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import nodemailer from "nodemailer";
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
@@ -8,12 +8,12 @@ import { mailOutbox } from "@/db/schema";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
-import { deliverDueEmails, MAX_SEND_ATTEMPTS, retryDelayMs } from "./outbox-sender";
+import { deliverDueEmails, MAX_SEND_ATTEMPTS, retryDelayMs, type MailTransport } from "./outbox-sender";
 
 type Received = { to: string[]; subject: string; text: string; messageId: string };
 
 /** A real SMTP server on loopback that can be told to refuse mail for a while. */
-async function startSmtpServer() {
+async function startSmtpServer(listenPort = 0) {
   const received: Received[] = [];
   const control = { refuse: false };
   const server = new SMTPServer({
@@ -42,10 +42,34 @@ async function startSmtpServer() {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, "127.0.0.1", resolve));
   const { port } = server.server.address() as AddressInfo;
   const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
   return { received, control, transport, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A loopback port nothing listens on (until a test starts a server there). */
+async function findFreePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** A transport that answers after a delay and counts how many sends overlap. */
+function createSlowTransport(delayMs: number) {
+  const stats = { inFlight: 0, maxInFlight: 0, messageIds: [] as string[] };
+  const transport: MailTransport = {
+    async sendMail(message) {
+      stats.inFlight += 1;
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      stats.messageIds.push(message.messageId);
+      stats.inFlight -= 1;
+    },
+  };
+  return { stats, transport };
 }
 
 function sign(db: AppDatabase, email: string, now: number) {
@@ -122,6 +146,94 @@ describe("the outbox sender", () => {
     db.update(mailOutbox).set({ lockedUntil: now + 60_000 }).run();
     expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now })).toMatchObject({ claimed: 0 });
     expect(smtp.received).toHaveLength(0);
+  });
+
+  it("keeps every email through an SMTP outage and delivers each exactly once when the server returns", async () => {
+    const start = Date.now();
+    const count = 30;
+    for (let i = 0; i < count; i += 1) sign(db, `outage${i}@example.org`, start);
+    const port = await findFreePort();
+    // Pooled, as in production (startOutboxSender).
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true, pool: true, maxConnections: 8 });
+    try {
+      expect(await deliverDueEmails({ transport, from: "x@app.test", db, now: () => start })).toEqual({ sent: 0, failed: count, claimed: count });
+      const waiting = db.select().from(mailOutbox).all();
+      expect(waiting).toHaveLength(count);
+      for (const row of waiting) {
+        expect(row).toMatchObject({ status: "queued", attempts: 1, lockedUntil: null });
+        expect(row.nextAttemptAt).toBeGreaterThan(start);
+        expect(row.lastError).toBeTruthy();
+        expect(row.lastError).not.toContain("@");
+      }
+
+      const revived = await startSmtpServer(port);
+      try {
+        const later = Math.max(...waiting.map((row) => row.nextAttemptAt)) + 1;
+        let rounds = 0;
+        while ((await deliverDueEmails({ transport, from: "x@app.test", db, now: () => later, batchSize: 8 })).claimed > 0) rounds += 1;
+        expect(rounds).toBeGreaterThan(1);
+        const rows = db.select().from(mailOutbox).all();
+        expect(rows.every((row) => row.status === "sent" && row.attempts === 2 && row.lastError === null)).toBe(true);
+        const receivedIds = revived.received.map((mail) => mail.messageId);
+        expect(new Set(receivedIds).size).toBe(receivedIds.length);
+        expect(receivedIds.sort()).toEqual(rows.map((row) => row.messageId).sort());
+      } finally {
+        // The pool keeps its connections open; the server closes only once they are gone.
+        transport.close();
+        revived.transport.close();
+        await revived.close();
+      }
+    } finally {
+      transport.close();
+    }
+  });
+
+  it("sends several emails at once and marks them all sent", async () => {
+    const now = Date.now();
+    for (let i = 0; i < 40; i += 1) sign(db, `many${i}@example.org`, now);
+    const { stats, transport } = createSlowTransport(20);
+    expect(await deliverDueEmails({ transport, from: "x@app.test", db, now: () => now })).toEqual({ sent: 40, failed: 0, claimed: 40 });
+    expect(stats.maxInFlight).toBeGreaterThan(1);
+    expect(db.select().from(mailOutbox).all().every((row) => row.status === "sent" && row.attempts === 1)).toBe(true);
+  });
+
+  it("never gives the same email to two senders running at once", async () => {
+    const now = Date.now();
+    const count = 30;
+    for (let i = 0; i < count; i += 1) sign(db, `twice${i}@example.org`, now);
+    const { stats, transport } = createSlowTransport(5);
+    const drain = async () => {
+      let sent = 0;
+      let claimedFirst: number | undefined;
+      for (;;) {
+        const result = await deliverDueEmails({ transport, from: "x@app.test", db, now: () => now, batchSize: 7 });
+        claimedFirst ??= result.claimed;
+        if (result.claimed === 0) return { sent, claimedFirst };
+        sent += result.sent;
+      }
+    };
+    const [a, b] = await Promise.all([drain(), drain()]);
+    expect(a.claimedFirst).toBeGreaterThan(0);
+    expect(b.claimedFirst).toBeGreaterThan(0);
+    expect(a.sent + b.sent).toBe(count);
+    expect(new Set(stats.messageIds).size).toBe(count);
+    expect(stats.messageIds).toHaveLength(count);
+  });
+
+  it("starts no send once the claim is half gone, and leaves the rest for the next pass", async () => {
+    const start = Date.now();
+    for (let i = 0; i < 5; i += 1) sign(db, `late${i}@example.org`, start);
+    let clock = start;
+    const transport: MailTransport = {
+      async sendMail() {
+        // The first send takes as long as the whole send window.
+        clock = start + 60_000;
+      },
+    };
+    expect(await deliverDueEmails({ transport, from: "x@app.test", db, now: () => clock })).toEqual({ sent: 1, failed: 0, claimed: 5 });
+    const rows = db.select().from(mailOutbox).all();
+    expect(rows.filter((row) => row.status === "sent")).toHaveLength(1);
+    expect(rows.filter((row) => row.status === "queued" && row.attempts === 0 && row.lockedUntil === null)).toHaveLength(4);
   });
 });
 

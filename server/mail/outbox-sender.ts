@@ -1,16 +1,29 @@
 import "server-only";
-import { and, asc, eq, isNull, lte, or } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import { getDb, type AppDatabase } from "@/db/client";
-import { mailOutbox } from "@/db/schema";
+import { mailOutbox, type MailOutboxRow } from "@/db/schema";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { DEFAULT_LOCALE } from "@/lib/i18n/locales";
 
 export const MAX_SEND_ATTEMPTS = 20;
-const CLAIM_MS = 2 * 60 * 1000;
+/** How long a claim holds: after a crash, the emails it held go out again this much later (at most one repeat each). */
+const CLAIM_MS = 90 * 1000;
+/**
+ * No send starts later than this after the claim: with the transport's
+ * timeouts (startOutboxSender) every send ends before the claim expires, so
+ * another sender never picks up a row this one is still sending.
+ */
+const SEND_WINDOW_MS = 30 * 1000;
 const POLL_MS = 1000;
-const BATCH_SIZE = 50;
+const BATCH_SIZE = 200;
+/** Sends in flight at once; nodemailer's pool queues them over its connections. */
+const SEND_CONCURRENCY = 16;
+/** Outcomes are written back in groups: a few fsyncs per batch, and a crash repeats at most one group's sends. */
+const WRITE_BACK_EVERY = 50;
+/** This many connection-level failures in a row mean the SMTP server is down: the rest of the batch waits for the retry. */
+const OUTAGE_AFTER = 3;
 
 export type MailTransport = {
   sendMail(message: {
@@ -32,18 +45,104 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
 /** What goes in last_error: the SMTP code or error class only, never an address. */
 function describeSendError(error: unknown): string {
   if (error && typeof error === "object") {
-    const { responseCode, code, name } = error as { responseCode?: number; code?: string; name?: string };
-    return [responseCode, code, name].filter(Boolean).join(" ").slice(0, 200) || "error";
+    const { responseCode, code, originalCode, name } = error as {
+      responseCode?: number;
+      code?: string;
+      originalCode?: string;
+      name?: string;
+    };
+    return [responseCode, code, originalCode, name].filter(Boolean).join(" ").slice(0, 200) || "error";
   }
   return "error";
 }
 
+/** The connection failed, not this message: the next message would fail the same way. */
+function isConnectionError(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  return responseCode === 421 || ["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROXY"].includes(code ?? "");
+}
+
+function isDue(now: number) {
+  return and(
+    eq(mailOutbox.status, "queued"),
+    lte(mailOutbox.nextAttemptAt, now),
+    or(isNull(mailOutbox.lockedUntil), lte(mailOutbox.lockedUntil, now)),
+  );
+}
+
 /**
- * Sends the emails that are due, each claimed first so that two senders
- * (two processes, or a restart) never send the same row at once. A failure
+ * Claims up to `limit` due rows in one write transaction. BEGIN IMMEDIATE
+ * takes SQLite's write lock before the select, so two senders (two
+ * processes) never claim the same row; the claim lasts CLAIM_MS, so a crash
+ * mid-send leads to at most one repeat, with the row's stable Message-ID.
+ */
+function claimDueEmails(db: AppDatabase, claimedAt: number, limit: number): MailOutboxRow[] {
+  return db.transaction(
+    (tx) => {
+      const ids = tx
+        .select({ id: mailOutbox.id })
+        .from(mailOutbox)
+        .where(isDue(claimedAt))
+        .orderBy(mailOutbox.nextAttemptAt)
+        .limit(limit)
+        .all()
+        .map((row) => row.id);
+      if (ids.length === 0) return [];
+      return tx
+        .update(mailOutbox)
+        .set({ lockedUntil: claimedAt + CLAIM_MS })
+        .where(and(inArray(mailOutbox.id, ids), isDue(claimedAt)))
+        .returning()
+        .all();
+    },
+    { behavior: "immediate" },
+  );
+}
+
+type Outcome = { row: MailOutboxRow; error?: unknown };
+
+/** Writes a group of outcomes in one transaction: one fsync for the group, not one per email. */
+function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimedUntil: number): void {
+  if (outcomes.length === 0) return;
+  db.transaction(
+    (tx) => {
+      for (const { row, error } of outcomes) {
+        const attempts = row.attempts + 1;
+        if (error === undefined) {
+          // Sent is sent, even if the claim ran out meanwhile.
+          tx.update(mailOutbox)
+            .set({ status: "sent", sentAt: at, attempts, lockedUntil: null, lastError: null })
+            .where(eq(mailOutbox.id, row.id))
+            .run();
+          continue;
+        }
+        tx.update(mailOutbox)
+          .set({
+            attempts,
+            status: attempts >= MAX_SEND_ATTEMPTS ? "failed" : "queued",
+            nextAttemptAt: at + retryDelayMs(attempts),
+            lockedUntil: null,
+            lastError: describeSendError(error),
+          })
+          // Only while the claim is still ours: a row another sender has since claimed is its business.
+          .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, "queued"), eq(mailOutbox.lockedUntil, claimedUntil)))
+          .run();
+      }
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Sends the emails that are due: claims a batch in one transaction, sends
+ * SEND_CONCURRENCY at a time, writes the outcomes back in groups. A failure
  * schedules a retry with backoff; after MAX_SEND_ATTEMPTS the row is marked
- * failed. Returns how many were sent. Internal: called by the sender loop
- * and by tests.
+ * failed. When the SMTP server is down (OUTAGE_AFTER connection-level
+ * failures in a row) the sends not yet started are rescheduled like failed
+ * ones, so an outage costs one quick pass, not a hot loop. Never throws for
+ * a send; only a database error escapes. Internal: called by the sender
+ * loop, the bench and tests.
  */
 export async function deliverDueEmails(options: {
   transport: MailTransport;
@@ -54,69 +153,67 @@ export async function deliverDueEmails(options: {
 }): Promise<{ sent: number; failed: number; claimed: number }> {
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now;
-  const due = db
-    .select({ id: mailOutbox.id })
-    .from(mailOutbox)
-    .where(
-      and(
-        eq(mailOutbox.status, "queued"),
-        lte(mailOutbox.nextAttemptAt, now()),
-        or(isNull(mailOutbox.lockedUntil), lte(mailOutbox.lockedUntil, now())),
-      ),
-    )
-    .orderBy(asc(mailOutbox.nextAttemptAt))
-    .limit(options.batchSize ?? BATCH_SIZE)
-    .all();
+  const claimedAt = now();
+  const claimedUntil = claimedAt + CLAIM_MS;
+  const rows = claimDueEmails(db, claimedAt, options.batchSize ?? BATCH_SIZE);
 
   let sent = 0;
   let failed = 0;
-  let claimed = 0;
-  for (const { id } of due) {
-    const claimedAt = now();
-    const claim = db
-      .update(mailOutbox)
-      .set({ lockedUntil: claimedAt + CLAIM_MS })
-      .where(
-        and(
-          eq(mailOutbox.id, id),
-          eq(mailOutbox.status, "queued"),
-          or(isNull(mailOutbox.lockedUntil), lte(mailOutbox.lockedUntil, claimedAt)),
-        ),
-      )
-      .returning()
-      .get();
-    if (!claim) continue;
-    claimed += 1;
-    try {
-      await options.transport.sendMail({
-        from: options.from,
-        to: claim.toAddress,
-        subject: claim.subject,
-        text: claim.textBody,
-        html: claim.htmlBody,
-        messageId: claim.messageId,
-      });
-      db.update(mailOutbox)
-        .set({ status: "sent", sentAt: now(), attempts: claim.attempts + 1, lockedUntil: null, lastError: null })
-        .where(eq(mailOutbox.id, id))
-        .run();
-      sent += 1;
-    } catch (error) {
-      const attempts = claim.attempts + 1;
-      db.update(mailOutbox)
-        .set({
-          attempts,
-          status: attempts >= MAX_SEND_ATTEMPTS ? "failed" : "queued",
-          nextAttemptAt: now() + retryDelayMs(attempts),
-          lockedUntil: null,
-          lastError: describeSendError(error),
-        })
-        .where(eq(mailOutbox.id, id))
-        .run();
-      failed += 1;
+  let next = 0;
+  let connectionErrorsInARow = 0;
+  let outageError: unknown;
+  let pending: Outcome[] = [];
+  const record = (outcome: Outcome) => {
+    pending.push(outcome);
+    if (outcome.error === undefined) sent += 1;
+    else failed += 1;
+    if (pending.length >= WRITE_BACK_EVERY) flush();
+  };
+  const flush = () => {
+    const group = pending;
+    pending = [];
+    writeOutcomes(db, group, now(), claimedUntil);
+  };
+
+  const worker = async () => {
+    while (next < rows.length && outageError === undefined && now() < claimedAt + SEND_WINDOW_MS) {
+      const row = rows[next++]!;
+      try {
+        await options.transport.sendMail({
+          from: options.from,
+          to: row.toAddress,
+          subject: row.subject,
+          text: row.textBody,
+          html: row.htmlBody,
+          messageId: row.messageId,
+        });
+        connectionErrorsInARow = 0;
+        record({ row });
+      } catch (error) {
+        if (isConnectionError(error) && ++connectionErrorsInARow >= OUTAGE_AFTER) outageError ??= error;
+        record({ row, error });
+      }
     }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, worker));
+    const unstarted = rows.slice(next);
+    if (outageError !== undefined) {
+      // The server is down: the rest count as failed attempts too, so the
+      // backlog backs off instead of being claimed again at once.
+      for (const row of unstarted) record({ row, error: outageError });
+    } else if (unstarted.length > 0) {
+      // Past the send window: released untouched for the next pass.
+      db.update(mailOutbox)
+        .set({ lockedUntil: null })
+        .where(and(inArray(mailOutbox.id, unstarted.map((row) => row.id)), eq(mailOutbox.lockedUntil, claimedUntil)))
+        .run();
+    }
+  } finally {
+    flush();
   }
-  return { sent, failed, claimed };
+  return { sent, failed, claimed: rows.length };
 }
 
 type SenderState = { timer?: NodeJS.Timeout; running: boolean; again: boolean; stopped: boolean; tick?: () => void };
@@ -128,6 +225,27 @@ export function getMailFrom(): string {
   if (mailFrom.includes("<")) return mailFrom;
   const name = getCampaign(DEFAULT_LOCALE).senderName.replaceAll('"', "");
   return `"${name}" <${mailFrom}>`;
+}
+
+/** The pooled SMTP transport the sender uses (also used by bench/outbox-drain.ts). */
+export function createSmtpTransport(smtpUrl: string) {
+  return nodemailer.createTransport(
+    {
+      url: smtpUrl,
+      pool: true,
+      // With SEND_CONCURRENCY sends in flight, every connection always has the next message waiting.
+      maxConnections: 8,
+      // Reuse pooled connections for as long as the server allows.
+      maxMessages: Infinity,
+      // A send started inside SEND_WINDOW_MS ends well before its claim expires,
+      // and a server that does not answer fails a batch in seconds, not minutes.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    },
+    // Bodies are our own text, never a file path or URL to fetch.
+    { disableFileAccess: true, disableUrlAccess: true },
+  );
 }
 
 /**
@@ -146,11 +264,7 @@ export function startOutboxSender(): void {
     );
     return;
   }
-  const transport = nodemailer.createTransport(
-    { url: config.smtpUrl, pool: true, maxConnections: 4 },
-    // Bodies are our own text, never a file path or URL to fetch.
-    { disableFileAccess: true, disableUrlAccess: true },
-  );
+  const transport = createSmtpTransport(config.smtpUrl);
   const from = getMailFrom();
   const state: SenderState = { running: false, again: false, stopped: false };
   const tick = () => {
@@ -163,7 +277,8 @@ export function startOutboxSender(): void {
     clearTimeout(state.timer);
     deliverDueEmails({ transport, from })
       .then((result) => {
-        if (result.claimed === BATCH_SIZE) state.again = true;
+        // A full batch means more may be due; a batch that sent nothing (SMTP down) waits for the poll.
+        if (result.claimed === BATCH_SIZE && result.sent > 0) state.again = true;
       })
       .catch((error: unknown) => console.error("[mail] outbox sender failed:", describeSendError(error)))
       .finally(() => {
