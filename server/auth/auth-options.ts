@@ -3,7 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
-import { getClientIpHash } from "@/server/security/client-ip";
+import { getRateLimitIpHash } from "@/server/security/client-ip";
 import { authenticateOrganizer } from "./authenticate-organizer";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -39,7 +39,8 @@ export function getAuthOptions(): NextAuthOptions {
               email: credentials?.email,
               password: credentials?.password,
               totp: credentials?.totp,
-              clientKey: getClientIpHash(headers) ?? "unknown-client",
+              // The peer address behind `npm start` (one bucket for every client only under plain `next start`).
+              clientKey: getRateLimitIpHash(headers),
             });
             return organizer ? { id: String(organizer.id), email: organizer.email } : null;
           } catch (error) {

@@ -3,10 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleSignRequest, SIGN_REQUEST_MAX_BODY_BYTES, type PlainResponse } from "@/server/api/handle-sign-request";
 import { BodyTooLargeError } from "@/server/api/http";
 import { getSubmittingClient } from "@/server/security/client-ip";
-import { readStatsJson, STATS_RESPONSE_HEADERS } from "@/server/stats/read-stats-json";
+import { readStatsJson, STATS_CORS_HEADERS, STATS_RESPONSE_HEADERS } from "@/server/stats/read-stats-json";
 import { FAST_PATH_SECURITY_HEADERS } from "./security-headers";
 
-const { "content-type": _contentType, "cache-control": _cacheControl, ...STATS_CORS_HEADERS } = STATS_RESPONSE_HEADERS;
 
 /** Reads a request body up to `maxBytes`; past it, stops reading and throws BodyTooLargeError. */
 function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {

@@ -27,11 +27,16 @@ export function forgetStatsJson(): void {
   globalForStats.undersignedStatsJson = undefined;
 }
 
+/** Partner sites may read the stats from their own pages (also the answer to a preflight). */
+export const STATS_CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, OPTIONS",
+  "access-control-max-age": "86400",
+} as const;
+
 export const STATS_RESPONSE_HEADERS = {
   "content-type": "application/json; charset=utf-8",
   // A CDN or browser may keep it 2 s (the staleness goal) and serve it stale while it refetches.
   "cache-control": "public, max-age=1, s-maxage=1, stale-while-revalidate=10",
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, OPTIONS",
-  "access-control-max-age": "86400",
+  ...STATS_CORS_HEADERS,
 } as const;

@@ -1,8 +1,7 @@
-import { readStatsJson, STATS_RESPONSE_HEADERS } from "@/server/stats/read-stats-json";
+import { readStatsJson, STATS_CORS_HEADERS, STATS_RESPONSE_HEADERS } from "@/server/stats/read-stats-json";
 
 export const dynamic = "force-dynamic";
 
-const { "content-type": _contentType, "cache-control": _cacheControl, ...CORS_HEADERS } = STATS_RESPONSE_HEADERS;
 
 /**
  * GET /api/v1/stats: verified totals, public, at most a second old, open to
@@ -14,5 +13,5 @@ export function GET(): Response {
 }
 
 export function OPTIONS(): Response {
-  return new Response(null, { status: 204, headers: CORS_HEADERS });
+  return new Response(null, { status: 204, headers: STATS_CORS_HEADERS });
 }
