@@ -38,6 +38,10 @@ export function openDatabase(databaseUrl: string = DEFAULT_DATABASE_URL): AppDat
   // After a checkpoint the WAL is cut back to this size, so a burst does not leave a huge file behind.
   sqlite.pragma("journal_size_limit = 67108864");
   sqlite.pragma("synchronous = FULL");
+  // Savepoints journal the pages they touch; past 64 KB that journal went to
+  // a temp file, and the group commit's savepoint per signature made it the
+  // busiest file of the process (decision 0013). In memory it costs a copy.
+  sqlite.pragma("temp_store = MEMORY");
   sqlite.pragma("foreign_keys = ON");
   migrateDatabase(sqlite);
   return drizzle({ client: sqlite, schema }) as AppDatabase;

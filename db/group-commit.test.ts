@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "./client";
@@ -62,5 +63,70 @@ describe("group commit", () => {
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
     expect(count()).toBe(0);
+  });
+
+  describe("on a WAL file", () => {
+    let fileDb: AppDatabase;
+    let closeFile: () => void;
+    let walPath: string;
+    beforeEach(() => {
+      const opened = createTestDatabase({ file: true });
+      fileDb = opened.db;
+      closeFile = opened.close;
+      walPath = `${opened.filePath}-wal`;
+      fileDb.run(sql`CREATE TABLE gc_probe (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE)`);
+    });
+    afterEach(() => {
+      vi.restoreAllMocks();
+      closeFile();
+    });
+
+    const synchronousLevel = () => fileDb.$client.pragma("synchronous", { simple: true });
+
+    it("answers only after the WAL is fdatasync'd, and leaves the connection at synchronous=FULL", async () => {
+      const events: string[] = [];
+      const realSync = fs.fdatasync;
+      vi.spyOn(fs, "fdatasync").mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+        events.push(`sync (${fs.readFileSync(walPath).length > 0 ? "after" : "before"} the commit reached the WAL)`);
+        realSync(fd, (error) => {
+          events.push("synced");
+          callback(error);
+        });
+      }) as typeof fs.fdatasync);
+      const levelDuringWork: unknown[] = [];
+      await Promise.all(
+        ["a", "b", "c"].map((value) =>
+          getGroupCommit(fileDb)
+            .run((tx) => {
+              levelDuringWork.push(fileDb.$client.pragma("synchronous", { simple: true }));
+              tx.run(sql`INSERT INTO gc_probe (value) VALUES (${value})`);
+            })
+            .then(() => events.push(`answered ${value}`)),
+        ),
+      );
+      expect(events).toEqual(["sync (after the commit reached the WAL)", "synced", "answered a", "answered b", "answered c"]);
+      // 1 = NORMAL inside the batch (the thread pool syncs), 2 = FULL for every other transaction.
+      expect(levelDuringWork).toEqual([1, 1, 1]);
+      expect(synchronousLevel()).toBe(2);
+    });
+
+    it("rejects every caller when the sync fails: committed but maybe not on disk is not kept", async () => {
+      vi.spyOn(fs, "fdatasync").mockImplementation(((_fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+        callback(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));
+      }) as typeof fs.fdatasync);
+      const outcomes = await Promise.allSettled([
+        getGroupCommit(fileDb).run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('x')`)),
+        getGroupCommit(fileDb).run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('y')`)),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+      expect(synchronousLevel()).toBe(2);
+    });
+
+    it("goes back to synchronous=FULL when a batch's commit fails", async () => {
+      fileDb.run(sql`CREATE TABLE gc_parent (id INTEGER PRIMARY KEY)`);
+      fileDb.run(sql`CREATE TABLE gc_child (parent INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED)`);
+      await expect(getGroupCommit(fileDb).run((tx) => tx.run(sql`INSERT INTO gc_child (parent) VALUES (7)`))).rejects.toThrow();
+      expect(synchronousLevel()).toBe(2);
+    });
   });
 });

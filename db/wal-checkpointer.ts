@@ -12,28 +12,59 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 5000");
 db.pragma("synchronous = FULL");
 const pageSize = db.pragma("page_size", { simple: true });
+let overLimit = 0;
 const timer = setInterval(() => {
   try {
     const [state] = db.pragma("wal_checkpoint(PASSIVE)");
+    if (!state || state.log * pageSize <= workerData.maxWalBytes) { overLimit = 0; return; }
     // Under non-stop writes a passive checkpoint never catches up and the WAL
-    // only grows: past the limit, one TRUNCATE checkpoint waits for the
-    // current batch, copies the rest and empties the file (a short pause for writers).
-    if (state && state.log * pageSize > workerData.maxWalBytes) db.pragma("wal_checkpoint(TRUNCATE)");
-  } catch (error) { parentPort.postMessage(error && error.code ? String(error.code) : "checkpoint failed"); }
+    // only grows. The writer finishes the job between two batches (a short
+    // copy, since this one just did the rest), and its next write then starts
+    // the WAL over. If nobody does, a TRUNCATE here (which makes the writer wait).
+    overLimit += 1;
+    if (overLimit <= workerData.askWriterTimes) parentPort.postMessage({ catchUp: true });
+    else db.pragma("wal_checkpoint(TRUNCATE)");
+  } catch (error) { parentPort.postMessage({ error: error && error.code ? String(error.code) : "checkpoint failed" }); }
 }, workerData.intervalMs);
 parentPort.on("message", () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
+
+// On globalThis, like the connection (db/client.ts): the custom server and Next's bundle each load this module.
+const globalForCheckpoints = globalThis as unknown as { undersignedWalCatchUp?: WeakSet<object> };
+const catchUpRequests = () => (globalForCheckpoints.undersignedWalCatchUp ??= new WeakSet());
+
+/** Whether the worker has asked this connection to catch up (tests). */
+export function isWalCatchUpAsked(db: AppDatabase): boolean {
+  return catchUpRequests().has(db.$client);
+}
+
+/**
+ * Called by the group commit between two batches: when the checkpoint
+ * worker has found the WAL past its limit, checkpoints the little it has not
+ * copied yet, on this connection, so the next write starts the WAL over
+ * (and cuts the file back to journal_size_limit). Costs nothing otherwise.
+ */
+export function catchUpWalIfAsked(db: AppDatabase): void {
+  const client = db.$client;
+  if (!catchUpRequests().has(client)) return;
+  catchUpRequests().delete(client);
+  client.pragma("wal_checkpoint(PASSIVE)");
+}
 
 /**
  * Moves WAL checkpoints off the request thread (decision 0012). SQLite
  * otherwise checkpoints inside the COMMIT that crosses 1,000 WAL pages,
  * which stalls every request for the length of the copy and its fsync; here
  * a worker thread with its own connection checkpoints every `intervalMs`
- * and the server's connection stops checkpointing itself. If the worker
+ * and the server's connection stops checkpointing itself (except the short
+ * catch-up of `catchUpWalIfAsked`, decision 0013). If the worker
  * fails, the connection goes back to checkpointing on its own. Returns a
  * function that stops the worker. Not for `:memory:` databases.
  */
-export function startWalCheckpointer(db: AppDatabase, options: { intervalMs?: number; maxWalBytes?: number } = {}): () => Promise<void> {
+export function startWalCheckpointer(
+  db: AppDatabase,
+  options: { intervalMs?: number; maxWalBytes?: number; askWriterTimes?: number } = {},
+): () => Promise<void> {
   const client = db.$client;
   if (client.memory) return async () => undefined;
   const worker = new Worker(WORKER_SOURCE, {
@@ -41,15 +72,19 @@ export function startWalCheckpointer(db: AppDatabase, options: { intervalMs?: nu
     workerData: {
       driver: require.resolve("better-sqlite3"),
       file: client.name,
-      intervalMs: options.intervalMs ?? 1000,
+      intervalMs: options.intervalMs ?? 250,
       maxWalBytes: options.maxWalBytes ?? 64 * 1024 * 1024,
+      askWriterTimes: options.askWriterTimes ?? 3,
     },
   });
   worker.unref();
   const restore = () => {
     if (client.open) client.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
   };
-  worker.on("message", (code: unknown) => console.warn(`[db] background checkpoint: ${String(code)}`));
+  worker.on("message", (message: { catchUp?: boolean; error?: string }) => {
+    if (message.catchUp) catchUpRequests().add(client);
+    else console.warn(`[db] background checkpoint: ${String(message.error)}`);
+  });
   worker.on("error", (error) => {
     console.error("[db] checkpoint worker failed, checkpointing on the main connection again:", error.message);
     restore();

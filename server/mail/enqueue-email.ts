@@ -1,9 +1,9 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { mailOutbox } from "@/db/schema";
+import { randomBytesFromPool, timePrefix } from "@/server/security/tokens";
 import type { RenderedEmail } from "./render-email";
 
 /** At most this many emails to one address per day: signing again must not become a mail bomb. */
@@ -54,7 +54,8 @@ export function enqueueEmail(
     subject: options.email.subject,
     textBody: options.email.text,
     htmlBody: options.email.html,
-    messageId: `<${randomBytes(16).toString("hex")}@${options.domain}>`,
+    // Time first, so new ids land at the end of the unique index (decision 0013).
+    messageId: `<${timePrefix(options.now)}.${randomBytesFromPool(16).toString("hex")}@${options.domain}>`,
     now: options.now,
   });
   return true;

@@ -29,12 +29,7 @@ function emailTranslator(locale: Locale): EmailTranslator {
   return t;
 }
 
-/**
- * Renders a signer's email in their language. Subjects stay neutral: they
- * never quote the letter, because an inbox list can be seen by others.
- * Every email ends with the signer's withdrawal link.
- */
-export function renderSignatureEmail(options: {
+type EmailOptions = {
   kind: EmailKind;
   locale: Locale;
   name: string;
@@ -46,7 +41,10 @@ export function renderSignatureEmail(options: {
   withdrawUrl: string;
   campaignTitle: string;
   expiresInDays: number;
-}): RenderedEmail {
+};
+
+/** Renders through the translator: the reference, and the maker of each template. */
+function renderDirectly(options: EmailOptions): RenderedEmail {
   const t = emailTranslator(options.locale);
   const values = { name: options.name, title: options.campaignTitle, days: options.expiresInDays };
   const subject = t(`${options.kind}.subject`);
@@ -77,3 +75,60 @@ export function renderSignatureEmail(options: {
   ].join("");
   return { subject, text, html };
 }
+
+// The signer's name and three links are the only per-signature parts of an
+// email: each (kind, locale, title, days, manage link or not) is rendered
+// once with markers in their place, and later emails fill the markers
+// (decision 0013). The markers are private-use characters, which neither
+// the translator nor escapeHtml changes; user text is inserted after the
+// split, so it is never searched for markers itself.
+const SLOTS = ["name", "actionUrl", "manageUrl", "withdrawUrl"] as const;
+type Slot = (typeof SLOTS)[number];
+const marker = (index: number) => `\uE000${index}\uE001`;
+const MARKER_PATTERN = /\uE000(\d)\uE001/;
+
+/** A rendered text cut at its markers: even entries are fixed text, odd entries slot indexes. */
+type Template = (string | number)[];
+type EmailTemplates = { subject: Template; text: Template; html: Template };
+
+function cutAtMarkers(rendered: string): Template {
+  return rendered.split(MARKER_PATTERN).map((part, index) => (index % 2 === 1 ? Number(part) : part));
+}
+
+function fill(template: Template, values: readonly string[]): string {
+  let out = "";
+  for (const part of template) out += typeof part === "number" ? values[part]! : part;
+  return out;
+}
+
+const templates = new Map<string, EmailTemplates>();
+const MAX_TEMPLATES = 256;
+
+function templatesFor(options: EmailOptions): EmailTemplates {
+  const hasManage = options.kind === "confirm" && Boolean(options.manageUrl);
+  const key = JSON.stringify([options.kind, options.locale, options.campaignTitle, options.expiresInDays, hasManage]);
+  let found = templates.get(key);
+  if (!found) {
+    const markers = Object.fromEntries(SLOTS.map((slot, index) => [slot, marker(index)])) as Record<Slot, string>;
+    const rendered = renderDirectly({ ...options, ...markers, manageUrl: hasManage ? markers.manageUrl : undefined });
+    found = { subject: cutAtMarkers(rendered.subject), text: cutAtMarkers(rendered.text), html: cutAtMarkers(rendered.html) };
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    templates.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * Renders a signer's email in their language. Subjects stay neutral: they
+ * never quote the letter, because an inbox list can be seen by others.
+ * Every email ends with the signer's withdrawal link.
+ */
+export function renderSignatureEmail(options: EmailOptions): RenderedEmail {
+  const found = templatesFor(options);
+  const plain = [options.name, options.actionUrl, options.manageUrl ?? "", options.withdrawUrl];
+  const escaped = plain.map(escapeHtml);
+  return { subject: fill(found.subject, plain), text: fill(found.text, plain), html: fill(found.html, escaped) };
+}
+
+/** For the test that proves templates and direct rendering give the same email. */
+export const renderSignatureEmailDirectly = renderDirectly;

@@ -155,7 +155,7 @@ export function recordSignature(
   // when they first signed: a second submission cannot redirect it.
   const mailLocale = (inserted ? locale : (signature.locale as Locale)) ?? locale;
   // Every email carries its own link to withdraw in two clicks; stored only if the email is queued.
-  const withdraw = createToken();
+  const withdraw = createToken(now);
   const withdrawUrl = `${config.appUrl}/${mailLocale}/withdraw?token=${withdraw.token}`;
   const withdrawTokenRow = {
     tokenHash: withdraw.tokenHash,
@@ -165,8 +165,8 @@ export function recordSignature(
     createdAt: now,
   };
   if (signature.status === "pending") {
-    const { token, tokenHash } = createToken();
-    const manage = createToken();
+    const { token, tokenHash } = createToken(now);
+    const manage = createToken(now);
     const email = renderSignatureEmail({
       kind: "confirm",
       locale: mailLocale,

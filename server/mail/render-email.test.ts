@@ -1,0 +1,52 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LOCALES } from "@/lib/i18n/locales";
+import { renderSignatureEmail, renderSignatureEmailDirectly } from "./render-email";
+
+const url = fc.webUrl({ withQueryParameters: true, withFragments: true });
+const name = fc.oneof(
+  fc.string({ maxLength: 100 }),
+  fc.string({ unit: "grapheme", maxLength: 100 }),
+  fc.constantFrom("<script>alert(1)</script>", "O'Brien & \"Sons\"", "{name}", "{0}", "'{'", "\uE0000\uE001", "<b>x</b>", "Анна-Мария"),
+);
+
+describe("renderSignatureEmail", () => {
+  it("gives exactly the email the translator renders, for any name, links, language and kind", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          kind: fc.constantFrom("confirm" as const, "alreadySigned" as const),
+          locale: fc.constantFrom(...LOCALES),
+          name,
+          actionUrl: url,
+          manageUrl: fc.option(url, { nil: undefined }),
+          withdrawUrl: url,
+          campaignTitle: fc.constantFrom("Open letter", "Открытое письмо <11>", "A & B"),
+          expiresInDays: fc.constantFrom(1, 7, 30),
+        }),
+        (options) => {
+          expect(renderSignatureEmail(options)).toEqual(renderSignatureEmailDirectly(options));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("escapes the name in the HTML part and keeps it as typed in the text part", () => {
+    const email = renderSignatureEmail({
+      kind: "confirm",
+      locale: "en",
+      name: "<img src=x onerror=alert(1)>",
+      actionUrl: "https://example.org/en/confirm?token=a&b",
+      manageUrl: "https://example.org/en/my?token=c",
+      withdrawUrl: "https://example.org/en/withdraw?token=d",
+      campaignTitle: "Open letter",
+      expiresInDays: 7,
+    });
+    expect(email.html).not.toContain("<img");
+    expect(email.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(email.html).toContain("token=a&amp;b");
+    expect(email.text).toContain("<img src=x onerror=alert(1)>");
+    expect(email.subject).not.toContain("img");
+  });
+});
