@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: load and page-weight figures for the public site, measured
  * against the existing production build (`npm run build` first; this builds
- * nothing). Starts `next start` on a free loopback port with a throwaway
+ * nothing). Starts `npm start`'s server (dist/server.js) on a free loopback port with a throwaway
  * database, runs bounded autocannon loads, prints one JSON object on stdout
  * and a short table on stderr, then stops the server and deletes its files.
  *
  * Two sections, both run by default:
- *   public  the public site under load, page weight (this file)
+ *   public  the public site under load (letter page, sign API, confirmation
+ *           flows, stats, the bare baseline), page weight (this file)
  *   export  1,000,000 signatures seeded, exported as CSV through the server,
  *           the organizer dashboard at that size (bench/lib/export-bench.ts)
  *
@@ -23,6 +24,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { readConfirmTokens, runConfirmFlows, type ConfirmLoadSummary } from "./lib/confirm-load";
 import { exportTableLines, runExportBench, type ExportBenchReport } from "./lib/export-bench";
 import { createSignatureFactory, runGet, runSign, summarize, type LoadSummary } from "./lib/load";
 import { checkLetterText, checkSignForm, measurePage, type PageWeight } from "./lib/page-weight";
@@ -60,6 +62,18 @@ function countRows(databasePath: string, table: "signatures" | "mail_outbox"): n
     db.close();
   }
 }
+
+function countVerified(databasePath: string): number {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("SELECT count(*) AS n FROM signatures WHERE status = 'verified'").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Signers confirming at once in the confirmation run. */
+const CONFIRM_CONCURRENCY = 32;
 
 /** Waits until the row count stops moving (requests cut off mid-flight may still commit). */
 async function settledRowCount(databasePath: string): Promise<number> {
@@ -132,7 +146,7 @@ async function runPublicBench(options: PublicOptions) {
   });
 
   try {
-    log(`starting next start (build ${fs.readFileSync(buildIdPath, "utf8").trim()}) in ${APP_DIR}`);
+    log(`starting dist/server.js (build ${fs.readFileSync(buildIdPath, "utf8").trim()}) in ${APP_DIR}`);
     server = await startServer({ appDir: APP_DIR, tmpDir });
     sampler = new RssSampler(server.pid);
     sampler.start();
@@ -176,6 +190,15 @@ async function runPublicBench(options: PublicOptions) {
     const rowsInserted = rowsAfter - rowsBefore;
     await sleep(1000);
 
+    // Signers confirming the emails that load queued, as browsers without JavaScript do.
+    const confirmTokens = readConfirmTokens(databasePath, 200_000);
+    const verifiedBefore = countVerified(databasePath);
+    log(`confirmation flows (page, button, redirect): ${CONFIRM_CONCURRENCY} at once, ${durationSeconds} s, ${confirmTokens.length} tokens`);
+    const confirmRun = await runConfirmFlows({ baseUrl, tokens: confirmTokens, concurrency: CONFIRM_CONCURRENCY, durationSeconds });
+    const confirmRss = sampler.takeWindowPeakKb();
+    const verifiedByRun = countVerified(databasePath) - verifiedBefore;
+    await sleep(1000);
+
     log(`GET /api/v1/stats: ${getConnections} connections, ${durationSeconds} s`);
     const statsRun = summarize(await runGet({ baseUrl, path: "/api/v1/stats", connections: getConnections, durationSeconds }));
     const statsRss = sampler.takeWindowPeakKb();
@@ -208,6 +231,13 @@ async function runPublicBench(options: PublicOptions) {
         everyAcceptedPersisted: rowsInserted >= accepted,
         dbRowsTotal: rowsAfter,
         outboxQueuedTotal: outboxRows,
+      },
+      confirmations: {
+        flow: "GET /en/confirm?token=…, POST its form (server action), GET /en/confirmed",
+        ...confirmRun,
+        serverRssPeakMB: toMb(confirmRss),
+        signaturesVerified: verifiedByRun,
+        everyConfirmationPersisted: verifiedByRun >= confirmRun.confirmed,
       },
       stats: { path: "/api/v1/stats", ...withRss(statsRun, statsRss) },
       pageWeight: {
@@ -289,9 +319,9 @@ async function main(): Promise<void> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   process.once("exit", cleanupSync);
-  // Hard bound on the whole run. public: 3 warm-ups, 3 measured runs, start-up and page fetches.
+  // Hard bound on the whole run. public: 3 warm-ups, 5 measured runs (with the baseline and confirmations), start-up and page fetches.
   // export: seeding, two start-ups, four downloads (each bounded at 180 s), the stats run.
-  const publicMs = (3 * warmupSeconds + 3 * durationSeconds + 180) * 1000;
+  const publicMs = (3 * warmupSeconds + 5 * durationSeconds + 180) * 1000;
   const exportMs = (900 + Math.ceil(exportRows / 1_000_000) * 300 + warmupSeconds + durationSeconds) * 1000;
   const watchdogMs = (sections.includes("public") ? publicMs : 0) + (sections.includes("export") ? exportMs : 0);
   const watchdog = setTimeout(() => {
@@ -356,6 +386,7 @@ type TableInput = {
     ratioToBaseline: number | null;
   };
   stats: LoadSummary;
+  confirmations: ConfirmLoadSummary & { signaturesVerified: number };
   pageWeight: {
     letter: { htmlGzip: number; cssGzip: number; jsGzip: number };
     thanks: { htmlGzip: number; cssGzip: number; jsGzip: number };
@@ -382,9 +413,11 @@ function printTable(report: TableInput): void {
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "),
   );
   const pw = report.pageWeight;
+  const confirmations = report.confirmations;
   lines.push(
     "",
     `signatures: ${report.signApi.accepted202} accepted (202), ${report.signApi.dbRowsInserted} rows written`,
+    `confirmations (page + button + redirect, ${confirmations.concurrency} at once): ${confirmations.confirmedPerSec}/s, flow p50 ${confirmations.flowP50Ms} ms, p99 ${confirmations.flowP99Ms} ms, ${confirmations.failures} failures, ${confirmations.signaturesVerified} verified`,
     `/en gzip: HTML ${kb(pw.letter.htmlGzip)}, CSS ${kb(pw.letter.cssGzip)}, JS ${kb(pw.letter.jsGzip)}; ${FLOOR_PATH} JS ${kb(pw.thanks.jsGzip)}`,
     `letter JS above floor: ${kb(pw.letterJsAboveFloorGzip)} (goal < 30 kB); form in HTML: ${pw.htmlHasForm}; letter in HTML: ${pw.htmlHasLetter}; scripts deferred: ${pw.scriptsDeferred}`,
     `server RSS peak: ${report.serverRssPeakMB} MB`,

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
+import { getGroupCommit } from "@/db/group-commit";
 import { signatures, signatureTokens } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
@@ -42,31 +43,42 @@ export function getConfirmationState(options: { token: string; db?: AppDatabase;
   return "ready";
 }
 
+function applyConfirmation(tx: Transaction, token: string, now: number): ConfirmationState {
+  const row = findTokenRow(tx, token);
+  if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
+  if (row.status === "verified") return "alreadyConfirmed";
+  if (row.expiresAt <= now) throw new AppError("EXPIRED", "tokenExpired");
+  const updated = tx
+    .update(signatures)
+    .set({ status: "verified", verifiedAt: now })
+    .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, "pending")))
+    .run();
+  if (updated.changes === 1) {
+    moveSignatureCounters(tx, { country: row.country, verifiedAt: now, referredBy: row.referredBy, utmSource: row.utmSource }, 1);
+    moveStatusCounter(tx, "pending", "verified");
+  }
+  return "ready";
+}
+
 /**
  * Verifies the signature a confirmation token belongs to and moves the
  * public counters in the same transaction. Anyone holding the link may call
  * it; confirming twice is harmless (the second time changes nothing).
+ * Throws NOT_FOUND for an unknown or spent token, EXPIRED for an expired one.
  */
 export function confirmSignature(options: { token: string; db?: AppDatabase; now?: number }): ConfirmationState {
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
-  return db.transaction(
-    (tx) => {
-      const row = findTokenRow(tx, options.token);
-      if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
-      if (row.status === "verified") return "alreadyConfirmed";
-      if (row.expiresAt <= now) throw new AppError("EXPIRED", "tokenExpired");
-      const updated = tx
-        .update(signatures)
-        .set({ status: "verified", verifiedAt: now })
-        .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, "pending")))
-        .run();
-      if (updated.changes === 1) {
-        moveSignatureCounters(tx, { country: row.country, verifiedAt: now, referredBy: row.referredBy, utmSource: row.utmSource }, 1);
-        moveStatusCounter(tx, "pending", "verified");
-      }
-      return "ready";
-    },
-    { behavior: "immediate" },
-  );
+  return db.transaction((tx) => applyConfirmation(tx, options.token, now), { behavior: "immediate" });
+}
+
+/**
+ * `confirmSignature` for the confirmation button: the same work in the
+ * group commit (db/group-commit.ts), so a wave of confirmations shares the
+ * sign path's batches and their off-loop fsync; resolves once on disk.
+ */
+export function submitConfirmation(options: { token: string; db?: AppDatabase; now?: number }): Promise<ConfirmationState> {
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  return getGroupCommit(db).run((tx) => applyConfirmation(tx, options.token, now));
 }

@@ -7,7 +7,7 @@ import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "@/server/mail/enqueue-email";
 import { hashToken } from "@/server/security/tokens";
 import { getStats, listDailyTotals } from "@/server/stats/get-stats";
 import { createTestDatabase } from "@/test/database";
-import { confirmSignature, getConfirmationState } from "./confirm-signature";
+import { confirmSignature, getConfirmationState, submitConfirmation } from "./confirm-signature";
 import { listPublicSigners } from "./list-public-signers";
 import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS, signLetter } from "./sign-letter";
 import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
@@ -100,6 +100,24 @@ describe("signing, confirming and counting", () => {
     expect(getConfirmationState({ token, db, now: T0 + 3 })).toBe("alreadyConfirmed");
     expect(counter(db, "total", "")).toBe(1);
     expect(counter(db, "country", "DE")).toBe(1);
+  });
+
+  it("the confirmation button's group-committed path: 50 presses at once count once, bad tokens fail alone", async () => {
+    for (const email of ["a@example.org", "b@example.org"]) signLetter({ data: signature({ email }), db, now: T0 });
+    const tokenA = confirmTokenFrom(emailsTo(db, "a@example.org")[0]!.textBody);
+    const tokenB = confirmTokenFrom(emailsTo(db, "b@example.org")[0]!.textBody);
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 50 }, () => submitConfirmation({ token: tokenA, db, now: T0 + 1 })),
+      submitConfirmation({ token: "no-such-token-000000000000", db, now: T0 + 1 }),
+      submitConfirmation({ token: tokenB, db, now: T0 + 1 }),
+    ]);
+    const values = outcomes.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : (outcome.reason as { code: string }).code));
+    expect(values.slice(0, 50).filter((value) => value === "ready")).toHaveLength(1);
+    expect(values.slice(0, 50).filter((value) => value === "alreadyConfirmed")).toHaveLength(49);
+    expect(values.slice(50)).toEqual(["NOT_FOUND", "ready"]);
+    expect(counter(db, "total", "")).toBe(2);
+    expect(counter(db, "status", "verified")).toBe(2);
+    expect(counter(db, "status", "pending")).toBe(0);
   });
 
   it("refuses unknown, malformed and expired tokens with a typed error", () => {

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import { isAppError } from "@/server/errors";
-import { confirmSignature } from "@/server/signatures/confirm-signature";
+import { submitConfirmation } from "@/server/signatures/confirm-signature";
 
 /**
  * The confirmation button. A POST, so link-opening mail scanners never
@@ -16,7 +16,7 @@ export async function confirmSignatureAction(formData: FormData): Promise<void> 
   const token = formData.get("token");
   let problem: string | undefined;
   try {
-    confirmSignature({ token: typeof token === "string" ? token : "" });
+    await submitConfirmation({ token: typeof token === "string" ? token : "" });
   } catch (error) {
     if (!isAppError(error)) throw error;
     problem = error.code === "EXPIRED" ? "expired" : "invalid";

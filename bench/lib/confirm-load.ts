@@ -1,0 +1,114 @@
+import Database from "better-sqlite3";
+
+/**
+ * Confirmation tokens from the confirmation emails the sign load queued (the
+ * bench has no SMTP, so they wait in the outbox): the same links a signer
+ * would click, read through a separate read-only connection.
+ */
+export function readConfirmTokens(databasePath: string, limit: number): string[] {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare("SELECT text_body AS text FROM mail_outbox WHERE kind = 'confirm' ORDER BY id LIMIT ?")
+      .all(limit) as { text: string }[];
+    return rows.map((row) => /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(row.text)?.[1]).filter((token): token is string => Boolean(token));
+  } finally {
+    db.close();
+  }
+}
+
+export type ConfirmLoadSummary = {
+  concurrency: number;
+  durationSeconds: number;
+  /** Whole flows that ended on the "confirmed" page. */
+  confirmed: number;
+  confirmedPerSec: number;
+  /** HTTP requests made (three per confirmation). */
+  requests: number;
+  /** Latency of one whole flow: the page, the button, the page it redirects to. */
+  flowP50Ms: number;
+  flowP99Ms: number;
+  failures: number;
+  firstFailure: string | null;
+  tokensLeftUnused: number;
+};
+
+const ACTION_FIELD = /name="(\$ACTION_ID_[0-9a-f]+)"/;
+
+/**
+ * Signers confirming, the way a browser without JavaScript does it:
+ * GET /en/confirm?token=…, submit the page's form (the Next server action,
+ * posted as multipart with its $ACTION_ID field), follow the 303 to
+ * /en/confirmed. `concurrency` signers at once, each token used once, for
+ * `durationSeconds` or until the tokens run out.
+ */
+export async function runConfirmFlows(options: {
+  baseUrl: string;
+  tokens: string[];
+  concurrency: number;
+  durationSeconds: number;
+}): Promise<ConfirmLoadSummary> {
+  const { baseUrl, tokens, concurrency } = options;
+  const deadline = performance.now() + options.durationSeconds * 1000;
+  const latencies: number[] = [];
+  let next = 0;
+  let requests = 0;
+  let failures = 0;
+  let firstFailure: string | null = null;
+  const fail = (reason: string) => {
+    failures += 1;
+    firstFailure ??= reason;
+  };
+
+  const confirmOne = async (token: string) => {
+    const started = performance.now();
+    const pageUrl = `${baseUrl}/en/confirm?token=${token}`;
+    requests += 1;
+    const page = await fetch(pageUrl, { headers: { "accept-language": "en" } });
+    const html = await page.text();
+    const actionField = ACTION_FIELD.exec(html)?.[1];
+    if (page.status !== 200 || !actionField) return fail(`confirm page: ${page.status}${actionField ? "" : ", no form"}`);
+    const form = new FormData();
+    form.set(actionField, "");
+    form.set("token", token);
+    form.set("locale", "en");
+    requests += 1;
+    const pressed = await fetch(pageUrl, { method: "POST", body: form, redirect: "manual", headers: { origin: baseUrl } });
+    await pressed.arrayBuffer();
+    const location = pressed.headers.get("location") ?? "";
+    if (pressed.status !== 303 || !location.startsWith("/en/confirmed")) return fail(`button: ${pressed.status} → ${location || "no location"}`);
+    requests += 1;
+    const confirmed = await fetch(`${baseUrl}${location}`, { headers: { "accept-language": "en" } });
+    await confirmed.arrayBuffer();
+    if (confirmed.status !== 200) return fail(`confirmed page: ${confirmed.status}`);
+    latencies.push(performance.now() - started);
+  };
+
+  const signer = async () => {
+    while (performance.now() < deadline && next < tokens.length) {
+      const token = tokens[next++]!;
+      try {
+        await confirmOne(token);
+      } catch (error) {
+        fail(error instanceof Error ? error.message : String(error));
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, signer));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10) / 10;
+  return {
+    concurrency,
+    durationSeconds: Math.round(seconds * 100) / 100,
+    confirmed: latencies.length,
+    confirmedPerSec: Math.round((latencies.length / seconds) * 10) / 10,
+    requests,
+    flowP50Ms: percentile(0.5),
+    flowP99Ms: percentile(0.99),
+    failures,
+    firstFailure,
+    tokensLeftUnused: tokens.length - next,
+  };
+}
