@@ -233,7 +233,7 @@ async function runPublicBench(options: PublicOptions) {
         outboxQueuedTotal: outboxRows,
       },
       confirmations: {
-        flow: "GET /en/confirm?token=…, POST its form (server action), GET /en/confirmed",
+        flow: "GET /en/confirm?token=…, POST its form to /api/v1/confirmations, GET /en/confirmed",
         ...confirmRun,
         serverRssPeakMB: toMb(confirmRss),
         signaturesVerified: verifiedByRun,

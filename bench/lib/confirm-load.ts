@@ -33,13 +33,12 @@ export type ConfirmLoadSummary = {
   tokensLeftUnused: number;
 };
 
-const ACTION_FIELD = /name="(\$ACTION_ID_[0-9a-f]+)"/;
+const FORM_ACTION = /<form action="(\/api\/v1\/confirmations)" method="post">/;
 
 /**
- * Signers confirming, the way a browser without JavaScript does it:
- * GET /en/confirm?token=…, submit the page's form (the Next server action,
- * posted as multipart with its $ACTION_ID field), follow the 303 to
- * /en/confirmed. `concurrency` signers at once, each token used once, for
+ * Signers confirming, the way a browser does it (with or without
+ * JavaScript, the form is the same): GET /en/confirm?token=…, submit the
+ * page's form (POST /api/v1/confirmations), follow the 303 to /en/confirmed. `concurrency` signers at once, each token used once, for
  * `durationSeconds` or until the tokens run out.
  */
 export async function runConfirmFlows(options: {
@@ -66,14 +65,15 @@ export async function runConfirmFlows(options: {
     requests += 1;
     const page = await fetch(pageUrl, { headers: { "accept-language": "en" } });
     const html = await page.text();
-    const actionField = ACTION_FIELD.exec(html)?.[1];
-    if (page.status !== 200 || !actionField) return fail(`confirm page: ${page.status}${actionField ? "" : ", no form"}`);
-    const form = new FormData();
-    form.set(actionField, "");
-    form.set("token", token);
-    form.set("locale", "en");
+    const action = FORM_ACTION.exec(html)?.[1];
+    if (page.status !== 200 || !action || !html.includes(`value="${token}"`)) return fail(`confirm page: ${page.status}${action ? "" : ", no form"}`);
     requests += 1;
-    const pressed = await fetch(pageUrl, { method: "POST", body: form, redirect: "manual", headers: { origin: baseUrl } });
+    const pressed = await fetch(`${baseUrl}${action}`, {
+      method: "POST",
+      body: new URLSearchParams({ token, locale: "en" }),
+      redirect: "manual",
+      headers: { origin: baseUrl },
+    });
     await pressed.arrayBuffer();
     const location = pressed.headers.get("location") ?? "";
     if (pressed.status !== 303 || !location.startsWith("/en/confirmed")) return fail(`button: ${pressed.status} → ${location || "no location"}`);

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../../scripts/server-node-flags";
 
 /** A port on 127.0.0.1 that nothing listens on right now. */
 export function findFreePort(): Promise<number> {
@@ -71,7 +72,7 @@ export async function startServer(options: { appDir: string; tmpDir: string }): 
   try {
     child = spawn(
       process.execPath,
-      [path.join(options.appDir, "dist/server.js")],
+      [...SERVER_NODE_FLAGS, path.join(options.appDir, "dist/server.js")],
       { cwd: options.appDir, env, detached: true, stdio: ["ignore", log, log] },
     );
   } finally {

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { SMTPServer } from "smtp-server";
+import { SERVER_NODE_FLAGS } from "../../scripts/server-node-flags";
 
 // A production server of a test's own (dist/server.js, as `npm start` runs
 // it), with its own database, for tests that kill it or take its mail away:
@@ -50,7 +51,7 @@ export async function createOwnServer(options: { smtpPort: number }): Promise<Ow
     baseUrl,
     databasePath,
     async start() {
-      child = spawn(process.execPath, [path.join(process.cwd(), "dist", "server.js")], {
+      child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(process.cwd(), "dist", "server.js")], {
         stdio: ["ignore", "ignore", "inherit"],
         env: {
           ...process.env,

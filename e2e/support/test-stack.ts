@@ -22,6 +22,7 @@ import path from "node:path";
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
 import { ORGANIZER_PASSWORD, ORGANIZERS } from "./organizer-accounts";
+import { SERVER_NODE_FLAGS } from "../../scripts/server-node-flags";
 
 export type CaughtEmail = {
   /** Envelope recipients, lower-cased. */
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
   await createOrganizers();
 
   // The production server exactly as `npm start` runs it (dist/server.js, built by `npm run build`).
-  app = spawn(process.execPath, [path.join(process.cwd(), "dist", "server.js")], {
+  app = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(process.cwd(), "dist", "server.js")], {
     cwd: process.cwd(),
     stdio: ["ignore", "inherit", "inherit"],
     env: {

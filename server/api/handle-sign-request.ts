@@ -1,23 +1,11 @@
 import "server-only";
-import type { Locale } from "@/lib/i18n/locales";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { submitSignature, type SubmittingClient } from "@/server/signatures/submit-signature";
-import { BodyTooLargeError, getApiTranslator, pickLocale } from "./http";
+import { BodyTooLargeError, getApiTranslator, pickLocale, type PlainResponse } from "./http";
 
-/** A response as plain data, written by either server (Next's route or the custom server's fast path). */
-export type PlainResponse = { status: number; headers: Record<string, string>; body: string };
+export type { PlainResponse } from "./http";
 
 export const SIGN_REQUEST_MAX_BODY_BYTES = 16 * 1024;
-
-const translators = new Map<Locale, ReturnType<typeof getApiTranslator>>();
-function translatorFor(locale: Locale) {
-  let t = translators.get(locale);
-  if (!t) {
-    t = getApiTranslator(locale);
-    translators.set(locale, t);
-  }
-  return t;
-}
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): PlainResponse {
   return {
@@ -48,7 +36,7 @@ export async function handleSignRequest(request: {
   client: SubmittingClient;
 }): Promise<PlainResponse> {
   let locale = pickLocale(undefined, request.acceptLanguage);
-  let t = translatorFor(locale);
+  let t = getApiTranslator(locale);
   if (!/^application\/json\s*(;|$)/i.test(request.contentType ?? "")) {
     return json(415, { error: t("Api.unsupportedMediaType") });
   }
@@ -64,7 +52,7 @@ export async function handleSignRequest(request: {
   }
   const requested = (body as { locale?: unknown }).locale;
   locale = pickLocale(requested, request.acceptLanguage);
-  t = translatorFor(locale);
+  t = getApiTranslator(locale);
 
   const parsed = parseSignLetter({ ...body, locale: requested ?? locale });
   if (!parsed.success) {

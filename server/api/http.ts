@@ -23,8 +23,20 @@ export function pickLocale(explicit: unknown, acceptLanguage: string | null): Lo
   return DEFAULT_LOCALE;
 }
 
-export function getApiTranslator(locale: Locale) {
-  return createTranslator({ locale, messages: MESSAGE_CATALOGS[locale] });
+/** A response as plain data, written by either server (Next's route or the custom server's fast path). */
+export type PlainResponse = { status: number; headers: Record<string, string>; body: string };
+
+type ApiTranslator = ReturnType<typeof createTranslator<(typeof MESSAGE_CATALOGS)[Locale]>>;
+// One per locale for the life of the process: a translator keeps its compiled messages.
+const apiTranslators = new Map<Locale, ApiTranslator>();
+
+export function getApiTranslator(locale: Locale): ApiTranslator {
+  let t = apiTranslators.get(locale);
+  if (!t) {
+    t = createTranslator({ locale, messages: MESSAGE_CATALOGS[locale] });
+    apiTranslators.set(locale, t);
+  }
+  return t;
 }
 
 export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {

@@ -1,11 +1,11 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { handleSignRequest, SIGN_REQUEST_MAX_BODY_BYTES, type PlainResponse } from "@/server/api/handle-sign-request";
-import { BodyTooLargeError } from "@/server/api/http";
+import { CONFIRM_REQUEST_MAX_BODY_BYTES, handleConfirmRequest } from "@/server/api/handle-confirm-request";
+import { handleSignRequest, SIGN_REQUEST_MAX_BODY_BYTES } from "@/server/api/handle-sign-request";
+import { BodyTooLargeError, type PlainResponse } from "@/server/api/http";
 import { getSubmittingClient } from "@/server/security/client-ip";
 import { readStatsJson, STATS_CORS_HEADERS, STATS_RESPONSE_HEADERS } from "@/server/stats/read-stats-json";
 import { FAST_PATH_SECURITY_HEADERS } from "./security-headers";
-
 
 /** Reads a request body up to `maxBytes`; past it, stops reading and throws BodyTooLargeError. */
 function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
@@ -37,11 +37,15 @@ function send(response: ServerResponse, answer: PlainResponse, isHead = false): 
   response.end(isHead ? undefined : body);
 }
 
+const sendError = (response: ServerResponse) => () =>
+  send(response, { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: '{"error":"internal"}' });
+
 /**
- * The two endpoints a viral spike hits hardest, answered without Next
- * (decision 0012): `POST /api/v1/signatures` (the same handleSignRequest as
- * Next's route, group-committed) and `GET /api/v1/stats` (the same cached
- * JSON). Returns false for any other request, which then goes to Next.
+ * The endpoints a viral spike hits hardest, answered without Next
+ * (decisions 0012, 0014): `POST /api/v1/signatures` and `POST
+ * /api/v1/confirmations` (the same handlers as Next's routes,
+ * group-committed) and `GET /api/v1/stats` (the same cached JSON). Returns
+ * false for any other request, which then goes to Next.
  */
 export function handleFastApi(request: IncomingMessage, response: ServerResponse, pathname: string): boolean {
   if (pathname === "/api/v1/signatures" && request.method === "POST") {
@@ -54,10 +58,16 @@ export function handleFastApi(request: IncomingMessage, response: ServerResponse
         forwardedFor: typeof headers["x-forwarded-for"] === "string" ? headers["x-forwarded-for"] : null,
         peerAddress: socket.remoteAddress ?? null,
       }),
-    }).then(
-      (answer) => send(response, answer),
-      () => send(response, { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: '{"error":"internal"}' }),
-    );
+    }).then((answer) => send(response, answer), sendError(response));
+    return true;
+  }
+  if (pathname === "/api/v1/confirmations" && request.method === "POST") {
+    const { headers } = request;
+    handleConfirmRequest({
+      contentType: headers["content-type"] ?? null,
+      acceptLanguage: headers["accept-language"] ?? null,
+      readBody: () => readBody(request, CONFIRM_REQUEST_MAX_BODY_BYTES),
+    }).then((answer) => send(response, answer), sendError(response));
     return true;
   }
   if (pathname === "/api/v1/stats") {

@@ -2,6 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 import { LOCALES } from "@/lib/i18n/locales";
+import { readNextPage } from "./next-page";
 
 /** How long one copy of the letter page is served before a fresh one is fetched from Next. */
 export const LETTER_PAGE_FRESH_MS = 1000;
@@ -13,8 +14,6 @@ export const LETTER_PAGE_FRESH_MS = 1000;
 export const LETTER_PAGE_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=60";
 
 const LETTER_PATHS: ReadonlySet<string> = new Set(LOCALES.map((locale) => `/${locale}`));
-// Hop-by-hop headers and the ones this cache writes itself.
-const DROPPED_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "date", "cache-control", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time"]);
 
 type CachedPage = { headers: Record<string, string>; identity: Buffer; gzip: Buffer; fetchedAt: number };
 
@@ -36,18 +35,13 @@ export function createLetterPageCache(options: { fetchFromNext: (pathname: strin
     if (running) return running;
     const started = (async () => {
       try {
-        const response = await options.fetchFromNext(pathname);
         // Only a plain 200 for everyone is shared; anything else is left to Next.
-        if (response.status !== 200 || response.headers.has("set-cookie")) {
+        const read = await readNextPage(await options.fetchFromNext(pathname));
+        if (!read) {
           pages.delete(pathname);
-          await response.body?.cancel();
           return;
         }
-        const identity = Buffer.from(await response.arrayBuffer());
-        const headers: Record<string, string> = {};
-        response.headers.forEach((value, key) => {
-          if (!DROPPED_HEADERS.has(key)) headers[key] = value;
-        });
+        const { headers, body: identity } = read;
         headers["cache-control"] = LETTER_PAGE_CACHE_CONTROL;
         headers.vary = "Accept-Encoding";
         pages.set(pathname, { headers, identity, gzip: gzipSync(identity), fetchedAt: now() });

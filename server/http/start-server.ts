@@ -8,11 +8,14 @@ import { getConfig, printConfigWarningsOnce } from "@/server/config";
 import { PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
 import { handleFastApi } from "./fast-api";
 import { createLetterPageCache } from "./letter-page-cache";
+import { getTemplateMarkers, TEMPLATE_RENDER_HEADER } from "./template-render";
+import { createTokenPageTemplates } from "./token-page-templates";
 
 /**
- * The production server (`npm start`, decision 0012): one node:http server
- * in one process. The sign API, the stats endpoint and the letter page are
- * answered here, close to the machine; every other request (the form's
+ * The production server (`npm start`, decisions 0012, 0014): one node:http
+ * server in one process. The sign and confirmation APIs, the stats endpoint,
+ * the letter page and the confirmation flow's pages are answered here,
+ * close to the machine; every other request (the form's
  * action, the admin area, every other page) goes to Next's request handler,
  * in the same process, on the same SQLite connection.
  */
@@ -30,6 +33,10 @@ export async function startServer(options: { dir: string; port: number; hostname
   const letterPages = createLetterPageCache({
     fetchFromNext: (pathname) => fetch(`${origin}${pathname}`, { headers: { "accept-language": "en" }, redirect: "manual" }),
   });
+  const tokenPages = createTokenPageTemplates({
+    fetchFromNext: (pathAndQuery, headers) => fetch(`${origin}${pathAndQuery}`, { headers, redirect: "manual" }),
+  });
+  const templateKey = getTemplateMarkers().key;
 
   const server = http.createServer((request, response) => {
     const url = request.url ?? "/";
@@ -39,6 +46,7 @@ export async function startServer(options: { dir: string; port: number; hostname
     try {
       if (handleFastApi(request, response, pathname)) return;
       if (letterPages.serve(request, response, pathname, search)) return;
+      if (tokenPages.serve(request, response, pathname, search)) return;
     } catch (error) {
       console.error("[server] fast path failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
       if (!response.headersSent) {
@@ -47,6 +55,8 @@ export async function startServer(options: { dir: string; port: number; hostname
       }
       return;
     }
+    // Only the front's own template requests may carry the template key (decision 0014).
+    if (request.headers[TEMPLATE_RENDER_HEADER] !== templateKey) delete request.headers[TEMPLATE_RENDER_HEADER];
     // The peer's address, which Next's pages cannot see otherwise (rate limits of the form's action).
     delete request.headers[PEER_ADDRESS_HEADER];
     if (request.socket.remoteAddress) request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress;

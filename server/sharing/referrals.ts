@@ -7,8 +7,8 @@ import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
+import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
 
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
 function countFor(db: AppDatabase, scope: "ref" | "utm", key: string): number {
   return db.select({ count: statCounters.count }).from(statCounters).where(and(eq(statCounters.scope, scope), eq(statCounters.key, key))).get()?.count ?? 0;
@@ -24,7 +24,7 @@ export type SignerSharing = { refCode: string; isVerified: boolean; signedThroug
  */
 export function getSignerSharing(options: { token: string; purpose?: "manage" | "confirm"; db?: AppDatabase; now?: number }): SignerSharing {
   const db = options.db ?? getDb();
-  if (!TOKEN_SHAPE.test(options.token)) throw new AppError("NOT_FOUND", "tokenInvalid");
+  if (!LINK_TOKEN_SHAPE.test(options.token)) throw new AppError("NOT_FOUND", "tokenInvalid");
   const row = db
     .select({ refCode: signatures.refCode, status: signatures.status })
     .from(signatureTokens)

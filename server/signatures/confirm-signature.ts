@@ -6,13 +6,13 @@ import { signatures, signatureTokens } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
 import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
 
 export type ConfirmationState = "ready" | "alreadyConfirmed";
 
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
 function findTokenRow(db: AppDatabase | Transaction, token: string) {
-  if (!TOKEN_SHAPE.test(token)) return undefined;
+  if (!LINK_TOKEN_SHAPE.test(token)) return undefined;
   return db
     .select({
       signatureId: signatureTokens.signatureId,

@@ -6,6 +6,7 @@ import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
 import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
 
 /** The withdrawal link lasts as long as a campaign reasonably runs; every email carries a fresh one. */
 export const WITHDRAW_TOKEN_TTL_DAYS = 365;
@@ -14,10 +15,9 @@ export const WITHDRAW_TOKEN_TTL_DAYS = 365;
 export const WITHDRAWING_PURPOSES = ["withdraw", "manage"] as const satisfies readonly TokenPurpose[];
 type WithdrawingPurpose = (typeof WITHDRAWING_PURPOSES)[number];
 
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
 function findTokenRow(db: AppDatabase | Transaction, token: string, purposes: readonly WithdrawingPurpose[]) {
-  if (!TOKEN_SHAPE.test(token) || purposes.length === 0) return undefined;
+  if (!LINK_TOKEN_SHAPE.test(token) || purposes.length === 0) return undefined;
   return db
     .select({
       signatureId: signatureTokens.signatureId,

@@ -1,11 +1,12 @@
 import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { isAppError } from "@/server/errors";
+import { getTemplateMarkers, isTemplateRender, TEMPLATE_RENDER_HEADER } from "@/server/http/template-render";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
-import { confirmSignatureAction } from "./confirm-signature-action";
 
 export const dynamic = "force-dynamic";
 
@@ -41,7 +42,9 @@ export default async function ConfirmPage({
   const query = await searchParams;
   const token = typeof query.token === "string" ? query.token : undefined;
   const problem = typeof query.problem === "string" ? query.problem : undefined;
-  const outcome = readOutcome(token, problem);
+  // The front's template of the "ready" page (decision 0014): it fills in each signer's token.
+  const isTemplate = isTemplateRender((await headers()).get(TEMPLATE_RENDER_HEADER)) && token === getTemplateMarkers().token;
+  const outcome = isTemplate ? "ready" : readOutcome(token, problem);
   const t = await getTranslations("Confirm");
   const switcherQuery = token && outcome === "ready" ? `?token=${encodeURIComponent(token)}` : "";
 
@@ -53,7 +56,8 @@ export default async function ConfirmPage({
           <>
             <h1>{t("title")}</h1>
             <p className="lede">{t("body")}</p>
-            <form action={confirmSignatureAction}>
+            {/* A plain form, with or without JavaScript: POST /api/v1/confirmations answers with a 303. */}
+            <form action="/api/v1/confirmations" method="post">
               <input type="hidden" name="token" value={token} />
               <input type="hidden" name="locale" value={locale} />
               <button type="submit" className="button button--primary">

@@ -1,11 +1,13 @@
 import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { SharePanel } from "@/components/share/SharePanel";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
+import { getTemplateMarkers, isTemplateRender, TEMPLATE_RENDER_HEADER } from "@/server/http/template-render";
 import { getSignerSharing } from "@/server/sharing/referrals";
 
 // Dynamic: the share link uses APP_URL (read at start) and the signer's own code.
@@ -39,7 +41,11 @@ export default async function ConfirmedPage({
   setRequestLocale(locale);
   const t = await getTranslations("Confirmed");
   const tShare = await getTranslations("Referral");
-  const refCode = findRefCode((await searchParams).token);
+  const token = (await searchParams).token;
+  // The front's template of this page (decision 0014): it fills in each signer's ref code.
+  const markers = getTemplateMarkers();
+  const isTemplate = isTemplateRender((await headers()).get(TEMPLATE_RENDER_HEADER)) && token === markers.token;
+  const refCode = isTemplate ? markers.refCode : findRefCode(token);
   const campaignUrl = `${getConfig().appUrl}/${locale}`;
   return (
     <>

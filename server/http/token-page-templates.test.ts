@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { mailOutbox, signatures } from "@/db/schema";
+import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { confirmSignature } from "@/server/signatures/confirm-signature";
+import { signLetter } from "@/server/signatures/sign-letter";
+import { createTestDatabase } from "@/test/database";
+import { getTemplateMarkers, isTemplateRender, TEMPLATE_RENDER_HEADER } from "./template-render";
+import { createTokenPageTemplates, TOKEN_PAGE_TEMPLATE_FRESH_MS } from "./token-page-templates";
+
+type Sent = { status: number; headers: Record<string, string>; body: string };
+
+function fakeResponse() {
+  const sent: Sent = { status: 0, headers: {}, body: "" };
+  const response = {
+    writeHead(status: number, headers: Record<string, string>) {
+      sent.status = status;
+      sent.headers = headers;
+      return response;
+    },
+    end(body?: Buffer) {
+      sent.body = body ? body.toString("utf8") : "";
+    },
+  };
+  return { response: response as unknown as ServerResponse, sent };
+}
+
+const request = (headers: Record<string, string> = {}, method = "GET") => ({ method, headers }) as unknown as IncomingMessage;
+
+describe("the confirmation flow's pages from templates", () => {
+  let db: AppDatabase;
+  let close: () => void;
+  let clock: number;
+  let fetched: { path: string; headers: Record<string, string> }[];
+  let renderedByNext: (path: string) => string;
+  let pages: ReturnType<typeof createTokenPageTemplates>;
+
+  const tokenOf = (address: string) => {
+    const row = db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address)).get()!;
+    return /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(row.textBody)![1]!;
+  };
+
+  beforeEach(() => {
+    ({ db, close } = createTestDatabase());
+    for (const email of ["ready@example.org", "done@example.org"]) {
+      const data = parseSignLetter({ name: "Anna", email, country: "DE", acceptPrivacy: true });
+      if (!data.success) throw new Error("bad fixture");
+      signLetter({ data: data.data, db });
+    }
+    confirmSignature({ token: tokenOf("done@example.org"), db });
+    clock = 1_000_000;
+    fetched = [];
+    // Stands in for Next: the page as it renders for the marker token (what the real pages do, tested end to end).
+    renderedByNext = (path) => {
+      const markers = getTemplateMarkers();
+      const url = new URL(path, "http://app.test");
+      const token = url.searchParams.get("token");
+      return url.pathname.endsWith("/confirmed")
+        ? `<main lang="${url.pathname.slice(1, 3)}"><input value="https://app.test/en?ref=${markers.refCode}"><a href="https://t.me/share/url?url=https%3A%2F%2Fapp.test%2Fen%3Fref%3D${markers.refCode}">t</a></main>`
+        : `<main><form action="/api/v1/confirmations" method="post"><input type="hidden" name="token" value="${token}"></form><script>self.push(["?token=${token}"])</script></main>`;
+    };
+    pages = createTokenPageTemplates({
+      now: () => clock,
+      fetchFromNext: async (path, headers) => {
+        fetched.push({ path, headers });
+        return new Response(renderedByNext(path), { status: 200, headers: { "content-type": "text/html; charset=utf-8", "x-nextjs-cache": "MISS", link: "<x>" } });
+      },
+    });
+  });
+  afterEach(() => close());
+
+  async function serve(path: string, headers: Record<string, string> = {}, method = "GET") {
+    const [pathname, search = ""] = path.split("?");
+    const { response, sent } = fakeResponse();
+    const served = pages.serve(request(headers, method), response, pathname!, search ? `?${search}` : "");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return { served, sent };
+  }
+
+  it("leaves the first request to Next, asks Next for the template with the key, then serves every signer their own copy", async () => {
+    const ready = tokenOf("ready@example.org");
+    expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]!.path).toBe(`/en/confirm?token=${getTemplateMarkers().token}`);
+    expect(isTemplateRender(fetched[0]!.headers[TEMPLATE_RENDER_HEADER])).toBe(true);
+
+    const { served, sent } = await serve(`/en/confirm?token=${ready}`);
+    expect(served).toBe(true);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toBe(renderedByNext(`/en/confirm?token=${ready}`));
+    expect(sent.headers["cache-control"]).toBe("private, no-store");
+    expect(sent.headers["content-length"]).toBe(String(Buffer.byteLength(sent.body)));
+    expect(sent.headers["x-nextjs-cache"]).toBeUndefined();
+    expect(sent.body).not.toContain(getTemplateMarkers().token);
+    expect(fetched).toHaveLength(1);
+  });
+
+  it("leaves every other state and shape of request to Next", async () => {
+    const ready = tokenOf("ready@example.org");
+    await serve(`/en/confirm?token=${ready}`);
+    await serve(`/en/confirm?token=${ready}`);
+    const passes = [
+      `/en/confirm?token=${tokenOf("done@example.org")}`, // already confirmed: Next says so
+      `/en/confirm?token=${"z".repeat(43)}`, // unknown
+      `/en/confirm?token=${ready}&problem=expired`,
+      `/en/confirm?problem=invalid`,
+      `/en/confirm?token=${ready}&_rsc=1`,
+      `/de/confirm?token=${ready}`,
+      `/en/confirm/x?token=${ready}`,
+    ];
+    for (const path of passes) expect((await serve(path)).served, path).toBe(false);
+    expect((await serve(`/en/confirm?token=${ready}`, { rsc: "1" })).served).toBe(false);
+    expect((await serve(`/en/confirm?token=${ready}`, { [TEMPLATE_RENDER_HEADER]: "guess" })).served).toBe(false);
+    expect((await serve(`/en/confirm?token=${ready}`, {}, "POST")).served).toBe(false);
+    db.update(signatures).set({ status: "withdrawn" }).run();
+    expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);
+  });
+
+  it("fills the signer's own ref code into the confirmed page, in each language", async () => {
+    const done = tokenOf("done@example.org");
+    const refCode = db.select().from(signatures).where(eq(signatures.emailKey, "done@example.org")).get()!.refCode;
+    await serve(`/ru/confirmed?token=${done}`);
+    const { served, sent } = await serve(`/ru/confirmed?token=${done}`);
+    expect(served).toBe(true);
+    expect(sent.body).toContain(`<main lang="ru">`);
+    expect(sent.body.split(refCode)).toHaveLength(3);
+    expect(sent.body).not.toContain(getTemplateMarkers().refCode);
+    expect((await serve(`/ru/confirmed?token=${"q".repeat(43)}`)).served).toBe(false);
+  });
+
+  it("does not keep a template that is not the page in its state, and fetches a fresh one after a minute", async () => {
+    const ready = tokenOf("ready@example.org");
+    renderedByNext = () => "<main>This link does not work</main>";
+    await serve(`/en/confirm?token=${ready}`);
+    expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);
+    expect(fetched).toHaveLength(2);
+
+    renderedByNext = (path) => `<form><input value="${new URL(path, "http://x").searchParams.get("token")}"></form>`;
+    await serve(`/en/confirm?token=${ready}`);
+    expect((await serve(`/en/confirm?token=${ready}`)).sent.body).toBe(`<form><input value="${ready}"></form>`);
+    clock += TOKEN_PAGE_TEMPLATE_FRESH_MS;
+    renderedByNext = (path) => `<form class="v2"><input value="${new URL(path, "http://x").searchParams.get("token")}"></form>`;
+    // The old copy is served while the new one is fetched.
+    expect((await serve(`/en/confirm?token=${ready}`)).sent.body).toContain(`<form><input`);
+    expect((await serve(`/en/confirm?token=${ready}`)).sent.body).toContain(`class="v2"`);
+  });
+});
