@@ -38,6 +38,9 @@ describe("WAL checkpoints off the request thread", () => {
     // Never TRUNCATE from the worker here: only the writer's catch-up can bound the WAL.
     stop = startWalCheckpointer(db, { intervalMs: 5, maxWalBytes: 32 * 1024, askWriterTimes: Number.MAX_SAFE_INTEGER });
     while (!isWalCatchUpAsked(db)) await writeBatch();
+    // Stop the worker so that it cannot ask again meanwhile; the request it made stays.
+    await stop();
+    stop = undefined;
     // The next batch catches up first (group-commit calls catchUpWalIfAsked), and its write restarts the log.
     await writeBatch();
     expect(isWalCatchUpAsked(db)).toBe(false);
