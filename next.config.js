@@ -22,8 +22,9 @@ const commonHeaders = SECURITY_HEADERS.common.map(([key, value]) => ({ key, valu
 
 /**
  * Headers every response gets. The CSP forbids every other origin, framing
- * included; it still allows inline scripts because cached pages cannot carry
- * a per-request nonce (decision 0003; a nonce-based CSP is open work).
+ * included. Its script-src allows inline scripts only as a fallback for
+ * `next dev` and plain `next start`: behind `npm start` the front replaces it
+ * on every page with the hashes of that page's own inline scripts (decision 0015).
  */
 const securityHeaders = [
   ...commonHeaders,

@@ -7,6 +7,7 @@ import { startWalCheckpointer } from "@/db/wal-checkpointer";
 import { getConfig, printConfigWarningsOnce } from "@/server/config";
 import { PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
 import { handleFastApi } from "./fast-api";
+import { hashInlineScriptsOfPage, mayBeHtmlPage } from "./hash-html-responses";
 import { createLetterPageCache } from "./letter-page-cache";
 import { getTemplateMarkers, TEMPLATE_RENDER_HEADER } from "./template-render";
 import { createTokenPageTemplates } from "./token-page-templates";
@@ -60,6 +61,8 @@ export async function startServer(options: { dir: string; port: number; hostname
     // The peer's address, which Next's pages cannot see otherwise (rate limits of the form's action).
     delete request.headers[PEER_ADDRESS_HEADER];
     if (request.socket.remoteAddress) request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress;
+    // Every page leaves with a hash-based script policy (decision 0015); the caches above keep the one they got.
+    if (mayBeHtmlPage(request, pathname)) hashInlineScriptsOfPage(request, response);
     void handleWithNext(request, response);
   });
   // Loads keep connections alive; Next's own server uses the same timeouts.

@@ -6,6 +6,7 @@ import { isAppError } from "@/server/errors";
 import { getSignerSharing } from "@/server/sharing/referrals";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
 import { readNextPage } from "./next-page";
+import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
 import { getTemplateMarkers, TEMPLATE_RENDER_HEADER } from "./template-render";
 
 /** How long a template is used before a fresh one is fetched (it changes only with a deploy). */
@@ -110,8 +111,13 @@ export function createTokenPageTemplates(options: {
       if (!template) return false;
       const values = valuesFor(page, token);
       if (!values) return false;
-      const body = Buffer.from(fill(template.body, values), "utf8");
-      response.writeHead(200, { ...template.headers, "content-length": String(body.length) });
+      const html = fill(template.body, values);
+      const body = Buffer.from(html, "utf8");
+      const sent: Record<string, string> = { ...template.headers, "content-length": String(body.length) };
+      // The signer's token is inside the page's inline data: its scripts hash differently from the template's.
+      const policy = sent["content-security-policy"];
+      if (policy) sent["content-security-policy"] = withScriptHashes(policy, inlineScriptHashes(html));
+      response.writeHead(200, sent);
       response.end(request.method === "HEAD" ? undefined : body);
       return true;
     },
