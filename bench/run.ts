@@ -5,11 +5,13 @@
  * database, runs bounded autocannon loads, prints one JSON object on stdout
  * and a short table on stderr, then stops the server and deletes its files.
  *
- * Two sections, both run by default:
+ * Three sections, all run by default:
  *   public  the public site under load (letter page, sign API, confirmation
  *           flows, stats, the bare baseline), page weight (this file)
  *   export  1,000,000 signatures seeded, exported as CSV through the server,
  *           the organizer dashboard at that size (bench/lib/export-bench.ts)
+ *   pow     the sign form's proof of work solved in Chromium with its CPU
+ *           slowed 1×, 4×, 6× and 10× (a phone's stand-in, bench/lib/pow-bench.ts)
  *
  * Environment (all optional):
  *   BENCH_ONLY             run only these sections (comma-separated: public, export)
@@ -19,6 +21,7 @@
  *   BENCH_CONNECTIONS_GET  connections for the GET runs (default 32)
  *   BENCH_CONNECTIONS_POST connections for POST /api/v1/signatures (default 64)
  *   BENCH_EXPORT_ROWS      signatures seeded by the export section (default 1000000)
+ *   BENCH_POW_SOLVES       proofs of work solved per CPU slowdown (default 20)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -28,6 +31,7 @@ import { readConfirmTokens, runConfirmFlows, type ConfirmLoadSummary } from "./l
 import { exportTableLines, runExportBench, type ExportBenchReport } from "./lib/export-bench";
 import { createSignatureFactory, runGet, runSign, summarize, type LoadSummary } from "./lib/load";
 import { checkLetterText, checkSignForm, measurePage, type PageWeight } from "./lib/page-weight";
+import { runPowBench, type PowBenchReport } from "./lib/pow-bench";
 import { killServerNow, RssSampler, startServer, stopServer, tailOfFile, waitForHealthy, withBaselineServer, type RunningServer } from "./lib/server";
 
 /** A page with no client components of its own: its JavaScript is Next.js's floor. */
@@ -101,7 +105,7 @@ function pageSummary(page: PageWeight) {
   };
 }
 
-const SECTIONS = ["public", "export"] as const;
+const SECTIONS = ["public", "export", "pow"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function sectionsFromEnv(): Section[] {
@@ -268,6 +272,26 @@ async function runPublicBench(options: PublicOptions) {
   }
 }
 
+/** The pow section: a server of its own (BOT_CHECK does not matter: the challenge endpoint always answers). */
+async function runPowSection(options: { solves: number; onAbort: PublicOptions["onAbort"] }): Promise<PowBenchReport> {
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-bench-pow-"));
+  let server: RunningServer | undefined;
+  const removeAbort = options.onAbort(() => {
+    if (server) killServerNow(server);
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  });
+  try {
+    server = await startServer({ appDir: APP_DIR, tmpDir });
+    await waitForHealthy(server);
+    return await runPowBench({ appDir: APP_DIR, baseUrl: server.baseUrl, solves: options.solves, rates: [1, 4, 6, 10], log });
+  } finally {
+    if (server) await stopServer(server);
+    server = undefined;
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    removeAbort();
+  }
+}
+
 async function main(): Promise<void> {
   const buildIdPath = path.join(APP_DIR, ".next", "BUILD_ID");
   if (!fs.existsSync(buildIdPath)) {
@@ -287,13 +311,14 @@ async function main(): Promise<void> {
       getConnections: intFromEnv("BENCH_CONNECTIONS_GET", 32, 1, 1024),
       postConnections: intFromEnv("BENCH_CONNECTIONS_POST", 64, 1, 1024),
       exportRows: intFromEnv("BENCH_EXPORT_ROWS", 1_000_000, 1_000, 10_000_000),
+      powSolves: intFromEnv("BENCH_POW_SOLVES", 20, 1, 1000),
     };
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
     process.exitCode = 2;
     return;
   }
-  const { sections, durationSeconds, warmupSeconds, getConnections, postConnections, exportRows } = settings;
+  const { sections, durationSeconds, warmupSeconds, getConnections, postConnections, exportRows, powSolves } = settings;
 
   const startedAt = new Date();
   // Other work on the machine skews every number: record how busy it was.
@@ -323,7 +348,9 @@ async function main(): Promise<void> {
   // export: seeding, two start-ups, four downloads (each bounded at 180 s), the stats run.
   const publicMs = (3 * warmupSeconds + 5 * durationSeconds + 180) * 1000;
   const exportMs = (900 + Math.ceil(exportRows / 1_000_000) * 300 + warmupSeconds + durationSeconds) * 1000;
-  const watchdogMs = (sections.includes("public") ? publicMs : 0) + (sections.includes("export") ? exportMs : 0);
+  // pow: up to 10 s a solve at 10× slowdown, four slowdowns.
+  const powMs = (60 + powSolves * 4 * 10) * 1000;
+  const watchdogMs = (sections.includes("public") ? publicMs : 0) + (sections.includes("export") ? exportMs : 0) + (sections.includes("pow") ? powMs : 0);
   const watchdog = setTimeout(() => {
     log(`gave up after ${watchdogMs / 1000} s`);
     cleanupSync();
@@ -346,6 +373,7 @@ async function main(): Promise<void> {
     };
     let publicReport: TableInput | undefined;
     let exportReport: ExportBenchReport | undefined;
+    let powReport: PowBenchReport | undefined;
     if (sections.includes("public")) {
       publicReport = await runPublicBench({ durationSeconds, warmupSeconds, getConnections, postConnections, buildIdPath, onAbort });
       Object.assign(report, publicReport);
@@ -360,10 +388,18 @@ async function main(): Promise<void> {
       });
       report.export = exportReport;
     }
+    if (sections.includes("pow")) {
+      powReport = await runPowSection({ solves: powSolves, onAbort });
+      report.proofOfWork = powReport;
+    }
 
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (publicReport) printTable(publicReport);
     if (exportReport) process.stderr.write(`\n${exportTableLines(exportReport).join("\n")}\n`);
+    if (powReport) {
+      const lines = powReport.rates.map((rate) => `  ${rate.cpuSlowdown}× slower CPU: mean ${rate.meanMs} ms, p50 ${rate.p50Ms}, p90 ${rate.p90Ms}, max ${rate.maxMs}`);
+      process.stderr.write(`\nproof of work in Chromium (${powReport.solvesPerRate} solves each; goal: about a second on a cheap phone):\n${lines.join("\n")}\n`);
+    }
   } catch (error) {
     log(`failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
