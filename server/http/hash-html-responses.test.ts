@@ -116,6 +116,18 @@ describe("hash-based script policy on pages from Next", () => {
     expect(wrapperSaw.at(-1)).toBe("end");
   });
 
+  it("a 304 carries no policy, so the one the browser stored with the page (and its hashes) stays", async () => {
+    const url = await serve((response) => {
+      response.setHeader("content-security-policy", POLICY);
+      response.setHeader("content-type", "text/html");
+      response.statusCode = 304;
+      response.end();
+    });
+    const notModified = await get(`${url}/en/privacy`, { "if-none-match": '"abc"' });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers["content-security-policy"]).toBeUndefined();
+  });
+
   it("leaves anything that is not HTML as Next wrote it, and never touches API, static or RSC requests", async () => {
     const url = await serve((response) => {
       response.writeHead(200, { "content-type": "application/json", "content-security-policy": POLICY });

@@ -40,6 +40,8 @@ export function hashInlineScriptsOfPage(request: IncomingMessage, response: Serv
 
   const decide = () => {
     if (mode !== "undecided") return mode;
+    // A 304 updates the headers a browser stored with the page: it must not replace the page's hashes.
+    if (response.statusCode === 304) response.removeHeader("content-security-policy");
     mode = isHtml(response.getHeader("content-type")) && !response.getHeader("content-encoding") ? "collect" : "pass";
     return mode;
   };
