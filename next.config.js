@@ -11,7 +11,13 @@ const SECURITY_HEADERS = require("./lib/security-headers.json");
  * @param {string} frameAncestors
  */
 function contentSecurityPolicy(frameAncestors) {
-  return [...SECURITY_HEADERS.contentSecurityPolicy, `frame-ancestors ${frameAncestors}`].join("; ");
+  // Pages need their inline scripts: allowed here only for what reaches the
+  // browser without the front (`next dev`, plain `next start`); `npm start`
+  // replaces this script-src with the page's own hashes (decision 0015).
+  const directives = SECURITY_HEADERS.contentSecurityPolicy.map((/** @type {string} */ directive) =>
+    directive.startsWith("script-src ") ? `${directive} 'unsafe-inline'` : directive,
+  );
+  return [...directives, `frame-ancestors ${frameAncestors}`].join("; ");
 }
 
 // Referrer-Policy is same-origin, not no-referrer: with no-referrer browsers send
