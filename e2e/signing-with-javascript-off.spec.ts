@@ -60,4 +60,14 @@ test("without JavaScript, a supporter is told what is wrong, keeps what they typ
     await expect(page.getByRole("heading", { level: 1, name: "Thank you: your signature is counted" })).toBeVisible();
     await expect.poll(() => readTotal(request), { message: "the public total (/api/v1/stats is up to 1 s old)" }).toBe(before + 1);
   });
+
+  await test.step("the letter page's own count (what a reader without JavaScript sees) follows", async () => {
+    // The page is ISR (revalidated every 10 s) behind the front's one-second copy: a refresh must
+    // reach Next, not the copy it replaces. Read through the API context: a plain GET, no script.
+    const countInPage = async () => {
+      const html = await (await request.get("/en")).text();
+      return Number(/data-testid="signature-count" data-total="(\d+)"/.exec(html)?.[1] ?? Number.NaN);
+    };
+    await expect.poll(countInPage, { message: "data-total in /en's HTML", timeout: 40_000, intervals: [1_000] }).toBeGreaterThanOrEqual(before + 1);
+  });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 import { LOCALES } from "@/lib/i18n/locales";
+import { INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { readNextPage } from "./next-page";
 
 /** How long one copy of the letter page is served before a fresh one is fetched from Next. */
@@ -23,7 +24,9 @@ type CachedPage = { headers: Record<string, string>; identity: Buffer; gzip: Buf
  * string, e.g. `?ref=`, is read by the browser, not the server), so one copy
  * per locale serves every reader; a stale copy is served while one request
  * fetches the next (no stampede). Requests Next treats differently (RSC,
- * prefetch, server actions, anything but GET/HEAD) pass through.
+ * prefetch, server actions, anything but GET/HEAD) pass through, and so do
+ * the refreshes themselves (they carry INTERNAL_REQUEST_HEADER): `fetchFromNext`
+ * must send it.
  */
 export function createLetterPageCache(options: { fetchFromNext: (pathname: string) => Promise<Response>; now?: () => number }) {
   const now = options.now ?? Date.now;
@@ -63,6 +66,8 @@ export function createLetterPageCache(options: { fetchFromNext: (pathname: strin
       const { headers } = request;
       if (headers.rsc || headers["next-router-prefetch"] || headers["next-router-state-tree"] || headers["next-action"]) return false;
       if (search.includes("_rsc=")) return false;
+      // The refresh itself (the front's own request): it must reach Next, not this copy.
+      if (headers[INTERNAL_REQUEST_HEADER]) return false;
       const page = pages.get(pathname);
       if (!page || now() - page.fetchedAt >= LETTER_PAGE_FRESH_MS) void refresh(pathname);
       if (!page) return false;

@@ -9,7 +9,7 @@ import { PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
 import { handleFastApi } from "./fast-api";
 import { hashInlineScriptsOfPage, mayBeHtmlPage } from "./hash-html-responses";
 import { createLetterPageCache } from "./letter-page-cache";
-import { getTemplateMarkers, TEMPLATE_RENDER_HEADER } from "./template-render";
+import { getTemplateMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { createTokenPageTemplates } from "./token-page-templates";
 
 /**
@@ -31,19 +31,22 @@ export async function startServer(options: { dir: string; port: number; hostname
   const handleWithNext = app.getRequestHandler();
 
   let origin = "";
+  const internalKey = getTemplateMarkers().key;
   const letterPages = createLetterPageCache({
-    fetchFromNext: (pathname) => fetch(`${origin}${pathname}`, { headers: { "accept-language": "en" }, redirect: "manual" }),
+    fetchFromNext: (pathname) =>
+      fetch(`${origin}${pathname}`, { headers: { "accept-language": "en", [INTERNAL_REQUEST_HEADER]: internalKey }, redirect: "manual" }),
   });
   const tokenPages = createTokenPageTemplates({
     fetchFromNext: (pathAndQuery, headers) => fetch(`${origin}${pathAndQuery}`, { headers, redirect: "manual" }),
   });
-  const templateKey = getTemplateMarkers().key;
 
   const server = http.createServer((request, response) => {
     const url = request.url ?? "/";
     const queryAt = url.indexOf("?");
     const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
     const search = queryAt === -1 ? "" : url.slice(queryAt);
+    // Only the front's own requests (cache refreshes, templates) may carry the internal header.
+    if (request.headers[INTERNAL_REQUEST_HEADER] !== internalKey) delete request.headers[INTERNAL_REQUEST_HEADER];
     try {
       if (handleFastApi(request, response, pathname)) return;
       if (letterPages.serve(request, response, pathname, search)) return;
@@ -56,8 +59,6 @@ export async function startServer(options: { dir: string; port: number; hostname
       }
       return;
     }
-    // Only the front's own template requests may carry the template key (decision 0014).
-    if (request.headers[TEMPLATE_RENDER_HEADER] !== templateKey) delete request.headers[TEMPLATE_RENDER_HEADER];
     // The peer's address, which Next's pages cannot see otherwise (rate limits of the form's action).
     delete request.headers[PEER_ADDRESS_HEADER];
     if (request.socket.remoteAddress) request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress;

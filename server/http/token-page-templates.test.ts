@@ -7,7 +7,7 @@ import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { confirmSignature } from "@/server/signatures/confirm-signature";
 import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
-import { getTemplateMarkers, isTemplateRender, TEMPLATE_RENDER_HEADER } from "./template-render";
+import { getTemplateMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { createTokenPageTemplates, TOKEN_PAGE_TEMPLATE_FRESH_MS } from "./token-page-templates";
 
 type Sent = { status: number; headers: Record<string, string>; body: string };
@@ -84,7 +84,7 @@ describe("the confirmation flow's pages from templates", () => {
     expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);
     expect(fetched).toHaveLength(1);
     expect(fetched[0]!.path).toBe(`/en/confirm?token=${getTemplateMarkers().token}`);
-    expect(isTemplateRender(fetched[0]!.headers[TEMPLATE_RENDER_HEADER])).toBe(true);
+    expect(isInternalRequest(fetched[0]!.headers[INTERNAL_REQUEST_HEADER])).toBe(true);
 
     const { served, sent } = await serve(`/en/confirm?token=${ready}`);
     expect(served).toBe(true);
@@ -112,7 +112,7 @@ describe("the confirmation flow's pages from templates", () => {
     ];
     for (const path of passes) expect((await serve(path)).served, path).toBe(false);
     expect((await serve(`/en/confirm?token=${ready}`, { rsc: "1" })).served).toBe(false);
-    expect((await serve(`/en/confirm?token=${ready}`, { [TEMPLATE_RENDER_HEADER]: "guess" })).served).toBe(false);
+    expect((await serve(`/en/confirm?token=${ready}`, { [INTERNAL_REQUEST_HEADER]: "guess" })).served).toBe(false);
     expect((await serve(`/en/confirm?token=${ready}`, {}, "POST")).served).toBe(false);
     db.update(signatures).set({ status: "withdrawn" }).run();
     expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);

@@ -7,7 +7,7 @@ import { getSignerSharing } from "@/server/sharing/referrals";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
 import { readNextPage } from "./next-page";
 import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
-import { getTemplateMarkers, TEMPLATE_RENDER_HEADER } from "./template-render";
+import { getTemplateMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
 
 /** How long a template is used before a fresh one is fetched (it changes only with a deploy). */
 export const TOKEN_PAGE_TEMPLATE_FRESH_MS = 60_000;
@@ -47,7 +47,7 @@ function valuesFor(page: TokenPage, token: string): Record<Slot, string> | null 
  * `GET /{locale}/confirm?token=…` while the token is ready to confirm, and
  * `GET /{locale}/confirmed?token=…` for a token that names a signer. Each is
  * rendered by Next once a minute per locale for a marker token
- * (template-render.ts); every signer's copy is that HTML with their token
+ * (internal-request.ts); every signer's copy is that HTML with their token
  * and ref code put in place of the markers, after the same database checks
  * the page itself makes. Any other state (already confirmed, unknown,
  * expired, `?problem=`), RSC and prefetch requests, and the first request
@@ -68,7 +68,7 @@ export function createTokenPageTemplates(options: {
     const started = (async () => {
       try {
         const response = await options.fetchFromNext(`/${locale}/${page}?token=${markers.token}`, {
-          [TEMPLATE_RENDER_HEADER]: markers.key,
+          [INTERNAL_REQUEST_HEADER]: markers.key,
           "accept-language": locale,
         });
         const read = await readNextPage(response);
@@ -99,7 +99,7 @@ export function createTokenPageTemplates(options: {
       if (request.method !== "GET" && request.method !== "HEAD") return false;
       const { headers } = request;
       if (headers.rsc || headers["next-router-prefetch"] || headers["next-router-state-tree"] || headers["next-action"]) return false;
-      if (headers[TEMPLATE_RENDER_HEADER]) return false;
+      if (headers[INTERNAL_REQUEST_HEADER]) return false;
       const query = new URLSearchParams(search.startsWith("?") ? search.slice(1) : search);
       const token = query.get("token");
       // Only the plain link from the email (or the button's redirect): anything else is Next's to answer.

@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { isAppError } from "@/server/errors";
-import { getTemplateMarkers, isTemplateRender, TEMPLATE_RENDER_HEADER } from "@/server/http/template-render";
+import { getTemplateMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "@/server/http/internal-request";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
 
 export const dynamic = "force-dynamic";
@@ -43,7 +43,7 @@ export default async function ConfirmPage({
   const token = typeof query.token === "string" ? query.token : undefined;
   const problem = typeof query.problem === "string" ? query.problem : undefined;
   // The front's template of the "ready" page (decision 0014): it fills in each signer's token.
-  const isTemplate = isTemplateRender((await headers()).get(TEMPLATE_RENDER_HEADER)) && token === getTemplateMarkers().token;
+  const isTemplate = isInternalRequest((await headers()).get(INTERNAL_REQUEST_HEADER)) && token === getTemplateMarkers().token;
   const outcome = isTemplate ? "ready" : readOutcome(token, problem);
   const t = await getTranslations("Confirm");
   const switcherQuery = token && outcome === "ready" ? `?token=${encodeURIComponent(token)}` : "";

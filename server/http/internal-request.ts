@@ -2,17 +2,18 @@ import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * Token pages as templates (decision 0014). The front asks Next, once a
- * minute per page and locale, to render the confirm and confirmed pages for
- * a marker token, and fills in each signer's token and ref code itself.
- * The markers and the header's key are random per process and shared
- * through globalThis (the front's bundle and Next's share one process);
- * without the key, the markers mean nothing to a page.
+ * Requests the front makes to Next for its caches (decisions 0012, 0014)
+ * carry this header with a per-process random key: the caches let them
+ * through to Next (a refresh must not be answered from the copy it
+ * replaces), and the confirmation pages render their template for the
+ * marker token only with it. The front drops the header from every request
+ * that does not carry the key. The key and the markers are shared through
+ * globalThis (the front's bundle and Next's share one process).
  */
-export const TEMPLATE_RENDER_HEADER = "x-undersigned-template";
+export const INTERNAL_REQUEST_HEADER = "x-undersigned-internal";
 
 export type TemplateMarkers = {
-  /** Sent by the front in TEMPLATE_RENDER_HEADER. */
+  /** Sent by the front in INTERNAL_REQUEST_HEADER. */
   key: string;
   /** Stands for the signer's link token (fits LINK_TOKEN_SHAPE). */
   token: string;
@@ -30,8 +31,8 @@ export function getTemplateMarkers(): TemplateMarkers {
   });
 }
 
-/** Whether a page request is the front asking for a template (the header carries this process's key). */
-export function isTemplateRender(headerValue: string | null | undefined): boolean {
+/** Whether a request is the front's own (the header carries this process's key). */
+export function isInternalRequest(headerValue: string | null | undefined): boolean {
   if (!headerValue) return false;
   const expected = Buffer.from(getTemplateMarkers().key);
   const given = Buffer.from(headerValue);
