@@ -45,10 +45,10 @@ export async function startServer(options: { dir: string; port: number; hostname
     const queryAt = url.indexOf("?");
     const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
     const search = queryAt === -1 ? "" : url.slice(queryAt);
-    // Only the front's own requests (cache refreshes, templates) may carry the internal header.
-    if (request.headers[INTERNAL_REQUEST_HEADER] !== internalKey) delete request.headers[INTERNAL_REQUEST_HEADER];
     try {
       if (handleFastApi(request, response, pathname)) return;
+      // Only the front's own requests (cache refreshes, templates) may carry the internal header.
+      if (request.headers[INTERNAL_REQUEST_HEADER] !== internalKey) delete request.headers[INTERNAL_REQUEST_HEADER];
       if (letterPages.serve(request, response, pathname, search)) return;
       if (tokenPages.serve(request, response, pathname, search)) return;
     } catch (error) {
