@@ -8,14 +8,21 @@ import { createHash } from "node:crypto";
 const SCRIPT_TAG = /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi;
 const HAS_SRC = /\bsrc\s*=/i;
 
-/** CSP source expressions (`'sha256-…'`) for each distinct inline script of a page, in page order. */
+/** The text of each inline script of a page (external ones skipped), in page order. */
+export function inlineScriptBodies(html: string): string[] {
+  const bodies: string[] = [];
+  for (const [, attributes, body] of html.matchAll(SCRIPT_TAG)) if (!HAS_SRC.test(attributes ?? "")) bodies.push(body ?? "");
+  return bodies;
+}
+
+/** The CSP source expression (`'sha256-…'`) that allows one inline script. */
+export function scriptHash(body: string): string {
+  return `'sha256-${createHash("sha256").update(body, "utf8").digest("base64")}'`;
+}
+
+/** CSP source expressions for each distinct inline script of a page, in page order. */
 export function inlineScriptHashes(html: string): string[] {
-  const hashes = new Set<string>();
-  for (const [, attributes, body] of html.matchAll(SCRIPT_TAG)) {
-    if (HAS_SRC.test(attributes ?? "")) continue;
-    hashes.add(`'sha256-${createHash("sha256").update(body ?? "", "utf8").digest("base64")}'`);
-  }
-  return [...hashes];
+  return [...new Set(inlineScriptBodies(html).map(scriptHash))];
 }
 
 /**

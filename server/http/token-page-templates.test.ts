@@ -8,6 +8,7 @@ import { confirmSignature } from "@/server/signatures/confirm-signature";
 import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
 import { getTemplateMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "./internal-request";
+import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
 import { createTokenPageTemplates, TOKEN_PAGE_TEMPLATE_FRESH_MS } from "./token-page-templates";
 
 type Sent = { status: number; headers: Record<string, string>; body: string };
@@ -26,6 +27,8 @@ function fakeResponse() {
   };
   return { response: response as unknown as ServerResponse, sent };
 }
+
+const POLICY = "default-src 'self'; script-src 'self' 'sha256-of-the-template'; frame-ancestors 'none'";
 
 const request = (headers: Record<string, string> = {}, method = "GET") => ({ method, headers }) as unknown as IncomingMessage;
 
@@ -59,13 +62,16 @@ describe("the confirmation flow's pages from templates", () => {
       const token = url.searchParams.get("token");
       return url.pathname.endsWith("/confirmed")
         ? `<main lang="${url.pathname.slice(1, 3)}"><input value="https://app.test/en?ref=${markers.refCode}"><a href="https://t.me/share/url?url=https%3A%2F%2Fapp.test%2Fen%3Fref%3D${markers.refCode}">t</a></main>`
-        : `<main><form action="/api/v1/confirmations" method="post"><input type="hidden" name="token" value="${token}"></form><script>self.push(["?token=${token}"])</script></main>`;
+        : `<main><form action="/api/v1/confirmations" method="post"><input type="hidden" name="token" value="${token}"></form><script>self.boot()</script><script>self.push(["?token=${token}"])</script></main>`;
     };
     pages = createTokenPageTemplates({
       now: () => clock,
       fetchFromNext: async (path, headers) => {
         fetched.push({ path, headers });
-        return new Response(renderedByNext(path), { status: 200, headers: { "content-type": "text/html; charset=utf-8", "x-nextjs-cache": "MISS", link: "<x>" } });
+        return new Response(renderedByNext(path), {
+          status: 200,
+          headers: { "content-type": "text/html; charset=utf-8", "x-nextjs-cache": "MISS", link: "<x>", "content-security-policy": POLICY },
+        });
       },
     });
   });
@@ -95,6 +101,9 @@ describe("the confirmation flow's pages from templates", () => {
     expect(sent.headers["x-nextjs-cache"]).toBeUndefined();
     expect(sent.body).not.toContain(getTemplateMarkers().token);
     expect(fetched).toHaveLength(1);
+    // The policy allows exactly this signer's copy's scripts (the one with their token hashes differently).
+    expect(sent.headers["content-security-policy"]).toBe(withScriptHashes(POLICY, inlineScriptHashes(sent.body)));
+    expect(sent.headers["content-security-policy"]).not.toContain("sha256-of-the-template");
   });
 
   it("leaves every other state and shape of request to Next", async () => {

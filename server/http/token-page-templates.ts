@@ -6,7 +6,7 @@ import { isAppError } from "@/server/errors";
 import { getSignerSharing } from "@/server/sharing/referrals";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
 import { readNextPage } from "./next-page";
-import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
+import { inlineScriptBodies, scriptHash, withScriptHashes } from "./script-hashes";
 import { getTemplateMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
 
 /** How long a template is used before a fresh one is fetched (it changes only with a deploy). */
@@ -16,7 +16,15 @@ type TokenPage = "confirm" | "confirmed";
 type Slot = "token" | "refCode";
 /** Even entries are fixed text, odd entries the slot that goes there. */
 type Template = (string | Slot)[];
-type CachedTemplate = { headers: Record<string, string>; body: Template; fetchedAt: number };
+type CachedTemplate = {
+  headers: Record<string, string>;
+  body: Template;
+  /** Hashes of the inline scripts no marker is in: the same for every signer. */
+  fixedScriptHashes: string[];
+  /** The inline scripts a marker is in, hashed per signer once filled in. */
+  filledScripts: Template[];
+  fetchedAt: number;
+};
 
 const TOKEN_PAGE_PATH = new RegExp(`^/(${LOCALES.join("|")})/(confirm|confirmed)$`);
 
@@ -81,7 +89,16 @@ export function createTokenPageTemplates(options: {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(read.headers)) if (!value.includes(markers.token)) headers[name] = value;
         headers["cache-control"] = "private, no-store";
-        templates.set(key, { headers, body: cutAtMarkers(read.body.toString("utf8")), fetchedAt: now() });
+        const text = read.body.toString("utf8");
+        const scripts = inlineScriptBodies(text);
+        const hasMarker = (script: string) => script.includes(markers.token) || script.includes(markers.refCode);
+        templates.set(key, {
+          headers,
+          body: cutAtMarkers(text),
+          fixedScriptHashes: [...new Set(scripts.filter((script) => !hasMarker(script)).map(scriptHash))],
+          filledScripts: scripts.filter(hasMarker).map(cutAtMarkers),
+          fetchedAt: now(),
+        });
       } catch (error) {
         console.error("[token-pages] template refresh failed:", error instanceof Error ? error.message : "unknown error");
       } finally {
@@ -111,12 +128,14 @@ export function createTokenPageTemplates(options: {
       if (!template) return false;
       const values = valuesFor(page, token);
       if (!values) return false;
-      const html = fill(template.body, values);
-      const body = Buffer.from(html, "utf8");
+      const body = Buffer.from(fill(template.body, values), "utf8");
       const sent: Record<string, string> = { ...template.headers, "content-length": String(body.length) };
-      // The signer's token is inside the page's inline data: its scripts hash differently from the template's.
+      // The signer's token is inside some of the page's inline scripts: those hash differently per signer.
       const policy = sent["content-security-policy"];
-      if (policy) sent["content-security-policy"] = withScriptHashes(policy, inlineScriptHashes(html));
+      if (policy) {
+        const filledHashes = template.filledScripts.map((script) => scriptHash(fill(script, values)));
+        sent["content-security-policy"] = withScriptHashes(policy, [...new Set([...template.fixedScriptHashes, ...filledHashes])]);
+      }
       response.writeHead(200, sent);
       response.end(request.method === "HEAD" ? undefined : body);
       return true;
