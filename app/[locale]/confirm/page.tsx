@@ -4,9 +4,9 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
-import { isAppError } from "@/server/errors";
 import { getTemplateMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "@/server/http/internal-request";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
+import { readLinkState } from "@/server/signatures/read-link-state";
 
 export const dynamic = "force-dynamic";
 
@@ -20,13 +20,7 @@ type Outcome = "ready" | "alreadyConfirmed" | "invalid" | "expired";
 
 function readOutcome(token: string | undefined, problem: string | undefined): Outcome {
   if (problem === "expired") return "expired";
-  if (!token) return "invalid";
-  try {
-    return getConfirmationState({ token });
-  } catch (error) {
-    if (isAppError(error)) return error.code === "EXPIRED" ? "expired" : "invalid";
-    throw error;
-  }
+  return readLinkState(token, (given) => getConfirmationState({ token: given }));
 }
 
 export default async function ConfirmPage({

@@ -3,7 +3,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
-import { isAppError } from "@/server/errors";
+import { readLinkState } from "@/server/signatures/read-link-state";
 import { getWithdrawalState } from "@/server/signatures/withdraw-signature";
 import { withdrawSignatureAction } from "./withdraw-signature-action";
 
@@ -20,13 +20,7 @@ type Outcome = "ready" | "done" | "invalid" | "expired";
 function readOutcome(token: string | undefined, query: Record<string, string | string[] | undefined>): Outcome {
   if (query.done === "1") return "done";
   if (query.problem === "expired") return "expired";
-  if (!token) return "invalid";
-  try {
-    return getWithdrawalState({ token });
-  } catch (error) {
-    if (isAppError(error)) return error.code === "EXPIRED" ? "expired" : "invalid";
-    throw error;
-  }
+  return readLinkState(token, (given) => getWithdrawalState({ token: given }));
 }
 
 /** The link every email ends with: opening it changes nothing; only the button (a POST) withdraws. */
