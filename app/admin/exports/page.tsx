@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { listCountryOptions } from "@/lib/countries";
+import { CountryField } from "@/components/admin/CountryField";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { ROLE_RANK } from "@/server/auth/actor";
 import { getAdminLocale } from "../admin-locale";
@@ -68,17 +68,7 @@ export default async function ExportsPage() {
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="export-country">{t("country")}</label>
-              <select id="export-country" name="country" defaultValue="">
-                <option value="">{t("allCountries")}</option>
-                {listCountryOptions(locale).map((country) => (
-                  <option key={country.code} value={country.code}>
-                    {country.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <CountryField id="export-country" label={t("country")} anyLabel={t("allCountries")} locale={locale} />
             <div className="field">
               <label htmlFor="export-from">{t("from")}</label>
               <input id="export-from" name="from" type="date" />
@@ -99,17 +89,7 @@ export default async function ExportsPage() {
           <h2 id="delivery-export">{t("deliveryHeading")}</h2>
           <p>{t("deliveryIntro")}</p>
           <form method="get" action="/admin/exports/delivery.pdf" className="sign-form filter-form">
-            <div className="field">
-              <label htmlFor="delivery-country">{t("deliveryCountry")}</label>
-              <select id="delivery-country" name="country" defaultValue="">
-                <option value="">{t("deliveryAll")}</option>
-                {listCountryOptions(locale).map((country) => (
-                  <option key={country.code} value={country.code}>
-                    {country.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <CountryField id="delivery-country" label={t("deliveryCountry")} anyLabel={t("deliveryAll")} locale={locale} />
             <div className="field">
               <label htmlFor="delivery-locale">{t("deliveryLanguage")}</label>
               <select id="delivery-locale" name="locale" defaultValue={locale}>

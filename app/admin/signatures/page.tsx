@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import { getCountryName, listCountryOptions } from "@/lib/countries";
+import { CountryField } from "@/components/admin/CountryField";
+import { getCountryName } from "@/lib/countries";
 import { MODERATION_STATUSES } from "@/lib/schemas/moderation";
 import { isAppError } from "@/server/errors";
 import { searchSignatures } from "@/server/moderation/search-signatures";
@@ -42,17 +43,7 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
           <label htmlFor="search-q">{t("q")}</label>
           <input id="search-q" name="q" type="search" defaultValue={filters.q} />
         </div>
-        <div className="field">
-          <label htmlFor="search-country">{t("country")}</label>
-          <select id="search-country" name="country" defaultValue={filters.country ?? ""}>
-            <option value="">{t("any")}</option>
-            {listCountryOptions(locale).map((country) => (
-              <option key={country.code} value={country.code}>
-                {country.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CountryField id="search-country" label={t("country")} anyLabel={t("any")} locale={locale} defaultValue={filters.country} />
         <div className="field">
           <label htmlFor="search-status">{t("status")}</label>
           <select id="search-status" name="status" defaultValue={filters.status ?? ""}>

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
-import { getCountryName, listCountryOptions } from "@/lib/countries";
+import { CountryField } from "@/components/admin/CountryField";
+import { getCountryName } from "@/lib/countries";
 import { INVALIDATABLE_STATUSES } from "@/lib/schemas/moderation";
 import { isAppError } from "@/server/errors";
 import { previewBulkInvalidation } from "@/server/moderation/bulk-invalidate";
@@ -68,17 +69,7 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
           <label htmlFor="bulk-ip">{t("ipHash")}</label>
           <input id="bulk-ip" name="ipHash" type="text" defaultValue={value("ipHash")} />
         </div>
-        <div className="field">
-          <label htmlFor="bulk-country">{t("country")}</label>
-          <select id="bulk-country" name="country" defaultValue={value("country") ?? ""}>
-            <option value="">{t("any")}</option>
-            {listCountryOptions(locale).map((country) => (
-              <option key={country.code} value={country.code}>
-                {country.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CountryField id="bulk-country" label={t("country")} anyLabel={t("any")} locale={locale} defaultValue={value("country")} />
         <div className="field">
           <label htmlFor="bulk-from">{t("fromTime")}</label>
           <input id="bulk-from" name="from" type="text" placeholder="2026-11-21T10:00:00Z" defaultValue={value("from")} />
