@@ -56,25 +56,18 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const toMb = (kb: number) => Math.round((kb / 1024) * 10) / 10;
 
-/** Rows in a table, read through a separate read-only connection (WAL lets it read beside the server). */
-function countRows(databasePath: string, table: "signatures" | "mail_outbox"): number {
+/** Rows in a table (those matching `where`, when given), read through a separate read-only connection (WAL lets it read beside the server). */
+function countRows(databasePath: string, table: "signatures" | "mail_outbox", where = "1"): number {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number } | undefined;
+    const row = db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number } | undefined;
     return row?.n ?? 0;
   } finally {
     db.close();
   }
 }
 
-function countVerified(databasePath: string): number {
-  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare("SELECT count(*) AS n FROM signatures WHERE status = 'verified'").get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const countVerified = (databasePath: string) => countRows(databasePath, "signatures", "status = 'verified'");
 
 /** Signers confirming at once in the confirmation run. */
 const CONFIRM_CONCURRENCY = 32;

@@ -12,7 +12,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
  */
 export const INTERNAL_REQUEST_HEADER = "x-undersigned-internal";
 
-export type TemplateMarkers = {
+export type InternalMarkers = {
   /** Sent by the front in INTERNAL_REQUEST_HEADER. */
   key: string;
   /** Stands for the signer's link token (fits LINK_TOKEN_SHAPE). */
@@ -21,10 +21,10 @@ export type TemplateMarkers = {
   refCode: string;
 };
 
-const globalForTemplates = globalThis as unknown as { undersignedTemplateMarkers?: TemplateMarkers };
+const globalForTemplates = globalThis as unknown as { undersignedInternalMarkers?: InternalMarkers };
 
-export function getTemplateMarkers(): TemplateMarkers {
-  return (globalForTemplates.undersignedTemplateMarkers ??= {
+export function getInternalMarkers(): InternalMarkers {
+  return (globalForTemplates.undersignedInternalMarkers ??= {
     key: randomBytes(24).toString("base64url"),
     token: `tplTOKEN${randomBytes(24).toString("hex")}`,
     refCode: `tplref${randomBytes(12).toString("hex")}`,
@@ -34,7 +34,7 @@ export function getTemplateMarkers(): TemplateMarkers {
 /** Whether a request is the front's own (the header carries this process's key). */
 export function isInternalRequest(headerValue: string | null | undefined): boolean {
   if (!headerValue) return false;
-  const expected = Buffer.from(getTemplateMarkers().key);
+  const expected = Buffer.from(getInternalMarkers().key);
   const given = Buffer.from(headerValue);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

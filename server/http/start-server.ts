@@ -9,7 +9,7 @@ import { PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
 import { handleFastApi } from "./fast-api";
 import { hashInlineScriptsOfPage, mayBeHtmlPage } from "./hash-html-responses";
 import { createLetterPageCache } from "./letter-page-cache";
-import { getTemplateMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
+import { getInternalMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { createTokenPageTemplates } from "./token-page-templates";
 
 /**
@@ -31,14 +31,14 @@ export async function startServer(options: { dir: string; port: number; hostname
   const handleWithNext = app.getRequestHandler();
 
   let origin = "";
-  const internalKey = getTemplateMarkers().key;
+  const internalKey = getInternalMarkers().key;
+  // The front's own requests to Next: uncompressed (the caches keep identity bytes and gzip once themselves).
+  const fetchFromNext = (pathAndQuery: string, headers: Record<string, string>) =>
+    fetch(`${origin}${pathAndQuery}`, { headers: { "accept-encoding": "identity", ...headers }, redirect: "manual" });
   const letterPages = createLetterPageCache({
-    fetchFromNext: (pathname) =>
-      fetch(`${origin}${pathname}`, { headers: { "accept-language": "en", [INTERNAL_REQUEST_HEADER]: internalKey }, redirect: "manual" }),
+    fetchFromNext: (pathname) => fetchFromNext(pathname, { "accept-language": "en", [INTERNAL_REQUEST_HEADER]: internalKey }),
   });
-  const tokenPages = createTokenPageTemplates({
-    fetchFromNext: (pathAndQuery, headers) => fetch(`${origin}${pathAndQuery}`, { headers, redirect: "manual" }),
-  });
+  const tokenPages = createTokenPageTemplates({ fetchFromNext });
 
   const server = http.createServer((request, response) => {
     const url = request.url ?? "/";

@@ -7,7 +7,7 @@ import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { confirmSignature } from "@/server/signatures/confirm-signature";
 import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
-import { getTemplateMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "./internal-request";
+import { getInternalMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
 import { createTokenPageTemplates, TOKEN_PAGE_TEMPLATE_FRESH_MS } from "./token-page-templates";
 
@@ -57,7 +57,7 @@ describe("the confirmation flow's pages from templates", () => {
     fetched = [];
     // Stands in for Next: the page as it renders for the marker token (what the real pages do, tested end to end).
     renderedByNext = (path) => {
-      const markers = getTemplateMarkers();
+      const markers = getInternalMarkers();
       const url = new URL(path, "http://app.test");
       const token = url.searchParams.get("token");
       return url.pathname.endsWith("/confirmed")
@@ -89,7 +89,7 @@ describe("the confirmation flow's pages from templates", () => {
     const ready = tokenOf("ready@example.org");
     expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);
     expect(fetched).toHaveLength(1);
-    expect(fetched[0]!.path).toBe(`/en/confirm?token=${getTemplateMarkers().token}`);
+    expect(fetched[0]!.path).toBe(`/en/confirm?token=${getInternalMarkers().token}`);
     expect(isInternalRequest(fetched[0]!.headers[INTERNAL_REQUEST_HEADER])).toBe(true);
 
     const { served, sent } = await serve(`/en/confirm?token=${ready}`);
@@ -99,7 +99,7 @@ describe("the confirmation flow's pages from templates", () => {
     expect(sent.headers["cache-control"]).toBe("private, no-store");
     expect(sent.headers["content-length"]).toBe(String(Buffer.byteLength(sent.body)));
     expect(sent.headers["x-nextjs-cache"]).toBeUndefined();
-    expect(sent.body).not.toContain(getTemplateMarkers().token);
+    expect(sent.body).not.toContain(getInternalMarkers().token);
     expect(fetched).toHaveLength(1);
     // The policy allows exactly this signer's copy's scripts (the one with their token hashes differently).
     expect(sent.headers["content-security-policy"]).toBe(withScriptHashes(POLICY, inlineScriptHashes(sent.body)));
@@ -135,7 +135,7 @@ describe("the confirmation flow's pages from templates", () => {
     expect(served).toBe(true);
     expect(sent.body).toContain(`<main lang="ru">`);
     expect(sent.body.split(refCode)).toHaveLength(3);
-    expect(sent.body).not.toContain(getTemplateMarkers().refCode);
+    expect(sent.body).not.toContain(getInternalMarkers().refCode);
     expect((await serve(`/ru/confirmed?token=${"q".repeat(43)}`)).served).toBe(false);
   });
 

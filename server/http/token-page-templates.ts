@@ -7,7 +7,7 @@ import { getSignerSharing } from "@/server/sharing/referrals";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
 import { readNextPage } from "./next-page";
 import { inlineScriptBodies, scriptHash, withScriptHashes } from "./script-hashes";
-import { getTemplateMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
+import { getInternalMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
 
 /** How long a template is used before a fresh one is fetched (it changes only with a deploy). */
 export const TOKEN_PAGE_TEMPLATE_FRESH_MS = 60_000;
@@ -29,7 +29,7 @@ type CachedTemplate = {
 const TOKEN_PAGE_PATH = new RegExp(`^/(${LOCALES.join("|")})/(confirm|confirmed)$`);
 
 function cutAtMarkers(text: string): Template {
-  const { token, refCode } = getTemplateMarkers();
+  const { token, refCode } = getInternalMarkers();
   return text.split(new RegExp(`(${token}|${refCode})`)).map((part, index) => (index % 2 === 0 ? part : part === token ? "token" : "refCode"));
 }
 
@@ -72,7 +72,7 @@ export function createTokenPageTemplates(options: {
   const refresh = (page: TokenPage, locale: Locale): void => {
     const key = `${page}:${locale}`;
     if (fetching.has(key)) return;
-    const markers = getTemplateMarkers();
+    const markers = getInternalMarkers();
     const started = (async () => {
       try {
         const response = await options.fetchFromNext(`/${locale}/${page}?token=${markers.token}`, {

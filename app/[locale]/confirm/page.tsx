@@ -2,9 +2,10 @@ import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { LinkMessage, TokenButtonForm } from "@/components/site/LinkPage";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
-import { getTemplateMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "@/server/http/internal-request";
+import { getInternalMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "@/server/http/internal-request";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
 import { readLinkState } from "@/server/signatures/read-link-state";
 
@@ -37,7 +38,7 @@ export default async function ConfirmPage({
   const token = typeof query.token === "string" ? query.token : undefined;
   const problem = typeof query.problem === "string" ? query.problem : undefined;
   // The front's template of the "ready" page (decision 0014): it fills in each signer's token.
-  const isTemplate = isInternalRequest((await headers()).get(INTERNAL_REQUEST_HEADER)) && token === getTemplateMarkers().token;
+  const isTemplate = isInternalRequest((await headers()).get(INTERNAL_REQUEST_HEADER)) && token === getInternalMarkers().token;
   const outcome = isTemplate ? "ready" : readOutcome(token, problem);
   const t = await getTranslations("Confirm");
   const switcherQuery = token && outcome === "ready" ? `?token=${encodeURIComponent(token)}` : "";
@@ -46,34 +47,21 @@ export default async function ConfirmPage({
     <>
       <SiteHeader path="/confirm" query={switcherQuery} />
       <main id="main" className="narrow">
-        {outcome === "ready" ? (
-          <>
-            <h1>{t("title")}</h1>
-            <p className="lede">{t("body")}</p>
+        {outcome === "ready" && token ? (
+          <LinkMessage title={t("title")} body={t("body")}>
             {/* A plain form, with or without JavaScript: POST /api/v1/confirmations answers with a 303. */}
-            <form action="/api/v1/confirmations" method="post">
-              <input type="hidden" name="token" value={token} />
-              <input type="hidden" name="locale" value={locale} />
-              <button type="submit" className="button button--primary">
-                {t("button")}
-              </button>
-            </form>
-          </>
+            <TokenButtonForm action="/api/v1/confirmations" token={token} locale={locale} label={t("button")} />
+          </LinkMessage>
         ) : outcome === "alreadyConfirmed" ? (
-          <>
-            <h1>{t("alreadyTitle")}</h1>
-            <p className="lede">{t("alreadyBody")}</p>
-          </>
+          <LinkMessage title={t("alreadyTitle")} body={t("alreadyBody")} />
         ) : (
-          <>
-            <h1>{t(outcome === "expired" ? "expiredTitle" : "invalidTitle")}</h1>
-            <p className="lede">{t(outcome === "expired" ? "expiredBody" : "invalidBody")}</p>
+          <LinkMessage title={t(outcome === "expired" ? "expiredTitle" : "invalidTitle")} body={t(outcome === "expired" ? "expiredBody" : "invalidBody")}>
             <p>
               <a className="button" href={`/${locale}#sign`}>
                 {t("signAgain")}
               </a>
             </p>
-          </>
+          </LinkMessage>
         )}
       </main>
     </>

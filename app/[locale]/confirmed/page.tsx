@@ -7,7 +7,7 @@ import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
-import { getTemplateMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "@/server/http/internal-request";
+import { getInternalMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "@/server/http/internal-request";
 import { getSignerSharing } from "@/server/sharing/referrals";
 
 // Dynamic: the share link uses APP_URL (read at start) and the signer's own code.
@@ -43,7 +43,7 @@ export default async function ConfirmedPage({
   const tShare = await getTranslations("Referral");
   const token = (await searchParams).token;
   // The front's template of this page (decision 0014): it fills in each signer's ref code.
-  const markers = getTemplateMarkers();
+  const markers = getInternalMarkers();
   const isTemplate = isInternalRequest((await headers()).get(INTERNAL_REQUEST_HEADER)) && token === markers.token;
   const refCode = isTemplate ? markers.refCode : findRefCode(token);
   const campaignUrl = `${getConfig().appUrl}/${locale}`;

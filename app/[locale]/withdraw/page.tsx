@@ -1,6 +1,7 @@
 import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { LinkMessage, TokenButtonForm } from "@/components/site/LinkPage";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { readLinkState } from "@/server/signatures/read-link-state";
@@ -44,33 +45,20 @@ export default async function WithdrawPage({
     <>
       <SiteHeader path="/withdraw" query={switcherQuery} />
       <main id="main" className="narrow">
-        {outcome === "ready" ? (
-          <>
-            <h1>{t("title")}</h1>
-            <p className="lede">{t("body")}</p>
-            <form action={withdrawSignatureAction}>
-              <input type="hidden" name="token" value={token} />
-              <input type="hidden" name="locale" value={locale} />
-              <button type="submit" className="button button--primary">
-                {t("button")}
-              </button>
-            </form>
-          </>
+        {outcome === "ready" && token ? (
+          <LinkMessage title={t("title")} body={t("body")}>
+            <TokenButtonForm action={withdrawSignatureAction} token={token} locale={locale} label={t("button")} />
+          </LinkMessage>
         ) : outcome === "done" ? (
-          <>
-            <h1>{t("doneTitle")}</h1>
-            <p className="lede">{t("doneBody")}</p>
-          </>
+          <LinkMessage title={t("doneTitle")} body={t("doneBody")} />
         ) : (
-          <>
-            <h1>{t(outcome === "expired" ? "expiredTitle" : "invalidTitle")}</h1>
-            <p className="lede">{t(outcome === "expired" ? "expiredBody" : "invalidBody")}</p>
+          <LinkMessage title={t(outcome === "expired" ? "expiredTitle" : "invalidTitle")} body={t(outcome === "expired" ? "expiredBody" : "invalidBody")}>
             <p>
               <a className="button" href={`/${locale}`}>
                 {t("backToLetter")}
               </a>
             </p>
-          </>
+          </LinkMessage>
         )}
       </main>
     </>
