@@ -1,8 +1,10 @@
 import { fc, test as propertyTest } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { DELIVERY_QUERY_ERROR_CODES, parseDeliveryQuery, parseManifestQuery } from "./delivery";
+import { forbidRealClock } from "@/test/clock";
 
 describe("parseDeliveryQuery", () => {
+  forbidRealClock();
   it.each([
     ["", { locale: "en" }],
     ["country=&locale=", { locale: "en" }],

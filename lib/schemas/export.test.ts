@@ -1,8 +1,10 @@
 import { fc, test as propertyTest } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { EXPORT_FILTER_ERROR_CODES, isDayString, parseSignatureExportFilter } from "./export";
+import { forbidRealClock } from "@/test/clock";
 
 describe("parseSignatureExportFilter", () => {
+  forbidRealClock();
   it("exports verified signatures when nothing is asked", () => {
     expect(parseSignatureExportFilter(new URLSearchParams(""))).toEqual({ success: true, data: { status: "verified" } });
   });

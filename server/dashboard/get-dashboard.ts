@@ -66,7 +66,7 @@ function listSuspiciousBursts(db: AppDatabase, now: number): SuspiciousBurst[] {
 export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: number }): Dashboard {
   assertRole(options.actor, "viewer");
   const db = options.db ?? getDb();
-  const stats = getStats({ db });
+  const stats = getStats({ db, now: options.now });
   const statusRows = db.select().from(statCounters).where(eq(statCounters.scope, "status")).all();
   const statusTotals = Object.fromEntries(SIGNATURE_STATUSES.map((status) => [status, 0])) as Record<SignatureStatus, number>;
   for (const row of statusRows) if (row.key in statusTotals) statusTotals[row.key as SignatureStatus] = row.count;

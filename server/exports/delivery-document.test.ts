@@ -11,6 +11,7 @@ import { AppError } from "@/server/errors";
 import { PDFParse } from "pdf-parse";
 import { createTestDatabase } from "@/test/database";
 import { buildNamedSignersQuery, createDeliveryDocument } from "./delivery-document";
+import { forbidRealClock } from "@/test/clock";
 
 // Watch the read-only connections the export opens, to see them closed.
 vi.mock("@/db/client", async (importOriginal) => {
@@ -92,6 +93,7 @@ function lastReadConnection(): AppDatabase {
 }
 
 describe("createDeliveryDocument", () => {
+  forbidRealClock();
   let db: AppDatabase;
   let close: () => void;
   let admin: Actor;
@@ -196,7 +198,7 @@ describe("createDeliveryDocument", () => {
 
   it("refuses a viewer before opening anything or writing an audit row", () => {
     const viewer = createOrganizer(db, "viewer");
-    const attempt = () => createDeliveryDocument({ actor: viewer, locale: "en", db });
+    const attempt = () => createDeliveryDocument({ actor: viewer, locale: "en", db, now: NOW });
 
     expect(attempt).toThrow(AppError);
     expect(attempt).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
@@ -205,7 +207,7 @@ describe("createDeliveryDocument", () => {
   });
 
   it("refuses a country code that is not one", () => {
-    expect(() => createDeliveryDocument({ actor: admin, country: "D1", locale: "en", db })).toThrow(
+    expect(() => createDeliveryDocument({ actor: admin, country: "D1", locale: "en", db, now: NOW })).toThrow(
       expect.objectContaining({ code: "INVALID", details: { country: "countryInvalid" } }),
     );
     expect(openReadOnlyDatabase).not.toHaveBeenCalled();
@@ -269,7 +271,7 @@ describe("createDeliveryDocument", () => {
     const memory = createTestDatabase();
     try {
       insertSignatures(memory.db, [{ name: "Only One", isPublicName: true }]);
-      const text = await pdfText(await readBytes(createDeliveryDocument({ actor: SYSTEM, locale: "en", db: memory.db }).stream));
+      const text = await pdfText(await readBytes(createDeliveryDocument({ actor: SYSTEM, locale: "en", db: memory.db, now: NOW }).stream));
       expect(text).toMatch(/1 Only One Germany/);
       expect(openReadOnlyDatabase).not.toHaveBeenCalled();
     } finally {

@@ -5,6 +5,7 @@ import { auditLog, statCounters, users, type UserRole } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { createTestDatabase } from "@/test/database";
 import { formatCountryTotalsCsv, getCountryTotals } from "./export-country-totals";
+import { forbidRealClock } from "@/test/clock";
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
 
@@ -15,6 +16,7 @@ function createOrganizer(db: AppDatabase, role: UserRole): Actor {
 }
 
 describe("getCountryTotals", () => {
+  forbidRealClock();
   let db: AppDatabase;
   let close: () => void;
 

@@ -9,6 +9,7 @@ import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
 import { createTestDatabase } from "@/test/database";
 import { buildSignatureExportQuery, exportSignaturesCsv } from "./export-signatures-csv";
+import { forbidRealClock } from "@/test/clock";
 
 // Watch the read-only connections the export opens, to see them closed.
 vi.mock("@/db/client", async (importOriginal) => {
@@ -105,6 +106,7 @@ function lastReadConnection(): AppDatabase {
 }
 
 describe("exportSignaturesCsv", () => {
+  forbidRealClock();
   let db: AppDatabase;
   let close: () => void;
   let admin: Actor;
@@ -142,7 +144,7 @@ describe("exportSignaturesCsv", () => {
       { name: "Withdrawn One", status: "withdrawn", verifiedAt: T0 },
     ]);
 
-    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter(), db }).stream);
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 }).stream);
 
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^Verified One,/);
@@ -160,7 +162,7 @@ describe("exportSignaturesCsv", () => {
   it("filters by country", async () => {
     insertSignatures(db, [{ name: "Olena", country: "UA" }, { name: "Jan", country: "PL" }, { name: "Oksana", country: "UA" }]);
 
-    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=ua"), db }).stream);
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=ua"), db, now: T0 }).stream);
 
     expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["Olena", "Oksana"]);
   });
@@ -174,7 +176,7 @@ describe("exportSignaturesCsv", () => {
       { name: "After", createdAt: march("05T00:00:00"), verifiedAt: march("08T00:00:00") },
     ]);
 
-    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("from=2026-03-03&to=2026-03-07"), db }).stream);
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("from=2026-03-03&to=2026-03-07"), db, now: T0 }).stream);
 
     expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["First", "Last"]);
   });
@@ -186,14 +188,14 @@ describe("exportSignaturesCsv", () => {
       { name: "Verified", status: "verified", createdAt: T0 },
     ]);
 
-    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("status=invalidated&from=2026-03-01&to=2026-03-01"), db }).stream);
+    const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("status=invalidated&from=2026-03-01&to=2026-03-01"), db, now: T0 }).stream);
 
     expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["OnTheDay"]);
   });
 
   it("sends the header alone when nothing matches", async () => {
     insertSignatures(db, [{ country: "DE" }]);
-    expect(await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=FR"), db }).stream)).toEqual([HEADER]);
+    expect(await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=FR"), db, now: T0 }).stream)).toEqual([HEADER]);
   });
 
   it("walks the table in id order without sorting, whatever the filter", () => {
@@ -206,7 +208,7 @@ describe("exportSignaturesCsv", () => {
 
   it("refuses a viewer before opening anything or writing an audit row", () => {
     const viewer = createOrganizer(db, "viewer");
-    const attempt = () => exportSignaturesCsv({ actor: viewer, filter: filter(), db });
+    const attempt = () => exportSignaturesCsv({ actor: viewer, filter: filter(), db, now: T0 });
 
     expect(attempt).toThrow(AppError);
     expect(attempt).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
@@ -217,8 +219,8 @@ describe("exportSignaturesCsv", () => {
   it("lets owners and the command line export", async () => {
     insertSignatures(db, [{}]);
     const owner = createOrganizer(db, "owner");
-    expect(await readLines(exportSignaturesCsv({ actor: owner, filter: filter(), db }).stream)).toHaveLength(2);
-    expect(await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db }).stream)).toHaveLength(2);
+    expect(await readLines(exportSignaturesCsv({ actor: owner, filter: filter(), db, now: T0 }).stream)).toHaveLength(2);
+    expect(await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db, now: T0 }).stream)).toHaveLength(2);
     expect(exportAudits(db).map((row) => row.actorEmail)).toEqual(["owner@example.org", "system (command line)"]);
   });
 
@@ -244,7 +246,7 @@ describe("exportSignaturesCsv", () => {
   it("closes the read-only connection and audits an aborted export when the client goes away", async () => {
     insertSignatures(db, Array.from({ length: 10_000 }, () => ({})));
 
-    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db });
+    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 });
     const connection = lastReadConnection();
     const reader = stream.getReader();
     await reader.read(); // BOM and header
@@ -266,7 +268,7 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("fails before streaming when the database file cannot be opened", () => {
-    expect(() => exportSignaturesCsv({ actor: admin, filter: filter(), db, databaseUrl: "file:/nonexistent/app.db" })).toThrow();
+    expect(() => exportSignaturesCsv({ actor: admin, filter: filter(), db, databaseUrl: "file:/nonexistent/app.db", now: T0 })).toThrow();
     expect(exportAudits(db)).toEqual([]);
   });
 
@@ -274,7 +276,7 @@ describe("exportSignaturesCsv", () => {
     const memory = createTestDatabase();
     try {
       insertSignatures(memory.db, [{ name: "Only One" }]);
-      const lines = await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db: memory.db }).stream);
+      const lines = await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db: memory.db, now: T0 }).stream);
       expect(lines).toEqual([HEADER, expect.stringMatching(/^Only One,/)]);
       expect(openReadOnlyDatabase).not.toHaveBeenCalled();
       expect(memory.db.select().from(auditLog).where(and(eq(auditLog.action, "export.signaturesCsv"), eq(auditLog.rowCount, 1))).all()).toHaveLength(1);
@@ -301,7 +303,7 @@ describe("exportSignaturesCsv", () => {
     let buffersPeak = buffersBefore;
 
     const started = performance.now();
-    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db });
+    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 });
     const reader = stream.getReader();
     let firstByteMs: number | undefined;
     let lines = 0;

@@ -16,6 +16,7 @@ import { createDeliveryDocument } from "./delivery-document";
 import { exportSignaturesCsv } from "./export-signatures-csv";
 import { sha256Hex } from "./hash-stream";
 import { createDeliveryPackage, createExportManifest, getExportManifest } from "./manifest";
+import { forbidRealClock } from "@/test/clock";
 
 // The country routes are called for real (to hash what they send); only the session guard is replaced.
 vi.mock("@/server/auth/require-organizer", () => ({ requireOrganizer: vi.fn() }));
@@ -61,6 +62,7 @@ async function readBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array
 }
 
 describe("createExportManifest", () => {
+  forbidRealClock();
   const files = [
     { name: "delivery-DE-2026-11-21.pdf", bytes: new TextEncoder().encode("%PDF-1.3 not really") },
     { name: "countries-2026-11-21.csv", bytes: new TextEncoder().encode("\uFEFFcountry,country_name,signatures\r\nDE,Germany,2\r\n") },
@@ -174,7 +176,7 @@ describe("getExportManifest", () => {
 
   it("refuses a viewer", () => {
     const viewer: Actor = createOrganizer(db, "viewer");
-    expect(() => getExportManifest({ actor: viewer, db })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+    expect(() => getExportManifest({ actor: viewer, db, now: NOW })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
     expect(db.select().from(auditLog).where(eq(auditLog.action, "export.manifest")).all()).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { getCampaign } from "@/server/content/get-campaign";
 import { getStats } from "@/server/stats/get-stats";
 import { createTestDatabase } from "@/test/database";
 import { getPressKitFile, PRESS_KIT_PNG_TTL_MS, type PressKitStats } from "./press-kit";
+import { forbidRealClock } from "@/test/clock";
 
 const T0 = Date.parse("2026-03-05T12:00:00Z");
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -23,6 +24,7 @@ function text(body: Uint8Array | string): string {
 }
 
 describe("getPressKitFile", () => {
+  forbidRealClock();
   let db: AppDatabase;
   let close: () => void;
   let viewer: Actor;

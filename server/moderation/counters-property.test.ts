@@ -13,6 +13,7 @@ import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counter
 import { createTestDatabase } from "@/test/database";
 import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
 import { invalidateSignature, restoreSignature } from "./invalidate-signature";
+import { forbidRealClock } from "@/test/clock";
 
 // Whatever organizers do, in whatever order, every public number (and the
 // per-status numbers) must equal a full recount of the rows.
@@ -212,6 +213,7 @@ function recount(db: AppDatabase): Record<string, number> {
 }
 
 describe("counters under moderation", () => {
+  forbidRealClock();
   propertyTest.prop(
     [fc.array(signatureArbitrary, { minLength: 1, maxLength: 20 }), fc.array(operationArbitrary, { maxLength: 15 }), fc.boolean()],
     { numRuns: 250 },

@@ -22,6 +22,7 @@ import { createTestDatabase } from "@/test/database";
 import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
 import { invalidateSignature, restoreSignature } from "./invalidate-signature";
 import { getSignatureDetail, searchSignatures } from "./search-signatures";
+import { forbidRealClock } from "@/test/clock";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-11-21T10:00:00Z");
@@ -108,6 +109,7 @@ function caught(run: () => unknown): AppError {
 // Schemas
 
 describe("moderation schemas", () => {
+  forbidRealClock();
   it("know the same statuses as the database", () => {
     expect([...MODERATION_STATUSES]).toEqual([...SIGNATURE_STATUSES]);
   });

@@ -9,6 +9,7 @@ import { getStats } from "@/server/stats/get-stats";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
 import { createTestDatabase } from "@/test/database";
 import { anonymiseAllSignatures, exportPersonalData, purgeUnconfirmedSignatures } from "./retention";
+import { forbidRealClock } from "@/test/clock";
 
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-11-01T10:00:00Z");
@@ -23,6 +24,7 @@ function sign(db: AppDatabase, email: string, now: number, confirm: boolean) {
 }
 
 describe("retention", () => {
+  forbidRealClock();
   let db: AppDatabase;
   let close: () => void;
   beforeEach(() => {
@@ -39,17 +41,17 @@ describe("retention", () => {
     expect(db.select().from(signatures).all().map((row) => row.email).sort()).toEqual(["recent@example.org", "verified@example.org"]);
     expect(db.select().from(mailOutbox).all().some((mail) => mail.toAddress === "old@example.org")).toBe(false);
     expect(db.select().from(signatureTokens).all().every((token) => token.signatureId !== 1)).toBe(true);
-    expect(getDashboard({ actor: SYSTEM, db }).statusTotals).toMatchObject({ pending: 1, verified: 1 });
+    expect(getDashboard({ actor: SYSTEM, db, now: T0 + 15 * DAY }).statusTotals).toMatchObject({ pending: 1, verified: 1 });
   });
 
   it("anonymising a closed campaign erases every personal field and keeps every count", () => {
     sign(db, "a@example.org", T0, true);
     sign(db, "b@example.org", T0 + DAY, true);
     sign(db, "c@example.org", T0 + DAY, false);
-    const before = getStats({ db });
+    const before = getStats({ db, now: T0 + 2 * DAY });
     const result = anonymiseAllSignatures({ actor: SYSTEM, db, now: T0 + 2 * DAY });
     expect(result).toEqual({ anonymised: 2, deletedPending: 1 });
-    const after = getStats({ db, now: Date.parse(before.updatedAt) });
+    const after = getStats({ db, now: T0 + 2 * DAY });
     expect(after).toEqual(before);
     const dump = JSON.stringify(db.$client.prepare("select * from signatures").all());
     for (const secret of ["a@example.org", "b@example.org", "Name a@example.org", "Lviv", "iphash-XYZ"]) expect(dump).not.toContain(secret);
@@ -59,10 +61,10 @@ describe("retention", () => {
 
   it("exports what is stored about one person, found by any spelling of their address", () => {
     sign(db, "Person@Example.org", T0, true);
-    const data = exportPersonalData({ actor: SYSTEM, email: "person+x@example.org", db });
+    const data = exportPersonalData({ actor: SYSTEM, email: "person+x@example.org", db, now: T0 + DAY });
     expect(data.signature).toMatchObject({ name: "Name Person@Example.org", country: "UA", city: "Lviv", status: "verified", networkHashStored: true });
     expect(data.emailsSent).toHaveLength(1);
-    expect(exportPersonalData({ actor: SYSTEM, email: "nobody@example.org", db }).signature).toBeNull();
+    expect(exportPersonalData({ actor: SYSTEM, email: "nobody@example.org", db, now: T0 + DAY }).signature).toBeNull();
   });
 
   it("is for owners (and the command line) only", () => {

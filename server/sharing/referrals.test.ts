@@ -8,6 +8,7 @@ import { confirmSignature } from "@/server/signatures/confirm-signature";
 import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
 import { createPartnerCode, getReferralSources, getSignerSharing, listPartnerCodes } from "./referrals";
+import { forbidRealClock } from "@/test/clock";
 
 const T0 = Date.parse("2026-11-21T10:00:00Z");
 
@@ -25,6 +26,7 @@ function sign(db: AppDatabase, email: string, extra: Record<string, unknown> = {
 }
 
 describe("referrals", () => {
+  forbidRealClock();
   let db: AppDatabase;
   let close: () => void;
   beforeEach(() => {
@@ -40,32 +42,32 @@ describe("referrals", () => {
 
     const friend = sign(db, "friend@example.org", { ref: refCode.toUpperCase(), utm_source: "Telegram", utm_campaign: "launch" });
     expect(friend.row()).toMatchObject({ referredBy: refCode, utmSource: "telegram", utmCampaign: "launch" });
-    expect(getSignerSharing({ token: first.manageToken, db }).signedThroughLink).toBe(0);
+    expect(getSignerSharing({ token: first.manageToken, db, now: T0 + 2 }).signedThroughLink).toBe(0);
 
     confirmSignature({ token: friend.confirmToken, db, now: T0 + 3 });
-    expect(getSignerSharing({ token: first.manageToken, db }).signedThroughLink).toBe(1);
+    expect(getSignerSharing({ token: first.manageToken, db, now: T0 + 4 }).signedThroughLink).toBe(1);
     expect(getReferralSources({ actor: SYSTEM, db })).toEqual({ partners: [], signerLinks: 1, utmSources: [{ source: "telegram", count: 1 }] });
 
     // Invalidating the friend takes them out of the referral numbers too; restoring puts them back.
-    invalidateSignature({ actor: SYSTEM, id: friend.row().id, reason: "test", db });
-    expect(getSignerSharing({ token: first.manageToken, db }).signedThroughLink).toBe(0);
+    invalidateSignature({ actor: SYSTEM, id: friend.row().id, reason: "test", db, now: T0 + 5 });
+    expect(getSignerSharing({ token: first.manageToken, db, now: T0 + 6 }).signedThroughLink).toBe(0);
     expect(getReferralSources({ actor: SYSTEM, db }).utmSources).toEqual([]);
-    restoreSignature({ actor: SYSTEM, id: friend.row().id, db });
-    expect(getSignerSharing({ token: first.manageToken, db }).signedThroughLink).toBe(1);
+    restoreSignature({ actor: SYSTEM, id: friend.row().id, db, now: T0 + 7 });
+    expect(getSignerSharing({ token: first.manageToken, db, now: T0 + 8 }).signedThroughLink).toBe(1);
   });
 
   it.each(["nosuchcode", "<script>", "a", "x".repeat(100), "", 42])("an unknown or malformed ref %j is ignored and the signature still counts", (ref) => {
     const signer = sign(db, "someone@example.org", { ref });
     expect(signer.row().referredBy).toBeNull();
-    expect(confirmSignature({ token: signer.confirmToken, db })).toBe("ready");
+    expect(confirmSignature({ token: signer.confirmToken, db, now: T0 + 1 })).toBe("ready");
   });
 
   it("partner codes attribute signatures and show in the sources, by label", () => {
     createPartnerCode({ actor: SYSTEM, code: "Diaspora-Berlin", label: "Diaspora Berlin", db, now: T0 });
-    expect(() => createPartnerCode({ actor: SYSTEM, code: "diaspora-berlin", label: "again", db })).toThrow(expect.objectContaining({ code: "CONFLICT" }));
-    expect(() => createPartnerCode({ actor: SYSTEM, code: "bad code!", label: "x", db })).toThrow(expect.objectContaining({ code: "INVALID" }));
+    expect(() => createPartnerCode({ actor: SYSTEM, code: "diaspora-berlin", label: "again", db, now: T0 })).toThrow(expect.objectContaining({ code: "CONFLICT" }));
+    expect(() => createPartnerCode({ actor: SYSTEM, code: "bad code!", label: "x", db, now: T0 })).toThrow(expect.objectContaining({ code: "INVALID" }));
     const viaPartner = sign(db, "p@example.org", { ref: "diaspora-berlin" });
-    confirmSignature({ token: viaPartner.confirmToken, db });
+    confirmSignature({ token: viaPartner.confirmToken, db, now: T0 + 1 });
     expect(listPartnerCodes({ actor: SYSTEM, db })).toEqual([{ code: "diaspora-berlin", label: "Diaspora Berlin", createdAt: T0, verified: 1 }]);
     expect(getReferralSources({ actor: SYSTEM, db }).partners).toEqual([{ code: "diaspora-berlin", label: "Diaspora Berlin", count: 1 }]);
   });
@@ -73,13 +75,13 @@ describe("referrals", () => {
   it("viewers read numbers but cannot create codes", () => {
     const viewer = { kind: "organizer", id: 1, email: "v@example.org", role: "viewer" } as const;
     expect(listPartnerCodes({ actor: viewer, db })).toEqual([]);
-    expect(() => createPartnerCode({ actor: viewer, code: "abc", label: "x", db })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+    expect(() => createPartnerCode({ actor: viewer, code: "abc", label: "x", db, now: T0 })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
   });
 
   it("a wrong or expired private link says nothing", () => {
     const signer = sign(db, "late@example.org");
-    expect(() => getSignerSharing({ token: "bogus-token-bogus-token-bogus", db })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+    expect(() => getSignerSharing({ token: "bogus-token-bogus-token-bogus", db, now: T0 + 1 })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
     expect(() => getSignerSharing({ token: signer.manageToken, db, now: T0 + 400 * 86_400_000 })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
-    expect(() => getSignerSharing({ token: signer.confirmToken, db })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+    expect(() => getSignerSharing({ token: signer.confirmToken, db, now: T0 + 1 })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
   });
 });

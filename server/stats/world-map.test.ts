@@ -10,6 +10,7 @@ import {
   STEP_FILLS,
   WORLD_MAP_TTL_MS,
 } from "./world-map";
+import { forbidRealClock } from "@/test/clock";
 
 const T0 = Date.parse("2026-03-05T12:00:00Z");
 
@@ -31,6 +32,7 @@ function findCountry(svg: string, titleStart: string): DrawnCountry {
 }
 
 describe("renderWorldMap", () => {
+  forbidRealClock();
   it("draws every country of the 110m atlas but Antarctica, each with a title", () => {
     const { svg } = renderWorldMap({ counts: {}, locale: "en", now: T0 });
     const countries = readCountries(svg);

@@ -10,6 +10,9 @@ vi.mock("@/server/auth/require-organizer", () => ({ requireOrganizer: vi.fn() })
 
 const get = (query = "") => GET(new Request(`http://app.test/admin/exports/manifest.sha256${query}`));
 const SHA = "a".repeat(64);
+const DAY = 86_400_000;
+/** The route reads the real clock, so this test does too: its exports are dated from today. */
+const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
 
 describe("GET /admin/exports/manifest.sha256", () => {
   let db: AppDatabase;
@@ -23,20 +26,20 @@ describe("GET /admin/exports/manifest.sha256", () => {
     const row = { actorUserId: null, actorEmail: "system (command line)", targetType: "file", details: "{}", rowCount: 1 };
     db.insert(auditLog)
       .values([
-        { ...row, action: "export.deliveryPdf", targetId: `${SHA}  delivery-DE-2026-11-01.pdf`, createdAt: Date.parse("2026-11-01T10:00:00Z") },
-        { ...row, action: "export.signaturesCsv", targetId: `${"b".repeat(64)}  signatures-verified-2026-11-20.csv`, createdAt: Date.parse("2026-11-20T10:00:00Z") },
+        { ...row, action: "export.deliveryPdf", targetId: `${SHA}  delivery-DE-${day(20)}.pdf`, createdAt: Date.now() - 20 * DAY },
+        { ...row, action: "export.signaturesCsv", targetId: `${"b".repeat(64)}  signatures-verified-${day(1)}.csv`, createdAt: Date.now() - DAY },
       ])
       .run();
   });
   afterEach(() => close());
 
   it("answers the files exported since the day as sha256sum lines, to an admin or owner", async () => {
-    const response = await get("?since=2026-11-15");
+    const response = await get(`?since=${day(6)}`);
     expect(response.status).toBe(200);
     expect(requireOrganizer).toHaveBeenCalledWith("admin");
     expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.text()).toBe(`${"b".repeat(64)}  signatures-verified-2026-11-20.csv\n`);
+    expect(await response.text()).toBe(`${"b".repeat(64)}  signatures-verified-${day(1)}.csv\n`);
   });
 
   it("lists every recorded export without a date", async () => {
