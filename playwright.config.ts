@@ -7,7 +7,7 @@ import { defineConfig } from "@playwright/test";
 /**
  * End-to-end tests against the production build (`npm run build` first),
  * in Debian's Chromium, with a real SMTP server on loopback catching the
- * emails (e2e/support/test-stack.ts starts it and `next start`).
+ * emails (e2e/support/test-stack.ts starts it and the production server, `npm start`'s dist/server.js).
  */
 
 /** A port that is free right now on 127.0.0.1 (asked of the OS, synchronously). */
@@ -67,7 +67,7 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",
-    // SIGTERM lets the stack stop `next start` and remove its temporary database.
+    // SIGTERM lets the stack stop the production server and remove its temporary database.
     gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
   },
 });

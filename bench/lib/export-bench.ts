@@ -7,12 +7,13 @@
  * 1. A fresh database, created and migrated by the project's own
  *    db/client.ts `openDatabase`; an admin organizer made with the project's
  *    CLI (scripts/user.ts).
- * 2. Baseline on the empty database: `next start`, sign in like a browser
+ * 2. Baseline on the empty database: the production server (dist/server.js, as
+ *    `npm start` runs it), sign in like a browser
  *    (next-auth credentials), 3 + 20 sequential GET /admin and
  *    GET /api/v1/stats. Server stopped.
  * 3. Seeding while the server is stopped (better-sqlite3, one prepared INSERT,
  *    50,000-row transactions, counters rebuilt by aggregate), timed apart.
- * 4. `next start` again, sign in, then GET
+ * 4. The production server again, sign in, then GET
  *    /admin/exports/signatures.csv?status=verified three times as a browser
  *    (Accept-Encoding: gzip, deflate, br, zstd) and once without compression,
  *    each with its first byte, total time, bytes, rows and the server's RSS
