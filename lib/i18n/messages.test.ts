@@ -193,6 +193,15 @@ describe("what the read of content/ and messages/ against the sources found (202
     expect(content(locale).context[0]!.text).not.toMatch(/перепечатали|передрукували|carried by/);
   });
 
+  it.each([
+    ["en", /signed the letter in Russian prisons/],
+    ["ru", /подписали письмо в российских тюрьмах/],
+    ["uk", /підписали лист у російських в’язницях/],
+  ] as const)("%s: the authors' introduction says where they signed, not that they are in prison today", (locale, signedThere) => {
+    expect(message(locale, "Letter.authorsIntro")).toMatch(signedThere);
+    expect(message(locale, "Letter.authorsIntro")).not.toMatch(/находящихся|перебувають|who are/);
+  });
+
   it("no text says which language the letter was written in: no source does", () => {
     const claim = /original is in Russian|русский оригинал|російськомовний оригінал|оригинал на русском|оригінал російською/i;
     for (const locale of LOCALES) {
