@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
-import jsQR from "jsqr";
 import { PDFParse } from "pdf-parse";
 import sharp from "sharp";
 import { expect, test } from "./support/fixtures";
+import { scanQr } from "./support/qr";
 
 type CampaignText = { title: string; lede: string };
 const english = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "content", "en.json"), "utf8")) as CampaignText;
@@ -31,12 +31,6 @@ function decodeEntities(text: string): string {
 function readPngSize(png: Buffer): { width: number; height: number } {
   expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), "PNG signature").toBe(true);
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
-
-/** What a phone's camera would read from an image: the QR code's text, decoded with jsQR. */
-async function scanQr(image: Buffer): Promise<string | undefined> {
-  const { data, info } = await sharp(image).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data;
 }
 
 /**

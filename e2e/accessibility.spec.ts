@@ -67,6 +67,14 @@ test("the privacy notice has no WCAG 2.1 AA violations", async ({ page }) => {
   await expectNoViolations(page, "the privacy notice");
 });
 
+for (const locale of ["en", "ru", "uk"]) {
+  test(`the share toolkit in ${locale} has no WCAG 2.1 AA violations, its framed counter included`, async ({ page }) => {
+    await page.goto(`/${locale}/share`);
+    await expect(page.locator("iframe.share-embed-preview").contentFrame().getByTestId("signature-count")).toBeVisible();
+    await expectNoViolations(page, `the share toolkit (${locale})`);
+  });
+}
+
 test("the admin pages have no WCAG 2.1 AA violations", async ({ page }) => {
   await page.goto("/admin/login");
   await expectNoViolations(page, "the sign-in page");

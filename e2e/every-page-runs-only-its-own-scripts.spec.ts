@@ -20,7 +20,7 @@ function expectStrictScriptPolicy(policy: string | undefined, where: string) {
   expect(policy, where).not.toContain("unsafe-eval");
 }
 
-const PAGES = ["/en", "/ru", "/en/signers", "/en/privacy", "/en/safety", "/en/thanks", "/en/confirm?token=not-a-real-token", "/embed/counter?locale=ru", "/admin/login"];
+const PAGES = ["/en", "/ru", "/en/signers", "/en/privacy", "/en/safety", "/en/share", "/en/thanks", "/en/confirm?token=not-a-real-token", "/embed/counter?locale=ru", "/admin/login"];
 
 for (const pagePath of PAGES) {
   test(`${pagePath} runs its own scripts and no others`, async ({ page }) => {

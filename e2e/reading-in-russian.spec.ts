@@ -30,7 +30,7 @@ test("a Russian reader is sent to /ru and reads the page in Russian", async ({ p
     const demands = page.getByRole("region", { name: "Пять требований" });
     await expect(demands.getByRole("listitem")).toHaveCount(5);
     await expect(demands.getByRole("heading", { level: 3, name: "Всех на всех" })).toBeVisible();
-    await expect(page.getByText("На этом языке письмо ещё не опубликовано. Ниже приведён опубликованный английский перевод.")).toBeVisible();
+    await expect(page.getByText("На этом языке письмо здесь пока не опубликовано. Ниже приведён опубликованный английский перевод.")).toBeVisible();
   });
 
   await test.step("the sign form is labelled in Russian", async () => {

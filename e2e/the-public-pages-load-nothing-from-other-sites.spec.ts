@@ -12,6 +12,9 @@ const PUBLIC_PAGES = [
   "/en/signers",
   "/en/privacy",
   "/en/safety",
+  "/en/share",
+  "/ru/share",
+  "/uk/share",
   "/en/thanks",
   "/en/confirm?token=not-a-real-token",
   "/embed/counter?locale=ru",
@@ -45,6 +48,7 @@ for (const pagePath of PUBLIC_PAGES) {
         ...[...document.querySelectorAll<HTMLScriptElement>("script[src]")].map((element) => element.src),
         ...[...document.querySelectorAll<HTMLLinkElement>("link[href]")].map((element) => element.href),
         ...[...document.querySelectorAll<HTMLImageElement>("img[src]")].map((element) => element.src),
+        ...[...document.querySelectorAll<HTMLIFrameElement>("iframe[src]")].map((element) => element.src),
         ...[...document.querySelectorAll<HTMLElement>("img[srcset], source[srcset]")].flatMap((element) =>
           (element.getAttribute("srcset") ?? "").split(",").map((entry) => new URL(entry.trim().split(/\s+/)[0]!, document.baseURI).href),
         ),
@@ -54,6 +58,6 @@ for (const pagePath of PUBLIC_PAGES) {
       const origin = originOf(url);
       return origin !== undefined && origin !== appOrigin;
     });
-    expect(referencedElsewhere, `script/link/img in ${pagePath} pointing to other origins`).toEqual([]);
+    expect(referencedElsewhere, `script/link/img/iframe in ${pagePath} pointing to other origins`).toEqual([]);
   });
 }

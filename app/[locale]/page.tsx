@@ -2,6 +2,7 @@ import { hasLocale } from "next-intl";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { buildPluralForms } from "@/components/letter/plural-forms";
+import { SourceLinks } from "@/components/letter/SourceLinks";
 import { LiveCount } from "@/components/letter/LiveCount";
 import { SignForm, type RiskyEmailLabels, type SignFormLabels } from "@/components/sign/SignForm";
 import { SiteHeader } from "@/components/site/SiteHeader";
@@ -166,6 +167,7 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
               <li key={person.id} className="author">
                 <h3>{person.name}</h3>
                 <p>{person.bio}</p>
+                <SourceLinks label={t("sources", { count: person.sources.length })} sources={person.sources} />
               </li>
             ))}
           </ul>
@@ -174,7 +176,10 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
         <section className="context" aria-labelledby="context-heading">
           <h2 id="context-heading">{t("contextHeading")}</h2>
           {campaign.context.map((paragraph, index) => (
-            <p key={index}>{paragraph}</p>
+            <div key={index}>
+              <p>{paragraph.text}</p>
+              <SourceLinks label={t("sources", { count: paragraph.sources.length })} sources={paragraph.sources} />
+            </div>
           ))}
         </section>
       </main>

@@ -11,7 +11,6 @@ const CampaignFileSchema = z.object({
   id: z.string().min(1),
   goal: z.number().int().positive(),
   publishedOn: z.iso.date(),
-  originalLanguage: z.string().min(2),
   consentVersion: z.string().min(1),
   sources: z.array(
     z.object({ id: z.string(), publisher: z.string(), title: z.string(), url: z.url(), note: z.string().optional() }),
@@ -20,15 +19,24 @@ const CampaignFileSchema = z.object({
   mail: z.object({ senderName: z.string().min(1) }),
 });
 
+/**
+ * Ids from campaign.json's sources: every statement of fact on the page
+ * names where it comes from, so a journalist can check it before citing it.
+ */
+const SourceIdsSchema = z.array(z.string().min(1)).min(1, "name at least one source");
+
 const CampaignTextSchema = z.object({
   title: z.string().min(1),
   shortTitle: z.string().min(1),
   lede: z.string().min(1),
+  ledeSources: SourceIdsSchema,
   demandsIntro: z.string().min(1),
-  demands: z.array(z.object({ title: z.string().min(1), text: z.string().min(1) })).min(1),
-  context: z.array(z.string()),
-  signatories: z.record(z.string(), z.object({ name: z.string().min(1), bio: z.string().min(1) })),
+  demands: z.array(z.object({ title: z.string().min(1), text: z.string().min(1), sources: SourceIdsSchema })).min(1),
+  context: z.array(z.object({ text: z.string().min(1), sources: SourceIdsSchema })),
+  signatories: z.record(z.string(), z.object({ name: z.string().min(1), bio: z.string().min(1), sources: SourceIdsSchema })),
 });
+
+type CampaignText = z.infer<typeof CampaignTextSchema>;
 
 /** How the letter text on a page relates to what its authors wrote. */
 export const LETTER_KINDS = ["original", "published-translation", "translation"] as const;
@@ -56,17 +64,17 @@ export type Campaign = {
   id: string;
   goal: number;
   publishedOn: string;
-  originalLanguage: string;
   consentVersion: string;
   sources: CampaignSource[];
   senderName: string;
   title: string;
   shortTitle: string;
   lede: string;
+  ledeSources: CampaignSource[];
   demandsIntro: string;
-  demands: { title: string; text: string }[];
-  context: string[];
-  signatories: { id: string; name: string; bio: string }[];
+  demands: { title: string; text: string; sources: CampaignSource[] }[];
+  context: { text: string; sources: CampaignSource[] }[];
+  signatories: { id: string; name: string; bio: string; sources: CampaignSource[] }[];
   letter: CampaignLetter;
 };
 
@@ -75,14 +83,59 @@ function readContentFile(fileName: string): string | undefined {
   return fs.existsSync(filePath) ? fs.readFileSync(filePath, "utf8") : undefined;
 }
 
-function parseContentJson<T>(fileName: string, schema: z.ZodType<T>): T {
-  const raw = readContentFile(fileName);
-  if (raw === undefined) throw new Error(`content/${fileName} is missing`);
-  const result = schema.safeParse(JSON.parse(raw));
+function parseContent<T>(fileName: string, value: unknown, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(value);
   if (!result.success) {
     throw new Error(`content/${fileName}: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
   return result.data;
+}
+
+function readContentJson(fileName: string): unknown {
+  const raw = readContentFile(fileName);
+  if (raw === undefined) throw new Error(`content/${fileName} is missing`);
+  return JSON.parse(raw);
+}
+
+function parseContentJson<T>(fileName: string, schema: z.ZodType<T>): T {
+  return parseContent(fileName, readContentJson(fileName), schema);
+}
+
+/** What a campaign text file says, with each source id looked up in `sources`. */
+type SourcedCampaignText = Omit<Campaign, "id" | "goal" | "publishedOn" | "consentVersion" | "sources" | "senderName" | "letter">;
+
+/**
+ * Checks a `content/<locale>.json` against the campaign: one entry per
+ * signatory, and a source for the lede, every demand, every paragraph of
+ * context and every bio, each a known id. Throws (naming the file and the
+ * entry) so a campaign with an unsourced claim fails its tests and build.
+ */
+export function parseCampaignText(
+  fileName: string,
+  value: unknown,
+  campaign: { sources: CampaignSource[]; signatories: string[] },
+): SourcedCampaignText {
+  const text: CampaignText = parseContent(fileName, value, CampaignTextSchema);
+  const resolve = (ids: string[], where: string): CampaignSource[] =>
+    ids.map((id) => {
+      const source = campaign.sources.find((candidate) => candidate.id === id);
+      if (!source) throw new Error(`content/${fileName}: ${where} cites "${id}", which is not a source in content/campaign.json`);
+      return source;
+    });
+  return {
+    title: text.title,
+    shortTitle: text.shortTitle,
+    lede: text.lede,
+    ledeSources: resolve(text.ledeSources, "ledeSources"),
+    demandsIntro: text.demandsIntro,
+    demands: text.demands.map((demand, index) => ({ ...demand, sources: resolve(demand.sources, `demands.${index}`) })),
+    context: text.context.map((paragraph, index) => ({ ...paragraph, sources: resolve(paragraph.sources, `context.${index}`) })),
+    signatories: campaign.signatories.map((id) => {
+      const entry = text.signatories[id];
+      if (!entry) throw new Error(`content/${fileName} has no signatory "${id}"`);
+      return { id, ...entry, sources: resolve(entry.sources, `signatories.${id}`) };
+    }),
+  };
 }
 
 /** Splits `---` front matter (key: value lines) from a Markdown body of plain paragraphs. */
@@ -133,28 +186,16 @@ export function getCampaign(locale: Locale): Campaign {
   const cached = cache.get(locale);
   if (cached) return cached;
   const file = parseContentJson("campaign.json", CampaignFileSchema);
-  const text = readContentFile(`${locale}.json`)
-    ? parseContentJson(`${locale}.json`, CampaignTextSchema)
-    : parseContentJson(`${DEFAULT_LOCALE}.json`, CampaignTextSchema);
+  const textFile = readContentFile(`${locale}.json`) ? `${locale}.json` : `${DEFAULT_LOCALE}.json`;
+  const text = parseCampaignText(textFile, readContentJson(textFile), file);
   const campaign: Campaign = {
     id: file.id,
     goal: file.goal,
     publishedOn: file.publishedOn,
-    originalLanguage: file.originalLanguage,
     consentVersion: file.consentVersion,
     sources: file.sources,
     senderName: file.mail.senderName,
-    title: text.title,
-    shortTitle: text.shortTitle,
-    lede: text.lede,
-    demandsIntro: text.demandsIntro,
-    demands: text.demands,
-    context: text.context,
-    signatories: file.signatories.map((id) => {
-      const entry = text.signatories[id];
-      if (!entry) throw new Error(`content/${locale}.json has no signatory "${id}"`);
-      return { id, ...entry };
-    }),
+    ...text,
     letter: loadLetter(locale, file.sources),
   };
   cache.set(locale, campaign);

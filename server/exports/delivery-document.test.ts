@@ -165,7 +165,7 @@ describe("createDeliveryDocument", () => {
     expect(text).toContain("Дата передачи: 21 ноября 2026 г.");
     expect(text).toMatch(/Всего подтверждённых подписей\s*6\b/);
     expect(text).toContain("Опубликованный английский перевод письма");
-    expect(text).toContain("На этом языке письмо ещё не опубликовано");
+    expect(text).toContain("На этом языке письмо здесь пока не опубликовано");
     expect(text).toContain("We, Russian political prisoners, appeal");
     expect(text).toContain("Алексей Горинов");
     expect(text).toContain("Подписавшие, согласившиеся указать своё имя");

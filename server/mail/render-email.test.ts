@@ -49,4 +49,25 @@ describe("renderSignatureEmail", () => {
     expect(email.text).toContain("<img src=x onerror=alert(1)>");
     expect(email.subject).not.toContain("img");
   });
+
+  it.each([
+    ["en", 1, "The link is valid for 1 day."],
+    ["en", 7, "The link is valid for 7 days."],
+    ["ru", 1, "Ссылка действует 1 день."],
+    ["ru", 7, "Ссылка действует 7 дней."],
+    ["uk", 3, "Посилання діє 3 дні."],
+    ["uk", 7, "Посилання діє 7 днів."],
+  ] as const)("says in %s how long the link lasts with the plural of %i (%s)", (locale, expiresInDays, sentence) => {
+    const email = renderSignatureEmail({
+      kind: "confirm",
+      locale,
+      name: "Ann",
+      actionUrl: "https://example.org/confirm",
+      withdrawUrl: "https://example.org/withdraw",
+      campaignTitle: "Open letter",
+      expiresInDays,
+    });
+    expect(email.text.split("\n\n")).toContain(sentence);
+    expect(email.html).toContain(`<p>${sentence}</p>`);
+  });
 });

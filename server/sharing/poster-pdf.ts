@@ -4,7 +4,7 @@ import PDFDocument from "pdfkit";
 import { createTranslator } from "use-intl/core";
 import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
-import { getCampaign, type Campaign } from "@/server/content/get-campaign";
+import { getCampaign } from "@/server/content/get-campaign";
 import { formatShortLink, getCampaignUrl, getQrModules } from "./campaign-qr";
 
 // A printable A4 poster of the campaign (decision 0009): the title, the
@@ -63,7 +63,7 @@ export type PosterText = {
   title: string;
   lede: string;
   demandsHeading: string;
-  demands: Campaign["demands"];
+  demands: { title: string; text: string }[];
   signCta: string;
   scanToSign: string;
   orVisit: string;
@@ -84,7 +84,7 @@ export function getPosterText(locale: Locale, options: { appUrl?: string } = {})
     title: campaign.title,
     lede: campaign.lede,
     demandsHeading: t("demandsHeading"),
-    demands: campaign.demands,
+    demands: campaign.demands.map(({ title, text }) => ({ title, text })),
     signCta: t("signCta"),
     scanToSign: t("scanToSign"),
     orVisit: t("orVisit"),

@@ -54,9 +54,9 @@ export default async function ConfirmedPage({
         <h1>{t("title")}</h1>
         <p className="lede">{t("body")}</p>
         {refCode ? (
-          <SharePanel url={`${campaignUrl}?ref=${refCode}`} heading={tShare("personalHeading")} intro={tShare("personalIntro")} />
+          <SharePanel url={`${campaignUrl}?ref=${refCode}`} heading={tShare("personalHeading")} intro={tShare("personalIntro")} toolkitHref={`/${locale}/share`} />
         ) : (
-          <SharePanel url={campaignUrl} heading={tShare("shareHeading")} />
+          <SharePanel url={campaignUrl} heading={tShare("shareHeading")} toolkitHref={`/${locale}/share`} />
         )}
         <p>
           <a href={`/${locale}`}>{t("back")}</a>

@@ -54,7 +54,7 @@ export default async function MyPage({
             ) : (
               <p>{t("notConfirmed")}</p>
             )}
-            <SharePanel url={`${getConfig().appUrl}/${locale}?ref=${sharing.refCode}`} heading={t("personalHeading")} intro={t("personalIntro")} />
+            <SharePanel url={`${getConfig().appUrl}/${locale}?ref=${sharing.refCode}`} heading={t("personalHeading")} intro={t("personalIntro")} toolkitHref={`/${locale}/share`} />
             <section aria-labelledby="withdraw-heading">
               <h2 id="withdraw-heading">{tWithdraw("myHeading")}</h2>
               <p>{tWithdraw("myIntro")}</p>

@@ -28,7 +28,7 @@ export default async function ThanksPage({ params }: { params: Promise<{ locale:
         <h1>{t("title")}</h1>
         <p className="lede">{t("body")}</p>
         <p>{t("spam")}</p>
-        <SharePanel url={`${getConfig().appUrl}/${locale}`} heading={tShare("shareHeading")} intro={tShare("thanksShareIntro")} />
+        <SharePanel url={`${getConfig().appUrl}/${locale}`} heading={tShare("shareHeading")} intro={tShare("thanksShareIntro")} toolkitHref={`/${locale}/share`} />
         <p>
           <a href={`/${locale}`}>{t("back")}</a>
         </p>
