@@ -1,5 +1,6 @@
 import "server-only";
-import { micromark, type Extension } from "micromark";
+import { micromark } from "micromark";
+import type { Extension } from "micromark-util-types";
 import { gfm, gfmHtml } from "micromark-extension-gfm";
 
 /**
