@@ -122,11 +122,8 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
                 {t(`kind.${letter.kind}`)} {t("publishedOn", { date: publishedOn })}
               </p>
             </div>
-            <div className="letter__text">
-              {letter.paragraphs.map((paragraph, index) => (
-                <p key={index}>{paragraph}</p>
-              ))}
-            </div>
+            {/* The letter file's Markdown, rendered with safe defaults (raw HTML shown as text). */}
+            <div className="letter__text" dangerouslySetInnerHTML={{ __html: letter.html }} />
             <footer className="letter__source" lang={locale}>
               {letter.source ? (
                 <p>
