@@ -46,8 +46,16 @@ export function listUpdatesForAdmin(options: { actor: Actor; db?: AppDatabase })
 
 export type UpdateRevisionEntry = { revision: number; editedAt: number; editedBy: string | null };
 
-/** One update as the editor opens it, with the published revisions kept of it (newest first). */
-export function getUpdateForEditing(options: { actor: Actor; id: number; db?: AppDatabase }): UpdateRecord & { revisions: UpdateRevisionEntry[] } {
+/** The slug an update has, or (a draft) would get if it were published now. */
+function publicSlugOf(db: AppDatabase, record: UpdateRecord): string {
+  return record.state === "published" ? record.slug : db.transaction((tx) => chooseUniqueSlug(tx, record.id, record.texts));
+}
+
+/**
+ * One update as the editor opens it, with the slug it has or will get and
+ * the published revisions kept of it (newest first). Viewers and up.
+ */
+export function getUpdateForEditing(options: { actor: Actor; id: number; db?: AppDatabase }): UpdateRecord & { publicSlug: string; revisions: UpdateRevisionEntry[] } {
   assertRole(options.actor, UPDATE_PERMISSIONS.read);
   const db = options.db ?? getDb();
   const record = loadUpdate(db, options.id);
@@ -58,7 +66,7 @@ export function getUpdateForEditing(options: { actor: Actor; id: number; db?: Ap
     .where(eq(updateRevisions.updateId, record.id))
     .orderBy(desc(updateRevisions.revision))
     .all();
-  return { ...record, revisions };
+  return { ...record, publicSlug: publicSlugOf(db, record), revisions };
 }
 
 export type UpdatePreview = {
@@ -89,7 +97,7 @@ export function getUpdatePreview(options: { actor: Actor; id: number; locale: Lo
     if (!kept) throw new AppError("NOT_FOUND", "updateNotFound");
     shown = JSON.parse(kept.snapshot) as UpdateSnapshot;
   }
-  const slug = record.state === "published" ? record.slug : db.transaction((tx) => chooseUniqueSlug(tx, record.id, record.texts));
+  const slug = publicSlugOf(db, record);
   const facts = {
     slug,
     kind: shown.kind,
