@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { LOCALES } from "@/lib/i18n/locales";
-import { parseUpdateForm, UPDATE_BODY_MAX_BYTES, updateFormInput } from "@/lib/schemas/update";
+import { parseUpdateForm, updateFormInput } from "@/lib/schemas/update";
 import type { UpdateFormState } from "@/lib/schemas/update-form-state";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { isAppError } from "@/server/errors";
@@ -38,8 +38,8 @@ export async function saveUpdateAction(_previous: UpdateFormState, formData: For
   const values: Record<string, string> = {};
   for (const field of ECHOED_FIELDS) {
     const value = formData.get(field);
-    // A body past the limit is echoed only as far as the limit: the form says how large it was.
-    if (typeof value === "string") values[field] = value.slice(0, UPDATE_BODY_MAX_BYTES + 1);
+    // Echoed whole (the post is capped at UPDATE_FORM_MAX_BYTES in proxy.ts), so the form can say how large a text was.
+    if (typeof value === "string") values[field] = value;
   }
   const id = positiveInteger(formData.get("id"));
   const input = updateFormInput((name) => formData.get(name));
