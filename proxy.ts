@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { MESSAGE_CATALOGS } from "./lib/i18n/catalog";
 import { DEFAULT_LOCALE, isLocale } from "./lib/i18n/locales";
 import { routing } from "./lib/i18n/routing";
+import { UPDATE_FORM_MAX_BYTES } from "./lib/schemas/update";
 
 /**
  * Largest form post a page accepts (the sign form is ~2 KB). Checked here,
@@ -10,6 +11,11 @@ import { routing } from "./lib/i18n/routing";
  * oversized body with a 500.
  */
 const MAX_FORM_POST_BYTES = 64 * 1024;
+
+/** The update editor posts up to three 100 KB texts at once (lib/schemas/update.ts, decision 0021). */
+function maxPostBytes(pathname: string): number {
+  return pathname === "/admin/updates" || pathname.startsWith("/admin/updates/") ? UPDATE_FORM_MAX_BYTES : MAX_FORM_POST_BYTES;
+}
 
 const handleI18nRouting = createMiddleware(routing);
 
@@ -19,7 +25,7 @@ const handleI18nRouting = createMiddleware(routing);
 export default function proxy(request: NextRequest) {
   if (request.method === "POST") {
     const length = Number(request.headers.get("content-length") ?? Number.NaN);
-    if (!Number.isFinite(length) || length > MAX_FORM_POST_BYTES) {
+    if (!Number.isFinite(length) || length > maxPostBytes(request.nextUrl.pathname)) {
       const first = request.nextUrl.pathname.split("/")[1];
       const locale = isLocale(first) ? first : DEFAULT_LOCALE;
       return new NextResponse(MESSAGE_CATALOGS[locale].Api.payloadTooLarge, {

@@ -201,3 +201,78 @@ export const appSettings = sqliteTable("app_settings", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+// ---------------------------------------------------------------------------
+// Talking to signers (issue 15, decision 0021): updates, mailings, unsubscribes, bounces.
+
+/** What an update is about; `authorChange` also shows on that author's card. */
+export const UPDATE_KINDS = ["news", "delivery", "authorChange", "hearing"] as const;
+export type UpdateKind = (typeof UPDATE_KINDS)[number];
+
+/** An update is written as a draft and published once; edits after that are kept as revisions. */
+export const UPDATE_STATES = ["draft", "published"] as const;
+export type UpdateState = (typeof UPDATE_STATES)[number];
+
+/** What happened to one of the authors (kind `authorChange`). */
+export const AUTHOR_CHANGES = ["released", "moved", "newSentence"] as const;
+export type AuthorChange = (typeof AUTHOR_CHANGES)[number];
+
+/** Campaign news written by organizers: shown at /{locale}/updates and sent to subscribed signers. */
+export const updates = sqliteTable(
+  "updates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The public URL's last segment (/{locale}/updates/{slug}); fixed at creation. */
+    slug: text("slug").notNull(),
+    kind: text("kind", { enum: UPDATE_KINDS }).notNull(),
+    state: text("state", { enum: UPDATE_STATES }).notNull().default("draft"),
+    /** `delivery`: the institution the letter was handed to; `hearing`: where it takes place. */
+    institution: text("institution"),
+    /** `delivery`/`hearing`/`authorChange`: the day it happened or will happen (YYYY-MM-DD). */
+    eventOn: text("event_on"),
+    /** `authorChange`: the signatory id from content/campaign.json, and what changed. */
+    authorId: text("author_id"),
+    authorChange: text("author_change", { enum: AUTHOR_CHANGES }),
+    /** Counts every saved edit; revisions keep each published version. */
+    revision: integer("revision").notNull().default(1),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    publishedAt: integer("published_at"),
+  },
+  (table) => [uniqueIndex("updates_slug_unique").on(table.slug), index("updates_published_idx").on(table.state, table.publishedAt)],
+);
+
+/** An update's title and Markdown body in one locale; at least one locale per update. */
+export const updateTexts = sqliteTable(
+  "update_texts",
+  {
+    updateId: integer("update_id")
+      .notNull()
+      .references(() => updates.id, { onDelete: "cascade" }),
+    locale: text("locale").notNull(),
+    title: text("title").notNull(),
+    /** Markdown (a safe subset, rendered on the server; raw HTML is shown as text). */
+    body: text("body").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.updateId, table.locale] })],
+);
+
+/** Every saved version of a published update, as JSON (fields and texts), with who saved it. */
+export const updateRevisions = sqliteTable(
+  "update_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    updateId: integer("update_id")
+      .notNull()
+      .references(() => updates.id, { onDelete: "cascade" }),
+    revision: integer("revision").notNull(),
+    snapshot: text("snapshot").notNull(),
+    editedBy: integer("edited_by").references(() => users.id, { onDelete: "set null" }),
+    editedAt: integer("edited_at").notNull(),
+  },
+  (table) => [uniqueIndex("update_revisions_unique").on(table.updateId, table.revision)],
+);
+
+export type Update = typeof updates.$inferSelect;
+export type UpdateText = typeof updateTexts.$inferSelect;

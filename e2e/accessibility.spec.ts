@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { expect, fillSignForm, test, uniqueName } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
 import { signInAs } from "./support/organizers";
+import { publishOpenUpdate, saveNewUpdate } from "./support/updates";
 
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -82,5 +83,32 @@ test("the admin pages have no WCAG 2.1 AA violations", async ({ page }) => {
   for (const path of ["/admin", "/admin/signatures", "/admin/signatures/bulk?country=DE", "/admin/exports", "/admin/organizers", "/admin/audit"]) {
     await page.goto(path);
     await expectNoViolations(page, path);
+  }
+});
+
+test("the updates, public and in the admin, have no WCAG 2.1 AA violations", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/admin/updates/new");
+  await expectNoViolations(page, "the update editor");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The update was not saved" })).toBeVisible();
+  await expectNoViolations(page, "the update editor with its errors");
+
+  const id = await saveNewUpdate(page, {
+    kind: "hearing",
+    eventOn: "2026-12-01",
+    institution: "Moscow City Court",
+    texts: { en: { title: "A hearing for the accessibility check", body: "The hearing is **open**.\n\n- bring ID\n- arrive early" } },
+  });
+  await expectNoViolations(page, "an update's admin page");
+  await page.goto("/admin/updates");
+  await expectNoViolations(page, "the list of updates");
+  await page.goto(`/admin/updates/${id}/preview?locale=ru`);
+  await expectNoViolations(page, "an update's preview (with the note about the language)");
+  const path = await publishOpenUpdate(page);
+
+  for (const publicPath of ["/en/updates", path, path.replace("/en/", "/ru/"), "/en"]) {
+    await page.goto(publicPath);
+    await expectNoViolations(page, publicPath);
   }
 });

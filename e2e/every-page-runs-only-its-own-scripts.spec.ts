@@ -1,5 +1,6 @@
 import { expect, signOnLetterPage, test, uniqueName } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
+import { publishUpdateThroughAdmin } from "./support/updates";
 
 /**
  * The script policy (decision 0015): every page says which inline scripts
@@ -20,7 +21,28 @@ function expectStrictScriptPolicy(policy: string | undefined, where: string) {
   expect(policy, where).not.toContain("unsafe-eval");
 }
 
-const PAGES = ["/en", "/ru", "/en/signers", "/en/privacy", "/en/safety", "/en/share", "/en/thanks", "/en/confirm?token=not-a-real-token", "/embed/counter?locale=ru", "/admin/login"];
+const PAGES = [
+  "/en",
+  "/ru",
+  "/en/signers",
+  "/en/privacy",
+  "/en/safety",
+  "/en/share",
+  "/en/thanks",
+  "/en/updates",
+  "/uk/updates",
+  "/en/confirm?token=not-a-real-token",
+  "/embed/counter?locale=ru",
+  "/admin/login",
+];
+
+// One published update, so its page and the letter page's "latest update" are checked too.
+let updatePath = "";
+test.beforeAll(async ({ browser }, testInfo) => {
+  updatePath = await publishUpdateThroughAdmin(browser, String(testInfo.project.use.baseURL), {
+    texts: { en: { title: "Checking the script policy", body: "An update with a [link](https://example.org/) and **bold** text." } },
+  });
+});
 
 for (const pagePath of PAGES) {
   test(`${pagePath} runs its own scripts and no others`, async ({ page }) => {
@@ -30,6 +52,15 @@ for (const pagePath of PAGES) {
     expect(await page.evaluate(() => Array.isArray((self as unknown as { __next_f?: unknown }).__next_f))).toBe(true);
   });
 }
+
+test("an update's own page, in English and in Russian, runs its own scripts and no others", async ({ page }) => {
+  for (const path of [updatePath, updatePath.replace("/en/", "/ru/")]) {
+    const response = await page.goto(path, { waitUntil: "networkidle" });
+    expect(response?.status(), path).toBe(200);
+    expectStrictScriptPolicy(response?.headers()["content-security-policy"], path);
+    expect(await page.evaluate(() => Array.isArray((self as unknown as { __next_f?: unknown }).__next_f))).toBe(true);
+  }
+});
 
 test("the confirmation flow's pages, filled in for each signer, carry their own hashes", async ({ page }) => {
   const email = uniqueEmail("csp");

@@ -1,4 +1,5 @@
 import { expect, test } from "./support/fixtures";
+import { publishUpdateThroughAdmin } from "./support/updates";
 
 /**
  * A reader in Russia must not be exposed to, or tracked by, any other site
@@ -16,6 +17,8 @@ const PUBLIC_PAGES = [
   "/ru/share",
   "/uk/share",
   "/en/thanks",
+  "/en/updates",
+  "/ru/updates",
   "/en/confirm?token=not-a-real-token",
   "/embed/counter?locale=ru",
 ];
@@ -26,7 +29,19 @@ function originOf(url: string): string | undefined {
   return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.origin : undefined;
 }
 
-for (const pagePath of PUBLIC_PAGES) {
+// One published update (with a link to another site: a link loads nothing), so its page is checked too.
+const UPDATE_PATH = "/en/updates/an-update-with-a-link-elsewhere";
+test.beforeAll(async ({ browser }, testInfo) => {
+  const path = await publishUpdateThroughAdmin(browser, String(testInfo.project.use.baseURL), {
+    texts: {
+      en: { title: "An update with a link elsewhere", body: "Read [the report](https://example.org/report). ![a picture](https://example.org/pixel.png)" },
+      ru: { title: "Новость со ссылкой", body: "Читайте [отчёт](https://example.org/report)." },
+    },
+  });
+  expect(path).toBe(UPDATE_PATH);
+});
+
+for (const pagePath of [...PUBLIC_PAGES, UPDATE_PATH, UPDATE_PATH.replace("/en/", "/ru/")]) {
   test(`${pagePath} loads nothing from other sites`, async ({ page, baseURL }) => {
     const appOrigin = new URL(baseURL!).origin;
     const requested: string[] = [];

@@ -4,7 +4,6 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { routing } from "@/lib/i18n/routing";
 import { getContentPage } from "@/server/content/get-campaign";
-import { ContentBlocks } from "@/components/site/ContentBlocks";
 import { SiteHeader } from "@/components/site/SiteHeader";
 
 /** A page of prose from content/pages/<name>.<locale>.md, titled from messages/<locale>.json's `namespace`. */
@@ -30,7 +29,8 @@ export async function ContentPage({ spec, params }: { spec: ContentPageSpec; par
       <main id="main" className="narrow prose">
         <h1>{t("title")}</h1>
         {page.isFallback ? <p className="note">{t("fallbackNote")}</p> : null}
-        <ContentBlocks blocks={page.blocks} />
+        {/* Rendered from the content file's Markdown with safe defaults (raw HTML shown as text). */}
+        <div className="prose__text" dangerouslySetInnerHTML={{ __html: page.html }} />
       </main>
     </>
   );

@@ -13,6 +13,8 @@ import { parseRiskyEmailDomains } from "@/lib/risky-email";
 import { SIGN_ERROR_CODES } from "@/lib/schemas/sign-letter";
 import { getCampaign } from "@/server/content/get-campaign";
 import { getStats } from "@/server/stats/get-stats";
+import { findAuthorChanges, findLatestUpdate } from "@/server/updates/find-updates";
+import { describeUpdate, publicationLine } from "./updates/update-article";
 import { signLetterAction } from "./sign-letter-action";
 
 // Prerendered per locale and regenerated in the background at most every
@@ -36,6 +38,10 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
   const tRisk = await getTranslations("RiskyEmail");
   const tAbuse = await getTranslations("Abuse");
   const format = await getFormatter();
+  const tUpdates = await getTranslations("Updates");
+  // Published updates only; a newly published one shows within seconds (its action revalidates this page).
+  const latestUpdate = findLatestUpdate({ locale });
+  const authorChanges = findAuthorChanges({ locale });
   const safetyHref = `/${locale}/safety`;
   const riskyEmailLabels: RiskyEmailLabels = {
     notice: tRisk("notice"),
@@ -96,6 +102,21 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
           </a>
         </section>
 
+        {latestUpdate ? (
+          <section className="latest-update" aria-labelledby="latest-update-heading">
+            <h2 id="latest-update-heading">{tUpdates("latestHeading")}</h2>
+            <p className="latest-update__title" lang={latestUpdate.textLocale}>
+              <a href={`/${locale}/updates/${latestUpdate.slug}`}>{latestUpdate.title}</a>
+            </p>
+            <p className="update__meta">
+              {tUpdates(`kind.${latestUpdate.kind}`)} · {publicationLine(tUpdates, format, latestUpdate)}
+            </p>
+            <p>
+              <a href={`/${locale}/updates`}>{tUpdates("allUpdates")}</a>
+            </p>
+          </section>
+        ) : null}
+
         <section className="demands" aria-labelledby="demands-heading">
           <h2 id="demands-heading">{t("demandsHeading")}</h2>
           <p className="section-intro">{campaign.demandsIntro}</p>
@@ -123,11 +144,8 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
                 {t(`kind.${letter.kind}`)} {t("publishedOn", { date: publishedOn })}
               </p>
             </div>
-            <div className="letter__text">
-              {letter.paragraphs.map((paragraph, index) => (
-                <p key={index}>{paragraph}</p>
-              ))}
-            </div>
+            {/* The letter file's Markdown, rendered with safe defaults (raw HTML shown as text). */}
+            <div className="letter__text" dangerouslySetInnerHTML={{ __html: letter.html }} />
             <footer className="letter__source" lang={locale}>
               {letter.source ? (
                 <p>
@@ -163,13 +181,22 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
           <h2 id="authors-heading">{t("authorsHeading")}</h2>
           <p className="section-intro">{t("authorsIntro")}</p>
           <ul className="author-list">
-            {campaign.signatories.map((person) => (
-              <li key={person.id} className="author">
-                <h3>{person.name}</h3>
-                <p>{person.bio}</p>
-                <SourceLinks label={t("sources", { count: person.sources.length })} sources={person.sources} />
-              </li>
-            ))}
+            {campaign.signatories.map((person) => {
+              const change = authorChanges.get(person.id);
+              return (
+                <li key={person.id} className="author">
+                  <h3>{person.name}</h3>
+                  <p>{person.bio}</p>
+                  <SourceLinks label={t("sources", { count: person.sources.length })} sources={person.sources} />
+                  {change ? (
+                    <p className="author__change">
+                      <strong>{describeUpdate(tUpdates, format, change, locale)}</strong>{" "}
+                      <a href={`/${locale}/updates/${change.slug}`}>{tUpdates("authorCardLink")}</a>
+                    </p>
+                  ) : null}
+                </li>
+              );
+            })}
           </ul>
         </section>
 

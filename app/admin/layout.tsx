@@ -44,6 +44,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
                 <li>
                   <a href="/admin/partners">{t("nav.partners")}</a>
                 </li>
+                <li>
+                  <a href="/admin/updates">{t("nav.updates")}</a>
+                </li>
                 {rank >= ROLE_RANK.owner ? (
                   <>
                     <li>

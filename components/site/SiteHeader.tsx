@@ -26,6 +26,11 @@ export async function SiteHeader({ path = "", query = "" }: { path?: string; que
             </a>
           </li>
           <li>
+            <a href={`/${locale}/updates`} aria-current={path === "/updates" ? "page" : undefined}>
+              {t("nav.updates")}
+            </a>
+          </li>
+          <li>
             <a href={`/${locale}/share`} aria-current={path === "/share" ? "page" : undefined}>
               {t("nav.share")}
             </a>

@@ -2,9 +2,22 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "@/lib/i18n/locales";
-import { getCampaign, getContentPage, parseCampaignText, parseContentBlocks, parseLetterMarkdown } from "./get-campaign";
+import { splitFrontMatter } from "./front-matter";
+import { getCampaign, getContentPage, parseCampaignText } from "./get-campaign";
 
 const readContent = (file: string) => JSON.parse(fs.readFileSync(path.join(process.cwd(), "content", file), "utf8")) as Record<string, unknown>;
+
+/** The text a browser shows for some HTML micromark wrote (it escapes only these four). */
+function textOf(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, " ")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&amp;", "&")
+    .replace(/\s+/g, " ")
+    .trim();
+}
 
 describe("getCampaign", () => {
   it("gives English readers the published translation, marked as such, with its source", () => {
@@ -14,6 +27,19 @@ describe("getCampaign", () => {
     expect(campaign.letter).toMatchObject({ kind: "published-translation", isFallback: false, locale: "en" });
     expect(campaign.letter.source?.url).toMatch(/^https:\/\//);
     expect(campaign.letter.paragraphs[0]).toMatch(/^We, Russian political prisoners/);
+    expect(campaign.letter.html.startsWith("<p>We, Russian political prisoners")).toBe(true);
+  });
+
+  it("renders the English letter word for word: every paragraph of the file, nothing taken as markup", () => {
+    const raw = fs.readFileSync(path.join(process.cwd(), "content", "letter.en.md"), "utf8");
+    const fileParagraphs = splitFrontMatter(raw)
+      .body.split(/\n\s*\n/)
+      .map((block) => block.replace(/\s+/g, " ").trim())
+      .filter(Boolean);
+    const { letter } = getCampaign("en");
+    expect(letter.paragraphs).toEqual(fileParagraphs);
+    expect(letter.html.match(/<p>/g)).toHaveLength(fileParagraphs.length);
+    expect(textOf(letter.html)).toBe(fileParagraphs.join(" "));
   });
 
   it.each(["ru", "uk"] as const)("gives %s readers their own demands and the English letter, marked as a fallback", (locale) => {
@@ -24,7 +50,17 @@ describe("getCampaign", () => {
 
   it("falls back to the English privacy notice only where a locale has none", () => {
     expect(getContentPage("privacy", "ru").isFallback).toBe(false);
-    expect(getContentPage("privacy", "en").blocks[0]).toEqual({ type: "heading", text: "Who keeps your data" });
+    expect(getContentPage("privacy", "en").html).toMatch(/^<h2>Who keeps your data<\/h2>\n<p>/);
+  });
+
+  it.each(["privacy", "safety"])("renders the %s pages' headings, lists and paragraphs as before", (name) => {
+    for (const locale of ["en", "ru", "uk"] as const) {
+      const { html } = getContentPage(name, locale);
+      expect(html, `${name}.${locale}`).toContain("<h2>");
+      expect(html, `${name}.${locale}`).toContain("<p>");
+      expect(html, `${name}.${locale}`).not.toContain("<script");
+    }
+    expect(getContentPage(name, "en").html).toContain("<ul>\n<li>");
   });
 });
 
@@ -88,19 +124,19 @@ describe("where every statement on the page comes from", () => {
   });
 });
 
-describe("content parsers", () => {
-  it("reads front matter and joins wrapped lines into paragraphs", () => {
-    expect(parseLetterMarkdown("---\nkind: translation\ntranslator: A. B.\n---\nFirst line\nwraps.\n\nSecond.\r\n")).toEqual({
-      frontMatter: { kind: "translation", translator: "A. B." },
-      paragraphs: ["First line wraps.", "Second."],
+describe("splitFrontMatter", () => {
+  it("reads YAML front matter and leaves the Markdown body", () => {
+    expect(splitFrontMatter("---\r\nkind: translation\r\ntranslator: A. B.\r\n---\r\nFirst line\r\nwraps.\r\n\r\nSecond.\r\n")).toEqual({
+      data: { kind: "translation", translator: "A. B." },
+      body: "First line\nwraps.\n\nSecond.\n",
     });
   });
 
-  it("keeps markup as text for React to escape", () => {
-    expect(parseContentBlocks("## <b>Head</b>\n\n- <script>x</script>\n- two\n\nPlain <i>text</i>")).toEqual([
-      { type: "heading", text: "<b>Head</b>" },
-      { type: "list", items: ["<script>x</script>", "two"] },
-      { type: "paragraph", text: "Plain <i>text</i>" },
-    ]);
+  it("takes a file without front matter as all body", () => {
+    expect(splitFrontMatter("## Heading\n\n- one\n")).toEqual({ data: {}, body: "## Heading\n\n- one\n" });
+  });
+
+  it("refuses front matter that is not a mapping", () => {
+    expect(() => splitFrontMatter("---\n- a\n- b\n---\nText")).toThrow(/mapping/);
   });
 });

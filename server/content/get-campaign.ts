@@ -2,8 +2,10 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import type { ContentBlock } from "@/lib/content-blocks";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
+import { splitFrontMatter } from "./front-matter";
+import { readMarkdownParagraphs } from "./markdown-text";
+import { renderMarkdown } from "./render-markdown";
 
 const CONTENT_DIR = path.join(process.cwd(), "content");
 
@@ -55,6 +57,9 @@ export type CampaignLetter = {
   locale: string;
   kind: LetterKind;
   isFallback: boolean;
+  /** The text as HTML, rendered from Markdown with safe defaults (render-markdown.ts): insert as it is. */
+  html: string;
+  /** The same text as plain paragraphs, for documents that are not HTML (the delivery PDF). */
   paragraphs: string[];
   source: CampaignSource | undefined;
   translator: string | undefined;
@@ -138,37 +143,18 @@ export function parseCampaignText(
   };
 }
 
-/** Splits `---` front matter (key: value lines) from a Markdown body of plain paragraphs. */
-export function parseLetterMarkdown(raw: string): { frontMatter: Record<string, string>; paragraphs: string[] } {
-  const text = raw.replace(/\r\n?/g, "\n");
-  const frontMatter: Record<string, string> = {};
-  let body = text;
-  const match = /^---\n([\s\S]*?)\n---\n?/.exec(text);
-  if (match) {
-    body = text.slice(match[0].length);
-    for (const line of match[1]!.split("\n")) {
-      const colon = line.indexOf(":");
-      if (colon > 0) frontMatter[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-    }
-  }
-  const paragraphs = body
-    .split(/\n\s*\n/)
-    .map((block) => block.replace(/\s*\n\s*/g, " ").trim())
-    .filter(Boolean);
-  return { frontMatter, paragraphs };
-}
-
 function loadLetter(locale: Locale, sources: CampaignSource[]): CampaignLetter {
   const own = readContentFile(`letter.${locale}.md`);
   const raw = own ?? readContentFile(`letter.${DEFAULT_LOCALE}.md`);
   if (raw === undefined) throw new Error(`content/letter.${DEFAULT_LOCALE}.md is missing`);
-  const { frontMatter, paragraphs } = parseLetterMarkdown(raw);
-  const meta = LetterFrontMatterSchema.parse(frontMatter);
+  const { data, body } = splitFrontMatter(raw);
+  const meta = LetterFrontMatterSchema.parse(data);
   return {
     locale: own ? locale : DEFAULT_LOCALE,
     kind: meta.kind,
     isFallback: !own,
-    paragraphs,
+    html: renderMarkdown(body),
+    paragraphs: readMarkdownParagraphs(body),
     source: sources.find((source) => source.id === meta.source),
     translator: meta.translator,
   };
@@ -202,29 +188,15 @@ export function getCampaign(locale: Locale): Campaign {
   return campaign;
 }
 
-export type { ContentBlock };
-
-export function parseContentBlocks(raw: string): ContentBlock[] {
-  const blocks: ContentBlock[] = [];
-  for (const chunk of raw.replace(/\r\n?/g, "\n").split(/\n\s*\n/)) {
-    const lines = chunk.split("\n").map((line) => line.trim()).filter(Boolean);
-    if (lines.length === 0) continue;
-    if (lines[0]!.startsWith("## ")) {
-      blocks.push({ type: "heading", text: lines[0]!.slice(3) });
-      if (lines.length > 1) blocks.push({ type: "paragraph", text: lines.slice(1).join(" ") });
-    } else if (lines.every((line) => line.startsWith("- "))) {
-      blocks.push({ type: "list", items: lines.map((line) => line.slice(2)) });
-    } else {
-      blocks.push({ type: "paragraph", text: lines.join(" ") });
-    }
-  }
-  return blocks;
-}
-
-/** A page from content/pages/<name>.<locale>.md, falling back to the default locale. */
-export function getContentPage(name: string, locale: Locale): { blocks: ContentBlock[]; isFallback: boolean } {
+/**
+ * A page from content/pages/<name>.<locale>.md (Markdown: `## ` headings,
+ * `- ` lists, paragraphs; optional `---` front matter), rendered to HTML
+ * with the same safe renderer as the updates; the default locale's page
+ * when the locale has none.
+ */
+export function getContentPage(name: string, locale: Locale): { html: string; isFallback: boolean } {
   const own = readContentFile(path.join("pages", `${name}.${locale}.md`));
   const raw = own ?? readContentFile(path.join("pages", `${name}.${DEFAULT_LOCALE}.md`));
   if (raw === undefined) throw new Error(`content/pages/${name}.${DEFAULT_LOCALE}.md is missing`);
-  return { blocks: parseContentBlocks(raw), isFallback: !own };
+  return { html: renderMarkdown(splitFrontMatter(raw).body), isFallback: !own };
 }

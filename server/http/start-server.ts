@@ -11,6 +11,7 @@ import { hashInlineScriptsOfPage, mayBeHtmlPage } from "./hash-html-responses";
 import { createLetterPageCache } from "./letter-page-cache";
 import { getInternalMarkers, INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { createTokenPageTemplates } from "./token-page-templates";
+import { isUpdatesPath, applyUpdatesCacheControl } from "./updates-cache-control";
 
 /**
  * The production server (`npm start`, decisions 0012, 0014): one node:http
@@ -62,6 +63,8 @@ export async function startServer(options: { dir: string; port: number; hostname
     // The peer's address, which Next's pages cannot see otherwise (rate limits of the form's action).
     delete request.headers[PEER_ADDRESS_HEADER];
     if (request.socket.remoteAddress) request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress;
+    // The news log and feeds are cached by CDNs like the letter page (decision 0021).
+    if ((request.method === "GET" || request.method === "HEAD") && isUpdatesPath(pathname)) applyUpdatesCacheControl(response);
     // Every page leaves with a hash-based script policy (decision 0015); the caches above keep the one they got.
     if (mayBeHtmlPage(request, pathname)) hashInlineScriptsOfPage(request, response);
     void handleWithNext(request, response);

@@ -1,0 +1,75 @@
+import { getTranslations } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { UpdateArticle } from "@/app/[locale]/updates/update-article";
+import { isLocale } from "@/lib/i18n/locales";
+import { ROLE_RANK } from "@/server/auth/actor";
+import { getConfig } from "@/server/config";
+import { isAppError } from "@/server/errors";
+import { getUpdatePreview } from "@/server/updates/admin-updates";
+import { UPDATE_PERMISSIONS } from "@/server/updates/update-record";
+import { getAdminLocale } from "../../../admin-locale";
+import { requireOrganizerPage } from "../../../guard";
+import { publishUpdateAction } from "../../actions";
+import { languageName } from "../../editor-labels";
+
+/**
+ * An update as a reader in `?locale=` sees it, rendered by the public page's
+ * own component: a draft previews exactly as it will be published, and a
+ * kept version (`?revision=`) as it was. Viewers and up; a draft may be
+ * published from here.
+ */
+export default async function UpdatePreviewPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const organizer = await requireOrganizerPage(UPDATE_PERMISSIONS.read);
+  const rawId = (await params).id;
+  const id = /^\d{1,12}$/.test(rawId) ? Number(rawId) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1) notFound();
+  const query = await searchParams;
+  const adminLocale = await getAdminLocale();
+  const reader = isLocale(query.locale) ? query.locale : adminLocale;
+  const revision = typeof query.revision === "string" && /^\d{1,9}$/.test(query.revision) ? Number(query.revision) : undefined;
+  const t = await getTranslations({ locale: adminLocale, namespace: "Admin.updates" });
+  let preview;
+  try {
+    preview = getUpdatePreview({ actor: organizer, id, locale: reader, revision });
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+  const url = `${getConfig().appUrl}/${reader}/updates/${preview.slug}`;
+  const isRevision = revision !== undefined;
+  const canPublish = !isRevision && preview.state === "draft" && ROLE_RANK[organizer.role] >= ROLE_RANK[UPDATE_PERMISSIONS.write];
+  return (
+    <>
+      <p>
+        <a href={`/admin/updates/${id}`}>{t("backToEditor")}</a>
+      </p>
+      <p className="note" role="status">
+        <strong>{t("previewTitle", { language: languageName(reader, adminLocale) })}.</strong>{" "}
+        {isRevision ? t("previewRevisionNote", { revision: preview.revision }) : preview.state === "draft" ? t("previewDraftNote", { url }) : t("previewPublishedNote", { url })}
+      </p>
+      <div className="update-preview" lang={reader}>
+        <UpdateArticle update={preview.view} locale={reader} />
+      </div>
+      {canPublish ? (
+        <section className="admin-section" aria-labelledby="publish-heading">
+          <h2 id="publish-heading">{t("publishHeading")}</h2>
+          <p>{t("publishIntro", { url })}</p>
+          <form action={publishUpdateAction}>
+            <input type="hidden" name="id" value={id} />
+            {/* The revision shown above: publishing is refused if it changed since (decision 0021). */}
+            <input type="hidden" name="revision" value={preview.revision} />
+            <button type="submit" className="button button--primary">
+              {t("publish")}
+            </button>
+          </form>
+        </section>
+      ) : null}
+    </>
+  );
+}
