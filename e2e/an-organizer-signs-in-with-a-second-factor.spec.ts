@@ -78,9 +78,12 @@ test("an organizer turns on a second factor, then signs in with a code from the 
     await expect(codes).toHaveCount(10);
     recoveryCodes = (await codes.allTextContents()).map((code) => code.trim());
     await expectNoViolations(organizer);
+    // Turning it on ended every session of the account, this one too (decision 0018).
+    await expect(organizer.getByText("You are now signed out everywhere, here too.")).toBeVisible();
     await organizer.getByRole("link", { name: "I have saved them" }).click();
-    await expect(organizer.getByText("A second factor is on. Recovery codes left: 10.")).toBeVisible();
-    await signOut(organizer);
+    await expect(organizer.getByRole("heading", { level: 1, name: "Organizer sign-in" })).toBeVisible();
+    await organizer.goto("/admin");
+    await expect(organizer).toHaveURL(/\/admin\/login$/);
   });
 
   await test.step("signing in, they are asked for the code; a wrong one is refused, the right one opens the dashboard", async () => {
@@ -95,6 +98,8 @@ test("an organizer turns on a second factor, then signs in with a code from the 
     await organizer.getByLabel("Authentication code").fill(nextCode(secret));
     await organizer.getByRole("button", { name: "Sign in" }).click();
     await expect(organizer.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    await organizer.goto("/admin/account");
+    await expect(organizer.getByText("A second factor is on. Recovery codes left: 10.")).toBeVisible();
     await signOut(organizer);
   });
 

@@ -9,12 +9,6 @@ import { isSessionCurrent, SESSION_IDLE_SECONDS, SessionEndedError } from "./ses
 
 let cached: NextAuthOptions | undefined;
 
-/** The session cookie, named and set as next-auth would by default; spelt out so a renewed session gets the same one. */
-export function getSessionCookie(): { name: string; options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean } } {
-  const secure = getConfig().appUrl.startsWith("https://");
-  return { name: `${secure ? "__Secure-" : ""}next-auth.session-token`, options: { httpOnly: true, sameSite: "lax", path: "/", secure } };
-}
-
 /**
  * next-auth (v4) for organizers: email + password (argon2id), JWT sessions.
  * The token carries the user id, the account's session version and the
@@ -28,13 +22,11 @@ export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
   const config = getConfig();
   process.env.NEXTAUTH_URL ??= config.appUrl;
-  const sessionCookie = getSessionCookie();
   cached = {
     secret: config.authSecret,
     session: { strategy: "jwt", maxAge: SESSION_IDLE_SECONDS },
     pages: { signIn: "/admin/login", error: "/admin/login" },
-    useSecureCookies: sessionCookie.options.secure,
-    cookies: { sessionToken: sessionCookie },
+    useSecureCookies: config.appUrl.startsWith("https://"),
     logger: {
       error(code, metadata) {
         // An ended session is an answer, not a fault: next-auth clears the cookie and the visitor signs in again.

@@ -44,7 +44,7 @@ describe("requireOrganizer when a second factor is required of everyone", () => 
 describe("findCurrentOrganizer", () => {
   it("refuses a session whose version the account has moved on from, even if next-auth let it through", async () => {
     const anna = await signedInAs("anna@example.test", "admin");
-    expect(await findCurrentOrganizer()).toMatchObject({ id: anna.id, sessionVersion: 0 });
+    expect(await findCurrentOrganizer()).toMatchObject({ id: anna.id });
     await updateOrganizer({ actor: SYSTEM, email: "anna@example.test", changes: { password: "another long password" }, db });
     expect(await findCurrentOrganizer()).toBeNull();
     await expect(requireOrganizer("viewer")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });

@@ -14,8 +14,6 @@ export type Organizer = Extract<Actor, { kind: "organizer" }> & {
   hasTotp?: boolean;
   /** Owners require a second factor of everyone and this account has none yet: only /admin/account is open. */
   mustEnrolTotp?: boolean;
-  /** The session version this request's session holds (decision 0018). */
-  sessionVersion?: number;
 };
 
 /**
@@ -33,7 +31,7 @@ export async function findCurrentOrganizer(): Promise<Organizer | null> {
   if (!user || user.isDisabled || user.sessionVersion !== claims?.sessionVersion) return null;
   const hasTotp = Boolean(user.totpSecret);
   const mustEnrolTotp = !hasTotp && getRequireTotpForAll();
-  return { kind: "organizer", id: user.id, email: user.email, role: user.role, name: user.name, hasTotp, mustEnrolTotp, sessionVersion: user.sessionVersion };
+  return { kind: "organizer", id: user.id, email: user.email, role: user.role, name: user.name, hasTotp, mustEnrolTotp };
 }
 
 /**

@@ -136,20 +136,11 @@ export function beginTotpSetup(options: { actor: Actor; db?: AppDatabase }): { s
 /**
  * Finishes TOTP setup once the app shows a matching code: stores the secret
  * and ten recovery codes (only their SHA-256 hashes), ends every session of
- * the account (a thief's stolen cookie among them, decision 0018) and
- * returns the plain codes, the only time anyone sees them, with the new
- * session version for the caller's own session. Given the session version
- * the caller signed in with, it refuses (UNAUTHENTICATED) when that session
- * has ended meanwhile. Any signed-in organizer, for themselves.
+ * the account, the caller's too (a copied cookie must not outlive the new
+ * factor, decision 0018), and returns the plain codes, the only time anyone
+ * sees them. Any signed-in organizer, for themselves.
  */
-export function confirmTotpSetup(options: {
-  actor: Actor;
-  secret: unknown;
-  code: unknown;
-  sessionVersion?: number;
-  db?: AppDatabase;
-  now?: number;
-}): { recoveryCodes: string[]; sessionVersion: number } {
+export function confirmTotpSetup(options: { actor: Actor; secret: unknown; code: unknown; db?: AppDatabase; now?: number }): { recoveryCodes: string[] } {
   assertOrganizer(options.actor);
   const actor = options.actor;
   const now = options.now ?? Date.now();
@@ -159,12 +150,10 @@ export function confirmTotpSetup(options: {
   if (step === null) throw new AppError("INVALID", "totpCodeWrong");
   const db = options.db ?? getDb();
   const recoveryCodes = generateRecoveryCodes();
-  const sessionVersion = db.transaction((tx) => {
+  db.transaction((tx) => {
     const user = getUser(tx, actor.id);
-    if (options.sessionVersion !== undefined && user.sessionVersion !== options.sessionVersion) throw new AppError("UNAUTHENTICATED", "signInRequired");
     if (user.totpSecret) throw new AppError("CONFLICT", "totpAlreadyEnabled");
-    const updated = tx
-      .update(users)
+    tx.update(users)
       .set({
         totpSecret: secret,
         recoveryCodeHashes: JSON.stringify(recoveryCodes.map(hashRecoveryCode)),
@@ -174,12 +163,10 @@ export function confirmTotpSetup(options: {
         updatedAt: now,
       })
       .where(eq(users.id, user.id))
-      .returning({ sessionVersion: users.sessionVersion })
-      .get();
+      .run();
     recordAudit(tx, { actor: toAuditActor(actor), action: "organizer.totpEnabled", targetType: "user", targetId: user.id, now });
-    return updated.sessionVersion;
   });
-  return { recoveryCodes, sessionVersion };
+  return { recoveryCodes };
 }
 
 /**

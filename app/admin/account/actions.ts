@@ -2,7 +2,6 @@
 
 import { redirect } from "next/navigation";
 import { isAppError } from "@/server/errors";
-import { renewOwnSession } from "@/server/auth/renew-own-session";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { confirmTotpSetup, disableTotp, setRequireTotpForAll } from "@/server/auth/second-factor";
 
@@ -27,21 +26,14 @@ export type ConfirmTotpState = { recoveryCodes?: string[]; error?: string };
 
 /**
  * Any organizer turns on their own second factor with the secret the page
- * showed and a first code. Every other session of the account ends; this
- * one is renewed. Answers with the recovery codes (shown once, never in a
- * URL), or an error key.
+ * showed and a first code. Answers with the recovery codes (shown once,
+ * never in a URL), or an error key. Every session of the account ends,
+ * this one too: the organizer signs in again with the new factor.
  */
 export async function confirmTotpAction(_previous: ConfirmTotpState, formData: FormData): Promise<ConfirmTotpState> {
   try {
     const actor = await requireOrganizer("viewer", { enrolling: true });
-    const { recoveryCodes, sessionVersion } = confirmTotpSetup({
-      actor,
-      secret: field(formData, "secret"),
-      code: field(formData, "code"),
-      sessionVersion: actor.sessionVersion,
-    });
-    await renewOwnSession({ organizerId: actor.id, sessionVersion });
-    return { recoveryCodes };
+    return confirmTotpSetup({ actor, secret: field(formData, "secret"), code: field(formData, "code") });
   } catch (error) {
     if (!isAppError(error)) throw error;
     if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
