@@ -3,9 +3,10 @@ import "server-only";
 export type LimiterSpec = { keyPrefix: string; points: number; durationSeconds: number };
 
 /**
- * Limits on organizer sign-in: attempts per address (the real guard) and per
- * client IP, each in a fixed 15-minute window of `rate_limits` rows. Every
- * attempt takes its point before the password is checked (decision 0018).
+ * Limits on organizer sign-in: failed attempts per address (the real guard)
+ * and per client IP, each in a fixed 15-minute window of `rate_limits` rows.
+ * Every attempt takes its point before the password is checked; a sign-in
+ * gives it back (decision 0018).
  */
 export const LOGIN_LIMITS = {
   perAccount: { keyPrefix: "login-account", points: 5, durationSeconds: 15 * 60 },

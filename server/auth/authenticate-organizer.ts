@@ -23,7 +23,8 @@ export type AuthenticatedOrganizer = {
  * code throws UNAUTHENTICATED "totpRequired" (the form then asks for it), a
  * wrong or already used code UNAUTHENTICATED "totpInvalid" and counts as a
  * failed guess. Every attempt takes a point per account and per client
- * before the password is looked at; past the limit it throws RATE_LIMITED.
+ * before the password is looked at (given back when it turns out not to be
+ * a guess); past the limit it throws RATE_LIMITED.
  * Every success and failure is written to the audit log (refusals once per
  * window, with a count). Anyone may call it (it is the login form).
  */
@@ -60,7 +61,7 @@ export async function authenticateOrganizer(options: {
   if (user.totpSecret && !typed) {
     db.transaction((tx) => {
       // Not a guess: the password was right and the form now asks for the code.
-      refundLoginAttempt(tx, email, now);
+      refundLoginAttempt(tx, { email, clientKey: options.clientKey, now });
       recordAudit(tx, { actor: { userId: user.id, email }, action: "login.secondFactorAsked", now });
     });
     throw new AppError("UNAUTHENTICATED", "totpRequired");
@@ -72,7 +73,7 @@ export async function authenticateOrganizer(options: {
       recordAudit(tx, { actor: { userId: user.id, email }, action: "login.failure", details: { reason: "second factor" }, now });
       return false;
     }
-    clearLoginAttempts(tx, email);
+    clearLoginAttempts(tx, { email, clientKey: options.clientKey, now });
     tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id)).run();
     recordAudit(tx, {
       actor: { userId: user.id, email: user.email },

@@ -98,4 +98,12 @@ describe("the per-client sign-in limit", () => {
     // Another client is not held up, and the account itself was never guessed at.
     expect(await outcome(signIn({ clientKey: "client-2" }))).toBe(EMAIL);
   });
+
+  it("counts guesses, not sign-ins: organizers behind one address do not use up each other's attempts", async () => {
+    for (let index = 0; index < 30; index++) expect(await outcome(signIn())).toBe(EMAIL);
+    for (let index = 0; index < 19; index++) expect(await outcome(signIn({ email: `someone-${index}@example.test` }))).toBe("refused");
+    expect(await outcome(signIn())).toBe(EMAIL);
+    expect(await outcome(signIn({ email: "one-more@example.test" }))).toBe("refused");
+    expect(await outcome(signIn({ email: "and-another@example.test" }))).toBe("RATE_LIMITED");
+  });
 });

@@ -68,12 +68,21 @@ export function takeLoginAttempt(options: { email: string; clientKey: string; db
   });
 }
 
-/** Gives the address its point back: the attempt was not a guess (a right password, the form now asks for the code). */
-export function refundLoginAttempt(tx: Transaction | AppDatabase, email: string, now: number): void {
-  refundRatePoint(tx, LOGIN_LIMITS.perAccount, email, now);
+/**
+ * Gives the attempt's points back to the address and the client: it was not
+ * a guess (a right password, and the form now asks for the code). Sign-in only.
+ */
+export function refundLoginAttempt(tx: Transaction | AppDatabase, options: { email: string; clientKey: string; now: number }): void {
+  refundRatePoint(tx, LOGIN_LIMITS.perAccount, options.email, options.now);
+  refundRatePoint(tx, LOGIN_LIMITS.perIp, options.clientKey, options.now);
 }
 
-/** A successful sign-in forgets the address's failed attempts. */
-export function clearLoginAttempts(tx: Transaction | AppDatabase, email: string): void {
-  clearRatePoints(tx, LOGIN_LIMITS.perAccount, email);
+/**
+ * A successful sign-in forgets the address's failed attempts and gives the
+ * client its point back: the limits count guesses, and organizers behind
+ * one address (an office) sign in without using up each other's. Sign-in only.
+ */
+export function clearLoginAttempts(tx: Transaction | AppDatabase, options: { email: string; clientKey: string; now: number }): void {
+  clearRatePoints(tx, LOGIN_LIMITS.perAccount, options.email);
+  refundRatePoint(tx, LOGIN_LIMITS.perIp, options.clientKey, options.now);
 }
