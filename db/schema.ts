@@ -147,6 +147,10 @@ export const users = sqliteTable(
     totpSecret: text("totp_secret"),
     /** JSON array of SHA-256 hashes of unused recovery codes. */
     recoveryCodeHashes: text("recovery_code_hashes"),
+    /** Raised by every change that must end the account's sessions; a session holds the value it signed in with (decision 0018). */
+    sessionVersion: integer("session_version").notNull().default(0),
+    /** The last 30-second TOTP step accepted: a code of that step or an earlier one is refused (decision 0018). */
+    totpLastStep: integer("totp_last_step"),
   },
   (table) => [uniqueIndex("users_email_unique").on(table.email)],
 );

@@ -4,7 +4,7 @@ import { signInAs } from "./support/organizers";
 
 test.use({ expectedHttpErrors: [401, 403] });
 
-test("an owner adds an organizer, then demotes and disables them: each change holds on the next request", async ({ page, browser }) => {
+test("an owner adds an organizer, then demotes and disables them: each change ends their session at once", async ({ page, browser }) => {
   const email = `e2e-temp-${randomBytes(3).toString("hex")}@example.test`;
   const password = "temporary organizer pass";
 
@@ -21,19 +21,26 @@ test("an owner adds an organizer, then demotes and disables them: each change ho
 
   const other = await browser.newContext();
   const temp = await other.newPage();
-  await test.step("the new admin signs in and can moderate", async () => {
+  const signIn = async () => {
     await temp.goto("/admin/login");
     await temp.getByLabel("Email").fill(email);
     await temp.getByLabel("Password").fill(password);
     await temp.getByRole("button", { name: "Sign in" }).click();
     await expect(temp.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  };
+  await test.step("the new admin signs in and can moderate", async () => {
+    await signIn();
     expect((await temp.goto("/admin/signatures"))?.status()).toBe(200);
   });
 
-  await test.step("demoted to viewer, their very next request is refused", async () => {
+  await test.step("demoted to viewer, their session ends on its very next request; signed in again, they may not moderate", async () => {
     await page.getByLabel(`Role of ${email}`).selectOption("viewer");
     await page.getByLabel(`Role of ${email}`).locator("xpath=..").getByRole("button", { name: "Save role" }).click();
     await expect(page.getByRole("status")).toContainText("Account updated");
+    expect((await temp.request.get("/admin/exports/signatures.csv")).status()).toBe(401);
+    await temp.goto("/admin/signatures");
+    await expect(temp).toHaveURL(/\/admin\/login$/);
+    await signIn();
     expect((await temp.goto("/admin/signatures"))?.status()).toBe(403);
     expect((await temp.request.get("/admin/exports/signatures.csv")).status()).toBe(403);
   });

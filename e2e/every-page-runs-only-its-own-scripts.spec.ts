@@ -99,3 +99,17 @@ test("a script put into the page by anyone else does not run", async ({ browser,
   await expect.poll(() => refusals.length).toBeGreaterThan(0);
   await context.close();
 });
+
+test("a page answering a form POST (the sign form sent without JavaScript) carries the same hashed policy", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/en");
+  const answer = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/en");
+  await page.locator("#sign").getByRole("button", { name: "Sign the letter" }).click();
+  const response = await answer;
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toContain("text/html");
+  await expect(page.locator("#sign").getByText("Please correct the marked fields.")).toBeVisible();
+  expectStrictScriptPolicy(response.headers()["content-security-policy"], "the letter page answering the sign form's POST");
+  await context.close();
+});

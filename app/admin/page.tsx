@@ -175,7 +175,7 @@ export default async function AdminDashboardPage() {
                           {format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "short" })}
                         </time>
                       </td>
-                      <td>{row.actorEmail}</td>
+                      <td>{row.actorHidden ? <i>{t("typedEmailHidden")}</i> : row.actorEmail}</td>
                       <td>
                         <code>{row.action}</code>
                       </td>

@@ -7,6 +7,7 @@ export type TotpSetupLabels = {
   confirm: string;
   recoveryHeading: string;
   recoveryIntro: string;
+  signInAgain: string;
   continue: string;
   errors: Record<string, string>;
 };
@@ -16,7 +17,9 @@ type State = { recoveryCodes?: string[]; error?: string };
 /**
  * The last step of TOTP setup: posts the secret back with the first code and,
  * on success, shows the recovery codes from the action's answer (they never
- * travel in a URL and are not shown again).
+ * travel in a URL and are not shown again). Turning the factor on ended
+ * every session of the account, this one too (decision 0018): the button
+ * leads to sign-in.
  */
 export function TotpSetupForm({ secret, labels, action }: { secret: string; labels: TotpSetupLabels; action: (state: State, formData: FormData) => Promise<State> }) {
   const [state, formAction, pending] = useActionState(action, {});
@@ -32,7 +35,8 @@ export function TotpSetupForm({ secret, labels, action }: { secret: string; labe
             </li>
           ))}
         </ul>
-        <a href="/admin/account" className="button button--primary">
+        <p>{labels.signInAgain}</p>
+        <a href="/admin/login" className="button button--primary">
           {labels.continue}
         </a>
       </section>

@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { rateLimits } from "@/db/schema";
@@ -37,4 +37,17 @@ export function consumeRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpe
 /** Whole seconds to wait for a refused point, at least 1 (for Retry-After). */
 export function retryAfterSeconds(point: RatePoint): number {
   return Math.max(1, Math.ceil(point.msBeforeNext / 1000));
+}
+
+/** Gives back a point taken in the current window (an attempt that turned out not to be a guess). */
+export function refundRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpec, key: string, now: number): void {
+  tx.update(rateLimits)
+    .set({ points: sql`max(${rateLimits.points} - 1, 0)` })
+    .where(and(eq(rateLimits.key, `${spec.keyPrefix}:${key}`), gt(rateLimits.expire, now)))
+    .run();
+}
+
+/** Forgets `key`'s count (a successful sign-in clears the failures before it). */
+export function clearRatePoints(tx: Transaction | AppDatabase, spec: LimiterSpec, key: string): void {
+  tx.delete(rateLimits).where(eq(rateLimits.key, `${spec.keyPrefix}:${key}`)).run();
 }

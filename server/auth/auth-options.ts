@@ -5,16 +5,18 @@ import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
 import { getRateLimitIpHash } from "@/server/security/client-ip";
 import { authenticateOrganizer } from "./authenticate-organizer";
-
-export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+import { isSessionCurrent, SESSION_IDLE_SECONDS, SessionEndedError } from "./session-version";
 
 let cached: NextAuthOptions | undefined;
 
 /**
  * next-auth (v4) for organizers: email + password (argon2id), JWT sessions.
- * The token carries only the user id; every page, route and action re-reads
- * the account (requireOrganizer), so disabling it or changing its role takes
- * effect on the next request, not at token expiry.
+ * The token carries the user id, the account's session version and the
+ * sign-in time; the jwt callback checks them against the database on every
+ * request that reads the session (getServerSession, /api/auth/session), so a
+ * new password, role or second factor, or a disabled account, ends every
+ * session at once, and no session outlives 12 hours (decision 0018). Every
+ * page, route and action also re-reads the account (requireOrganizer).
  */
 export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
@@ -22,9 +24,16 @@ export function getAuthOptions(): NextAuthOptions {
   process.env.NEXTAUTH_URL ??= config.appUrl;
   cached = {
     secret: config.authSecret,
-    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    session: { strategy: "jwt", maxAge: SESSION_IDLE_SECONDS },
     pages: { signIn: "/admin/login", error: "/admin/login" },
     useSecureCookies: config.appUrl.startsWith("https://"),
+    logger: {
+      error(code, metadata) {
+        // An ended session is an answer, not a fault: next-auth clears the cookie and the visitor signs in again.
+        if (metadata instanceof SessionEndedError) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+    },
     providers: [
       CredentialsProvider({
         name: "email",
@@ -42,7 +51,9 @@ export function getAuthOptions(): NextAuthOptions {
               // The peer address behind `npm start` (one bucket for every client only under plain `next start`).
               clientKey: getRateLimitIpHash(headers),
             });
-            return organizer ? { id: String(organizer.id), email: organizer.email } : null;
+            if (!organizer) return null;
+            const user = { id: String(organizer.id), email: organizer.email, sessionVersion: organizer.sessionVersion };
+            return user;
           } catch (error) {
             // next-auth shows the message as the ?error= code on the login page.
             if (isAppError(error) && error.code === "RATE_LIMITED") throw new Error("RateLimited");
@@ -56,11 +67,18 @@ export function getAuthOptions(): NextAuthOptions {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          // Signing in: the only moment a session gets its version and its start.
+          token.sub = user.id;
+          token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
+          token.signedInAt = Date.now();
+          return token;
+        }
+        if (!isSessionCurrent({ token })) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
-        return { ...session, user: { email: session.user?.email ?? null, id: token.sub } } as typeof session;
+        return { ...session, user: { email: session.user?.email ?? null, id: token.sub, sessionVersion: token.sessionVersion } } as typeof session;
       },
     },
   };

@@ -2,7 +2,7 @@ import { getServerSession } from "next-auth";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { SYSTEM } from "@/server/auth/actor";
-import { createOrganizer } from "@/server/users/manage-users";
+import { createOrganizer, updateOrganizer } from "@/server/users/manage-users";
 import { createTestDatabase } from "@/test/database";
 import { findCurrentOrganizer, requireOrganizer } from "./require-organizer";
 import { setRequireTotpForAll } from "./second-factor";
@@ -19,7 +19,7 @@ afterEach(() => close());
 
 async function signedInAs(email: string, role: "owner" | "admin" | "viewer") {
   const created = await createOrganizer({ actor: SYSTEM, input: { email, password: "a long enough password", role }, db });
-  vi.mocked(getServerSession).mockResolvedValue({ user: { id: String(created.id) }, expires: "" });
+  vi.mocked(getServerSession).mockResolvedValue({ user: { id: String(created.id), sessionVersion: 0 }, expires: "" });
   return created;
 }
 
@@ -38,5 +38,17 @@ describe("requireOrganizer when a second factor is required of everyone", () => 
     setRequireTotpForAll({ actor: SYSTEM, required: true, db });
     vi.mocked(getServerSession).mockResolvedValue(null);
     await expect(requireOrganizer("viewer", { enrolling: true })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+});
+
+describe("findCurrentOrganizer", () => {
+  it("refuses a session whose version the account has moved on from, even if next-auth let it through", async () => {
+    const anna = await signedInAs("anna@example.test", "admin");
+    expect(await findCurrentOrganizer()).toMatchObject({ id: anna.id });
+    await updateOrganizer({ actor: SYSTEM, email: "anna@example.test", changes: { password: "another long password" }, db });
+    expect(await findCurrentOrganizer()).toBeNull();
+    await expect(requireOrganizer("viewer")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    vi.mocked(getServerSession).mockResolvedValue({ user: { id: String(anna.id) }, expires: "" });
+    expect(await findCurrentOrganizer()).toBeNull();
   });
 });

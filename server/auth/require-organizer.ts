@@ -18,14 +18,17 @@ export type Organizer = Extract<Actor, { kind: "organizer" }> & {
 
 /**
  * The signed-in organizer, read from the database on this request, or null
- * when nobody is signed in or the account is gone or disabled.
+ * when nobody is signed in, the account is gone or disabled, or the session
+ * has ended (next-auth's jwt callback checks its version and age; the row
+ * read here is checked again, at no cost).
  */
 export async function findCurrentOrganizer(): Promise<Organizer | null> {
   const session = await getServerSession(getAuthOptions());
-  const id = Number((session?.user as { id?: string } | undefined)?.id);
+  const claims = session?.user as { id?: string; sessionVersion?: unknown } | undefined;
+  const id = Number(claims?.id);
   if (!Number.isInteger(id) || id <= 0) return null;
   const user = getDb().select().from(users).where(eq(users.id, id)).get();
-  if (!user || user.isDisabled) return null;
+  if (!user || user.isDisabled || user.sessionVersion !== claims?.sessionVersion) return null;
   const hasTotp = Boolean(user.totpSecret);
   const mustEnrolTotp = !hasTotp && getRequireTotpForAll();
   return { kind: "organizer", id: user.id, email: user.email, role: user.role, name: user.name, hasTotp, mustEnrolTotp };

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { authenticator } from "otplib";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { appSettings, users, type User } from "@/db/schema";
@@ -17,6 +17,7 @@ const REQUIRE_TOTP_KEY = "requireTotp";
 
 /** 30-second steps, 6 digits; one step either side forgives a phone clock a little off. */
 const totp = authenticator.clone({ window: 1 });
+const TOTP_STEP_MS = 30_000;
 
 const BASE32_SECRET = /^[A-Z2-7]{16,64}$/;
 const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -56,12 +57,14 @@ function generateRecoveryCodes(): string[] {
   });
 }
 
-function isTotpValid(secret: string, code: string): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+/** The 30-second step whose code `code` is, within one step of `now`; null when it is none of them. */
+function findTotpStep(secret: string, code: string, now: number): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   try {
-    return totp.check(code, secret);
+    const delta = totp.clone({ epoch: now }).checkDelta(code, secret);
+    return delta === null ? null : Math.floor(now / TOTP_STEP_MS) + delta;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -72,21 +75,32 @@ function getUser(db: AppDatabase | Transaction, id: number): User {
 }
 
 /**
- * Checks a second factor: a current TOTP code (one step either side) or an
- * unused recovery code, which is then crossed off. Returns which one matched,
- * or null. Called by sign-in and by `disableTotp`, for the account's owner.
+ * Checks a second factor: a current TOTP code (one step either side) of a
+ * step later than the last one accepted, which it then becomes, or an
+ * unused recovery code, which is then crossed off. Returns which one
+ * matched, or null. Called by sign-in and by `disableTotp`, for the
+ * account's owner.
  */
 export function verifySecondFactor(
   user: SecondFactorUser,
   code: unknown,
-  options: { db?: AppDatabase } = {},
+  options: { db?: AppDatabase | Transaction; now?: number } = {},
 ): "totp" | "recovery" | null {
   if (!user.totpSecret) return null;
   const typed = normalizeCode(code);
   if (!typed) return null;
-  if (isTotpValid(user.totpSecret, typed)) return "totp";
-  const hash = hashRecoveryCode(typed);
   const db = options.db ?? getDb();
+  const step = findTotpStep(user.totpSecret, typed, options.now ?? Date.now());
+  if (step !== null) {
+    // One conditional write: of two requests with the same code, only the first moves the step on (decision 0018).
+    const taken = db
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .run();
+    return taken.changes === 1 ? "totp" : null;
+  }
+  const hash = hashRecoveryCode(typed);
   // Re-read and cross off in one transaction, so one code cannot open two sessions.
   return db.transaction((tx) => {
     const current = tx.select({ recoveryCodeHashes: users.recoveryCodeHashes }).from(users).where(eq(users.id, user.id)).get();
@@ -121,23 +135,33 @@ export function beginTotpSetup(options: { actor: Actor; db?: AppDatabase }): { s
 
 /**
  * Finishes TOTP setup once the app shows a matching code: stores the secret
- * and ten recovery codes (only their SHA-256 hashes), and returns the plain
- * codes, the only time anyone sees them. Any signed-in organizer, for themselves.
+ * and ten recovery codes (only their SHA-256 hashes), ends every session of
+ * the account, the caller's too (a copied cookie must not outlive the new
+ * factor, decision 0018), and returns the plain codes, the only time anyone
+ * sees them. Any signed-in organizer, for themselves.
  */
 export function confirmTotpSetup(options: { actor: Actor; secret: unknown; code: unknown; db?: AppDatabase; now?: number }): { recoveryCodes: string[] } {
   assertOrganizer(options.actor);
   const actor = options.actor;
+  const now = options.now ?? Date.now();
   const secret = typeof options.secret === "string" ? options.secret.trim().toUpperCase() : "";
   if (!BASE32_SECRET.test(secret)) throw new AppError("INVALID", "totpSetupExpired");
-  if (!isTotpValid(secret, normalizeCode(options.code))) throw new AppError("INVALID", "totpCodeWrong");
+  const step = findTotpStep(secret, normalizeCode(options.code), now);
+  if (step === null) throw new AppError("INVALID", "totpCodeWrong");
   const db = options.db ?? getDb();
-  const now = options.now ?? Date.now();
   const recoveryCodes = generateRecoveryCodes();
   db.transaction((tx) => {
     const user = getUser(tx, actor.id);
     if (user.totpSecret) throw new AppError("CONFLICT", "totpAlreadyEnabled");
     tx.update(users)
-      .set({ totpSecret: secret, recoveryCodeHashes: JSON.stringify(recoveryCodes.map(hashRecoveryCode)), updatedAt: now })
+      .set({
+        totpSecret: secret,
+        recoveryCodeHashes: JSON.stringify(recoveryCodes.map(hashRecoveryCode)),
+        // The setup code is used up too: it cannot open a session afterwards.
+        totpLastStep: step,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: now,
+      })
       .where(eq(users.id, user.id))
       .run();
     recordAudit(tx, { actor: toAuditActor(actor), action: "organizer.totpEnabled", targetType: "user", targetId: user.id, now });
@@ -158,17 +182,18 @@ export function disableTotp(options: { actor: Actor; code: unknown; db?: AppData
   if (getRequireTotpForAll({ db })) throw new AppError("CONFLICT", "totpRequiredForAll");
   const user = getUser(db, actor.id);
   if (!user.totpSecret) throw new AppError("CONFLICT", "totpNotEnabled");
-  if (!verifySecondFactor(user, options.code, { db })) throw new AppError("INVALID", "totpCodeWrong");
+  if (!verifySecondFactor(user, options.code, { db, now })) throw new AppError("INVALID", "totpCodeWrong");
   db.transaction((tx) => {
-    tx.update(users).set({ totpSecret: null, recoveryCodeHashes: null, updatedAt: now }).where(eq(users.id, user.id)).run();
+    tx.update(users).set({ totpSecret: null, recoveryCodeHashes: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, user.id)).run();
     recordAudit(tx, { actor: toAuditActor(actor), action: "organizer.totpDisabled", targetType: "user", targetId: user.id, now });
   });
 }
 
 /**
  * Removes someone's second factor when they lost their phone and their
- * recovery codes; they set a new one up after signing in. Owners and the
- * command line only.
+ * recovery codes, and ends their sessions (whoever has the phone may hold
+ * one); they set a new one up after signing in. Owners and the command
+ * line only.
  */
 export function resetTotp(options: { actor: Actor; email: string; db?: AppDatabase; now?: number }): { email: string } {
   assertRole(options.actor, "owner");
@@ -179,7 +204,10 @@ export function resetTotp(options: { actor: Actor; email: string; db?: AppDataba
   return db.transaction((tx) => {
     const user = tx.select().from(users).where(eq(users.email, email.data)).get();
     if (!user) throw new AppError("NOT_FOUND", "organizerNotFound");
-    tx.update(users).set({ totpSecret: null, recoveryCodeHashes: null, updatedAt: now }).where(eq(users.id, user.id)).run();
+    tx.update(users)
+      .set({ totpSecret: null, recoveryCodeHashes: null, totpLastStep: null, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now })
+      .where(eq(users.id, user.id))
+      .run();
     recordAudit(tx, {
       actor: toAuditActor(options.actor),
       action: "organizer.totpReset",

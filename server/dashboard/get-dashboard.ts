@@ -14,13 +14,20 @@ export type Dashboard = {
   goal: number;
   countries: { code: string; count: number }[];
   daily: { day: string; count: number }[];
-  /** Only for admins and owners: organizer emails appear in it. */
-  recentActivity: { id: number; createdAt: number; actorEmail: string | null; action: string; rowCount: number | null }[] | null;
+  /**
+   * Only for admins and owners: organizer emails appear in it. What was
+   * typed into a refused sign-in (a stranger's address, a password in the
+   * wrong field) is for owners only: admins get `actorHidden` instead.
+   */
+  recentActivity: { id: number; createdAt: number; actorEmail: string | null; actorHidden?: true; action: string; rowCount: number | null }[] | null;
   /** Admins and owners (the bulk tools are theirs): flagged signatures of the last 24 h by source, biggest first. */
   suspiciousBursts: SuspiciousBurst[] | null;
 };
 
 export type SuspiciousBurst = { kind: "ipHash" | "emailDomain"; value: string; count: number; lastSeen: number };
+
+/** Audit actions whose actor email is whatever someone typed into the sign-in form. */
+const TYPED_EMAIL_ACTIONS: ReadonlySet<string> = new Set(["login.failure", "login.blocked"]);
 
 const SUSPICIOUS_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Reads at most this many flagged rows: the panel stays cheap during a flood. */
@@ -61,7 +68,8 @@ function listSuspiciousBursts(db: AppDatabase, now: number): SuspiciousBurst[] {
 /**
  * Everything the dashboard shows, from counter rows and the newest audit
  * rows only: its cost does not grow with the number of signatures. Viewers
- * and up; recent activity is left out for viewers.
+ * and up; recent activity is left out for viewers, and the addresses typed
+ * into refused sign-ins are shown to owners only.
  */
 export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: number }): Dashboard {
   assertRole(options.actor, "viewer");
@@ -71,6 +79,7 @@ export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: nu
   const statusTotals = Object.fromEntries(SIGNATURE_STATUSES.map((status) => [status, 0])) as Record<SignatureStatus, number>;
   for (const row of statusRows) if (row.key in statusTotals) statusTotals[row.key as SignatureStatus] = row.count;
   const seesActivity = options.actor.kind === "system" || ROLE_RANK[options.actor.role] >= ROLE_RANK.admin;
+  const seesTypedEmails = options.actor.kind === "system" || options.actor.role === "owner";
   return {
     statusTotals,
     total: stats.total,
@@ -84,6 +93,7 @@ export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: nu
           .orderBy(desc(auditLog.id))
           .limit(20)
           .all()
+          .map((row) => (seesTypedEmails || !TYPED_EMAIL_ACTIONS.has(row.action) ? row : { ...row, actorEmail: null, actorHidden: true as const }))
       : null,
     suspiciousBursts: seesActivity ? listSuspiciousBursts(db, options.now ?? Date.now()) : null,
   };

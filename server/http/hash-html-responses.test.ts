@@ -116,6 +116,37 @@ describe("hash-based script policy on pages from Next", () => {
     expect(wrapperSaw.at(-1)).toBe("end");
   });
 
+  it("a page answering a form POST (a server action without JavaScript) gets the same hashed policy, and its redirect passes", async () => {
+    const url = await serve((response) => {
+      response.setHeader("content-security-policy", POLICY);
+      if (response.req.url === "/en/redirects") {
+        response.writeHead(303, { location: "/en/thanks" });
+        response.end();
+        return;
+      }
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(PAGE);
+    });
+    const post = (path: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const sent = http.request(`${url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        });
+        sent.on("error", reject);
+        sent.end("name=Anna&%24ACTION_ID_abc=");
+      });
+    const page = await post("/en");
+    expect(page.status).toBe(200);
+    expect(page.body).toBe(PAGE);
+    expect(page.headers["content-security-policy"]).toBe(expectedPolicy(PAGE));
+    expect(page.headers["content-security-policy"]).not.toContain("unsafe-inline");
+    const redirect = await post("/en/redirects");
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.location).toBe("/en/thanks");
+  });
+
   it("a 304 carries no policy, so the one the browser stored with the page (and its hashes) stays", async () => {
     const url = await serve((response) => {
       response.setHeader("content-security-policy", POLICY);
@@ -141,7 +172,9 @@ describe("hash-based script policy on pages from Next", () => {
 
     const request = (method: string, headers: Record<string, string> = {}) => ({ method, headers }) as unknown as http.IncomingMessage;
     expect(mayBeHtmlPage(request("GET"), "/en")).toBe(true);
-    expect(mayBeHtmlPage(request("POST"), "/en")).toBe(false);
+    expect(mayBeHtmlPage(request("POST"), "/en")).toBe(true);
+    expect(mayBeHtmlPage(request("POST", { "next-action": "abc" }), "/admin/organizers")).toBe(false);
+    expect(mayBeHtmlPage(request("POST"), "/api/v1/confirmations")).toBe(false);
     expect(mayBeHtmlPage(request("HEAD"), "/en")).toBe(false);
     expect(mayBeHtmlPage(request("GET"), "/_next/static/chunks/a.js")).toBe(false);
     expect(mayBeHtmlPage(request("GET"), "/api/v1/stats")).toBe(false);

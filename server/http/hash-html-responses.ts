@@ -3,9 +3,14 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
 import { gzipSync } from "node:zlib";
 import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
 
-/** A GET that Next may answer with a page (not its static files, not an API, not an RSC fetch). */
+/**
+ * A request that Next may answer with a page (not its static files, not an
+ * API, not an RSC fetch): a GET, or a form POST sent without JavaScript to
+ * a server action, which Next answers with the page re-rendered. A POST
+ * from JavaScript names its action in `Next-Action` and gets RSC, not HTML.
+ */
 export function mayBeHtmlPage(request: IncomingMessage, pathname: string): boolean {
-  if (request.method !== "GET") return false;
+  if (request.method !== "GET" && request.method !== "POST") return false;
   if (pathname.startsWith("/_next/") || pathname.startsWith("/api/")) return false;
   const { headers } = request;
   return !(headers.rsc || headers["next-router-prefetch"] || headers["next-router-state-tree"] || headers["next-action"]);

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { users, type User, type UserRole } from "@/db/schema";
 import { CreateOrganizerSchema, OrganizerEmailSchema, OrganizerPasswordSchema } from "@/lib/schemas/organizer";
@@ -71,7 +71,8 @@ function countOtherActiveOwners(db: AppDatabase | Transaction, userId: number): 
  * Changes an organizer's role, disables or enables the account, or sets a
  * new password. Owners and the command line only; the last active owner
  * cannot be demoted or disabled (nobody could manage accounts any more).
- * Takes effect on the account's next request: every request re-reads it.
+ * A new role, a disabled account or a new password ends every session of
+ * the account at once (its session version moves on, decision 0018).
  */
 export async function updateOrganizer(options: {
   actor: Actor;
@@ -98,12 +99,14 @@ export async function updateOrganizer(options: {
     if (!user) throw new AppError("NOT_FOUND", "organizerNotFound");
     const losesOwnership = user.role === "owner" && !user.isDisabled && ((changes.role && changes.role !== "owner") || changes.isDisabled === true);
     if (losesOwnership && countOtherActiveOwners(tx, user.id) === 0) throw new AppError("CONFLICT", "lastOwner");
+    const endsSessions = (changes.role !== undefined && changes.role !== user.role) || (changes.isDisabled === true && !user.isDisabled) || passwordHash !== undefined;
     const updated = tx
       .update(users)
       .set({
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.isDisabled !== undefined ? { isDisabled: changes.isDisabled } : {}),
         ...(passwordHash ? { passwordHash } : {}),
+        ...(endsSessions ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
         updatedAt: now,
       })
       .where(eq(users.id, user.id))
@@ -119,6 +122,7 @@ export async function updateOrganizer(options: {
         ...(changes.role !== undefined ? { role: { from: user.role, to: changes.role } } : {}),
         ...(changes.isDisabled !== undefined ? { disabled: changes.isDisabled } : {}),
         ...(passwordHash ? { passwordChanged: true } : {}),
+        ...(endsSessions ? { sessionsEnded: true } : {}),
       },
       now,
     });

@@ -26,8 +26,9 @@ export type ConfirmTotpState = { recoveryCodes?: string[]; error?: string };
 
 /**
  * Any organizer turns on their own second factor with the secret the page
- * showed and a first code. Answers with the recovery codes (shown once, never
- * in a URL), or an error key.
+ * showed and a first code. Answers with the recovery codes (shown once,
+ * never in a URL), or an error key. Every session of the account ends,
+ * this one too: the organizer signs in again with the new factor.
  */
 export async function confirmTotpAction(_previous: ConfirmTotpState, formData: FormData): Promise<ConfirmTotpState> {
   try {

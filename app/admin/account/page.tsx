@@ -79,6 +79,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
                 confirm: t("confirm"),
                 recoveryHeading: t("recoveryHeading"),
                 recoveryIntro: t("recoveryIntro"),
+                signInAgain: t("signInAgain"),
                 continue: t("continue"),
                 errors,
               }}
