@@ -1,5 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { findBodyLimit, type BodyLimit } from "@/lib/body-limits";
 import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import { isLocale } from "@/lib/i18n/locales";
@@ -8,11 +9,14 @@ import { FAST_PATH_SECURITY_HEADERS } from "./security-headers";
 
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** How long a refused connection stays open, unread, for the client to read the 413 (see lingerThenClose). */
+const LINGER_MS = 2_000;
+
 /**
  * Hands `request` to `handle` only once its body is known to fit its
  * route's limit (lib/body-limits.ts, decision 0017); otherwise answers 413
- * and `connection: close`, so Node stops reading the socket once the answer
- * is out. A declared Content-Length is checked at once (Node's parser never
+ * with `connection: close` and stops reading the socket once the answer is
+ * out (lingerThenClose). A declared Content-Length is checked at once (Node's parser never
  * passes more bytes than it declares). A chunked body has no length to
  * check: its chunks are counted and held as they arrive, at most the
  * limit's bytes (64 KB), and given back to the stream when it ends, so Next
@@ -70,6 +74,7 @@ function refuseBody(request: IncomingMessage, response: ServerResponse, pathname
   const locale = limit.answer === "text" && isLocale(first) ? first : pickLocale(undefined, acceptLanguage);
   const message = MESSAGE_CATALOGS[locale].Api.payloadTooLarge;
   const body = limit.answer === "json" ? JSON.stringify({ error: message }) : message;
+  lingerThenClose(request.socket);
   response.writeHead(413, {
     ...FAST_PATH_SECURITY_HEADERS,
     "content-type": limit.answer === "json" ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
@@ -78,4 +83,23 @@ function refuseBody(request: IncomingMessage, response: ServerResponse, pathname
     connection: "close",
   });
   response.end(body);
+}
+
+/**
+ * Closing a socket that still has unread bytes makes the kernel reset the
+ * connection, and a reset can discard the 413 before a client that is still
+ * sending has read it. So, as nginx's lingering close does, the answer goes
+ * out with a FIN, the socket stops reading (whatever more the client sends
+ * waits unread in the kernel's buffers) and it is closed LINGER_MS later.
+ * Node calls `destroySoon` once a `connection: close` response is written.
+ */
+function lingerThenClose(socket: Socket): void {
+  Object.assign(socket, {
+    destroySoon() {
+      socket.end();
+      // After Node's own dump of the unread body has resumed the socket (on the next tick).
+      setImmediate(() => socket.pause());
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    },
+  });
 }
