@@ -18,8 +18,4 @@ describe("findBodyLimit", () => {
   ] as const)("%s %s: at most %i bytes, refused as %s", (method, pathname, maxBytes, answer) => {
     expect(findBodyLimit(method, pathname)).toEqual({ maxBytes, answer });
   });
-
-  it("keeps every limit at 64 KB or less, the body size nginx lets through (deploy/nginx/undersigned-app.conf)", () => {
-    expect(Math.max(SIGN_API_MAX_BODY_BYTES, CONFIRM_API_MAX_BODY_BYTES, AUTH_MAX_BODY_BYTES, FORM_POST_MAX_BODY_BYTES)).toBe(64 * 1024);
-  });
 });
