@@ -7,7 +7,8 @@ import { defineConfig } from "@playwright/test";
 /**
  * End-to-end tests against the production build (`npm run build` first),
  * in Debian's Chromium, with a real SMTP server on loopback catching the
- * emails (e2e/support/test-stack.ts starts it and the production server, `npm start`'s dist/server.js).
+ * emails and Debian's nginx with the production config in front
+ * (e2e/support/test-stack.ts starts them and the production server, `npm start`'s dist/server.js).
  */
 
 /** A port that is free right now on 127.0.0.1 (asked of the OS, synchronously). */
@@ -21,7 +22,7 @@ function pickFreePort(): string {
 
 // Picked once, in the main process; the workers inherit the environment and
 // so see the same ports.
-for (const name of ["E2E_APP_PORT", "E2E_SMTP_PORT", "E2E_MAIL_API_PORT"] as const) {
+for (const name of ["E2E_APP_PORT", "E2E_SMTP_PORT", "E2E_MAIL_API_PORT", "E2E_NGINX_PORT", "E2E_NGINX_PLAIN_PORT"] as const) {
   if (!process.env[name]) process.env[name] = pickFreePort();
 }
 

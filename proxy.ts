@@ -1,31 +1,24 @@
 import createMiddleware from "next-intl/middleware";
 import { NextResponse, type NextRequest } from "next/server";
+import { findBodyLimit } from "./lib/body-limits";
 import { MESSAGE_CATALOGS } from "./lib/i18n/catalog";
 import { DEFAULT_LOCALE, isLocale } from "./lib/i18n/locales";
 import { routing } from "./lib/i18n/routing";
-import { UPDATE_FORM_MAX_BYTES } from "./lib/schemas/update";
-
-/**
- * Largest form post a page accepts (the sign form is ~2 KB). Checked here,
- * before Next buffers the body: its own server-action limit answers an
- * oversized body with a 500.
- */
-const MAX_FORM_POST_BYTES = 64 * 1024;
-
-/** The update editor posts up to three 100 KB texts at once (lib/schemas/update.ts, decision 0021). */
-function maxPostBytes(pathname: string): number {
-  return pathname === "/admin/updates" || pathname.startsWith("/admin/updates/") ? UPDATE_FORM_MAX_BYTES : MAX_FORM_POST_BYTES;
-}
 
 const handleI18nRouting = createMiddleware(routing);
 
 // Picks the locale for URLs that lack one (`/` → `/ru` from Accept-Language)
-// and refuses oversized form posts (public pages and admin alike). Not a
-// security boundary: nothing here authorizes.
+// and refuses oversized form posts (public pages and admin alike) by the
+// body-limit table. Behind `npm start` the front has already held every body
+// to that table (decision 0017); this check is what plain `next start` and
+// `next dev` have, before Next buffers the body (its own server-action limit
+// answers an oversized body with a 500). A post without a Content-Length
+// cannot be counted here, so it is refused. Not a security boundary:
+// nothing here authorizes.
 export default function proxy(request: NextRequest) {
   if (request.method === "POST") {
     const length = Number(request.headers.get("content-length") ?? Number.NaN);
-    if (!Number.isFinite(length) || length > maxPostBytes(request.nextUrl.pathname)) {
+    if (!Number.isFinite(length) || length > findBodyLimit(request.method, request.nextUrl.pathname).maxBytes) {
       const first = request.nextUrl.pathname.split("/")[1];
       const locale = isLocale(first) ? first : DEFAULT_LOCALE;
       return new NextResponse(MESSAGE_CATALOGS[locale].Api.payloadTooLarge, {

@@ -17,14 +17,15 @@ const PAYLOADS = [
   '"><img src=x onerror="window.__xss=1">',
   "<svg onload=window.__xss=1>",
   "javascript:window.__xss=1",
-  "{{constructor.constructor('window.__xss=1')()}}",
+  // Bracketed: "constructor.constructor" reads as a domain name, which names refuse (decision 0017).
+  "{{constructor['constructor']('window.__xss=1')()}}",
   "</title><script>window.__xss=1</script>",
   '<a href="javascript:window.__xss=1">x</a>',
 ];
 const signers = [
   ...PAYLOADS.map((payload, index) => ({ marker: `${run}p${index}`, name: `${run}p${index} ${payload}`, shown: `${run}p${index} ${payload}` })),
   // The right-to-left override is removed, not rendered: the name cannot reverse what follows it.
-  { marker: `${run}rtl`, name: `${run}rtl Eve\u202Egpj.exe`, shown: `${run}rtl Eve gpj.exe` },
+  { marker: `${run}rtl`, name: `${run}rtl Eve\u202Egpj_exe`, shown: `${run}rtl Eve gpj_exe` },
 ];
 
 /** Fails on any dialog, and on a payload that ran and set window.__xss. */

@@ -13,7 +13,13 @@ const EnvSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default("no-reply@localhost"),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
-  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  /** Reverse proxies in front that append to X-Forwarded-For (decision 0017): 1 = one nginx. */
+  TRUST_PROXY: z.coerce
+    .number({ error: "TRUST_PROXY must be the number of trusted proxy hops (0, 1, 2, …)" })
+    .int("TRUST_PROXY must be a whole number of proxy hops")
+    .min(0, "TRUST_PROXY must be 0 or more")
+    .max(10, "TRUST_PROXY counts proxy hops: at most 10")
+    .default(0),
   BOT_CHECK: z.enum(["on", "off"]).default("on"),
   /** Multiplies every sign rate limit (decision 0011); the e2e stack raises it, production keeps 1. */
   SIGN_RATE_LIMIT_SCALE: z.coerce.number().int().min(1).max(1_000_000).default(1),
@@ -30,7 +36,11 @@ export type AppConfig = {
   smtpUrl: string | undefined;
   mailFrom: string;
   authSecret: string;
-  trustProxy: boolean;
+  /**
+   * How many proxies in front append to X-Forwarded-For (TRUST_PROXY): the
+   * client is that many entries from its right end; 0 = the socket's peer.
+   */
+  trustProxyHops: number;
   /**
    * false only with BOT_CHECK=off: no honeypot, no minimum fill time, no proof
    * of work (rate limits still apply). The proof of work's HMAC key is derived
@@ -46,7 +56,8 @@ let cached: AppConfig | undefined;
 /**
  * Reads and checks the environment once, at start. A bad value stops the
  * server with a message naming the variable; production refuses to start
- * without AUTH_SECRET (development makes a throwaway one).
+ * without AUTH_SECRET (development makes a throwaway one) or without APP_URL
+ * (every link in every email is built on it).
  */
 export function getConfig(): AppConfig {
   if (cached) return cached;
@@ -63,6 +74,11 @@ export function getConfig(): AppConfig {
   if (isProduction && !isBuilding && !env.AUTH_SECRET) {
     throw new Error("AUTH_SECRET is required in production: set it to a random string of 32+ characters (openssl rand -base64 32)");
   }
+  if (isProduction && !isBuilding && !env.APP_URL) {
+    throw new Error(
+      "APP_URL is required in production: set it to the site's public address (e.g. https://letter.example.org); every link in confirmation emails and share links is built on it, and a guessed default would mail signers links that do not work",
+    );
+  }
   cached = {
     isProduction,
     port: env.PORT,
@@ -71,7 +87,7 @@ export function getConfig(): AppConfig {
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     authSecret: env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
-    trustProxy: env.TRUST_PROXY === "1",
+    trustProxyHops: env.TRUST_PROXY,
     botCheck: env.BOT_CHECK === "on",
     signRateLimitScale: env.SIGN_RATE_LIMIT_SCALE,
     minFillMs: Math.round(env.BOT_CHECK_MIN_FILL_SECONDS * 1000),

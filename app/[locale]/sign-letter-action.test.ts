@@ -178,6 +178,12 @@ describe("signLetterAction against bots and floods (decision 0011)", () => {
     expect(rowCount()).toBe(1);
   });
 
+  it("refuses a name that carries a link (it would be mailed to any address typed), with what was typed", async () => {
+    const phishing = toFormData([["name", "Anna, your account is locked: evil.example/login"], ["email", "victim@example.org"], ["country", "DE"], ["acceptPrivacy", "on"], ["locale", "ru"]]);
+    expect(await submit(phishing)).toMatchObject({ status: "invalid", errors: { name: "nameHasLink" }, values: { email: "victim@example.org" } });
+    expect(rowCount()).toBe(0);
+  });
+
   it("answers \"rateLimited\" with what was typed once the burst limit is passed", async () => {
     let last;
     for (let i = 0; i < 10; i += 1) last = await submit(form(`burst${i}@example.org`));

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import type { SignFormState } from "@/lib/schemas/sign-form-state";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
-import { getSubmittingClient, PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
+import { getSubmittingClientFromHeaders } from "@/server/security/client-ip";
 import { submitSignature } from "@/server/signatures/submit-signature";
 
 const ECHOED_FIELDS = ["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy"] as const;
@@ -35,11 +35,7 @@ export async function signLetterAction(_previous: SignFormState, formData: FormD
   if (!parsed.success) return { status: "invalid", errors: parsed.errors, values };
 
   try {
-    const requestHeaders = await headers();
-    const client = getSubmittingClient({
-      forwardedFor: requestHeaders.get("x-forwarded-for"),
-      peerAddress: requestHeaders.get(PEER_ADDRESS_HEADER),
-    });
+    const client = getSubmittingClientFromHeaders(await headers());
     const result = await submitSignature({ data: parsed.data, via: "form", client });
     if (result.outcome === "rateLimited") return { status: "rateLimited", errors: {}, values };
     if (result.outcome === "botCheckFailed") return { status: "botCheckFailed", errors: {}, values };

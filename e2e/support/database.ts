@@ -15,3 +15,17 @@ export function countSignatureRows(emailKey: string): number {
     db.close();
   }
 }
+
+/** The keyed IP hash stored with an address's signature (null when none was stored), read-only like countSignatureRows. */
+export function readIpHash(emailKey: string): string | null {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set: run the tests with `npx playwright test`");
+  const db = new Database(path.join(dataDir, "e2e.db"), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare("select ip_hash as ipHash from signatures where email_key = ?").get(emailKey) as { ipHash: string | null } | undefined;
+    if (!row) throw new Error(`no signature for ${emailKey}`);
+    return row.ipHash;
+  } finally {
+    db.close();
+  }
+}

@@ -8,10 +8,15 @@
  *   (`GET /messages?to=<address>`);
  * - the production build (the production server (`npm start`), never a build) on
  *   127.0.0.1:E2E_APP_PORT, with a fresh database in a temporary folder and
- *   SMTP_URL pointing at the server above.
+ *   SMTP_URL pointing at the server above;
+ * - Debian's nginx in front of it with the production config (deploy/nginx,
+ *   e2e/support/nginx.ts) on 127.0.0.1:E2E_NGINX_PORT (and its plain-HTTP
+ *   redirect on E2E_NGINX_PLAIN_PORT), so the journeys that depend on the
+ *   proxy (client address, rate limits, body limit, cached letter page) run
+ *   through it; the server has TRUST_PROXY=1, as in production.
  *
- * Everything listens on loopback only. It stops the production server (`npm start`) and removes the
- * temporary folder on SIGTERM/SIGINT, and exits if the production server (`npm start`) dies.
+ * Everything listens on loopback only. It stops the production server (`npm start`) and nginx and removes the
+ * temporary folder on SIGTERM/SIGINT, and exits if either dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,6 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
+import { startNginx } from "./nginx";
 import { ORGANIZER_PASSWORD, ORGANIZERS } from "./organizer-accounts";
 import { SERVER_NODE_FLAGS } from "../../scripts/server-node-flags";
 
@@ -49,6 +55,8 @@ function requirePort(name: string): number {
 const appPort = requirePort("E2E_APP_PORT");
 const smtpPort = requirePort("E2E_SMTP_PORT");
 const mailApiPort = requirePort("E2E_MAIL_API_PORT");
+const nginxPort = requirePort("E2E_NGINX_PORT");
+const nginxPlainPort = requirePort("E2E_NGINX_PLAIN_PORT");
 
 const messages: CaughtEmail[] = [];
 
@@ -105,6 +113,7 @@ const mailApi = http.createServer((request, response) => {
 const dataDir = process.env.E2E_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-e2e-"));
 fs.mkdirSync(dataDir, { recursive: true });
 let app: ChildProcess | undefined;
+let nginx: ChildProcess | undefined;
 let stopping = false;
 
 function cleanUp(): void {
@@ -116,6 +125,7 @@ function stop(code: number): void {
   stopping = true;
   smtp.close(() => undefined);
   mailApi.close();
+  if (nginx && nginx.exitCode === null && nginx.signalCode === null) nginx.kill("SIGTERM");
   if (app && app.exitCode === null && app.signalCode === null) {
     app.once("exit", () => {
       cleanUp();
@@ -137,6 +147,7 @@ process.on("SIGTERM", () => stop(0));
 process.on("SIGINT", () => stop(0));
 process.on("exit", () => {
   if (app && app.exitCode === null && app.signalCode === null) app.kill("SIGKILL");
+  if (nginx && nginx.exitCode === null && nginx.signalCode === null) nginx.kill("SIGKILL");
 });
 
 function listen(server: { listen(port: number, host: string, callback: () => void): unknown; once(event: "error", listener: (error: Error) => void): unknown }, port: number): Promise<void> {
@@ -169,6 +180,16 @@ async function main(): Promise<void> {
 
   await createOrganizers();
 
+  // nginx's workers run as another user when the stack runs as root: they may pass through, not list.
+  fs.chmodSync(dataDir, 0o711);
+  nginx = await startNginx({ appPort, port: nginxPort, plainPort: nginxPlainPort, dir: path.join(dataDir, "nginx") });
+  nginx.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`[test-stack] nginx exited (${signal ?? code}); stopping`);
+    stop(1);
+  });
+  console.log(`[test-stack] nginx (deploy/nginx) on http://${HOST}:${nginxPort}`);
+
   // The production server exactly as `npm start` runs it (dist/server.js, built by `npm run build`).
   app = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(process.cwd(), "dist", "server.js")], {
     cwd: process.cwd(),
@@ -189,6 +210,8 @@ async function main(): Promise<void> {
       // fill time; the honeypot stays on (README, decision 0011).
       SIGN_RATE_LIMIT_SCALE: "100",
       BOT_CHECK_MIN_FILL_SECONDS: "0",
+      // nginx (above) is one hop in front, as in production (deploy/README.md).
+      TRUST_PROXY: "1",
     },
   });
   app.on("exit", (code, signal) => {

@@ -1,6 +1,7 @@
 import { fc, test as propertyTest } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { COUNTRY_CODES } from "../countries";
+import { looksLikeLink } from "../link-like-text";
 import { NAME_MAX_LENGTH, parseSignLetter, SIGN_ERROR_CODES } from "./sign-letter";
 
 const valid = { name: "Anna Petrova", email: "anna@example.org", country: "DE", acceptPrivacy: "on" };
@@ -25,6 +26,11 @@ describe("parseSignLetter", () => {
     [{ ...valid, name: "   \u202E " }, { name: "nameRequired" }],
     [{ ...valid, name: "12345" }, { name: "nameInvalid" }],
     [{ ...valid, name: "x".repeat(NAME_MAX_LENGTH + 1) }, { name: "nameTooLong" }],
+    // The name goes into an email sent to any address typed: no link may ride in it (decision 0017).
+    [{ ...valid, name: "Anna, log in at evil.example" }, { name: "nameHasLink" }],
+    [{ ...valid, name: "Anna https://evil" }, { name: "nameHasLink" }],
+    [{ ...valid, name: "anna@evil" }, { name: "nameHasLink" }],
+    [{ ...valid, name: "Anna t.me/evil" }, { name: "nameHasLink" }],
     [{ ...valid, email: "" }, { email: "emailRequired" }],
     [{ ...valid, email: "not-an-email" }, { email: "emailInvalid" }],
     [{ ...valid, email: `${"a".repeat(300)}@example.org` }, { email: "emailInvalid" }],
@@ -39,6 +45,10 @@ describe("parseSignLetter", () => {
     [{ ...valid, isPublicName: "yes please" }, { isPublicName: "invalid" }],
   ])("rejects %j with %j", (input, errors) => {
     expect(parseSignLetter(input)).toEqual({ success: false, errors });
+  });
+
+  it.each(["А.С.Пушкин", "J.R.R. Tolkien", "Dr.Watson"])("takes initials and titles without a space (%j) as a name", (name) => {
+    expect(parseSignLetter({ ...valid, name }).success).toBe(true);
   });
 
   it("reports every wrong field at once", () => {
@@ -86,6 +96,7 @@ describe("parseSignLetter properties", () => {
       expect([...name].length).toBeLessThanOrEqual(NAME_MAX_LENGTH);
       expect(/\p{L}/u.test(name)).toBe(true);
       expect(name).toBe(name.trim());
+      expect(looksLikeLink(name)).toBe(false);
       if (city !== undefined) expect(FORBIDDEN_IN_OUTPUT.test(city)).toBe(false);
       expect(email.length).toBeLessThanOrEqual(254);
       expect(result.data.acceptPrivacy).toBe(true);
@@ -99,7 +110,11 @@ describe("parseSignLetter properties", () => {
   });
 
   propertyTest.prop(
-    [fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }).filter((s) => /\p{L}/u.test(s)), fc.constantFrom(...COUNTRY_CODES), fc.emailAddress()],
+    [
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }).filter((s) => /\p{L}/u.test(s) && !looksLikeLink(s)),
+      fc.constantFrom(...COUNTRY_CODES),
+      fc.emailAddress(),
+    ],
     { numRuns: 1000 },
   )("well-formed people sign", (name, country, email) => {
     const result = parseSignLetter({ name, country, email, acceptPrivacy: "on" });

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { isCountryCode } from "../countries";
 import { EMAIL_MAX_LENGTH, isEmailShape } from "../email";
 import { LOCALES } from "../i18n/locales";
+import { looksLikeLink } from "../link-like-text";
 import { cleanText, textLength } from "../text";
 
 // zod/mini keeps the browser bundle small: the same schema runs in the form
@@ -15,6 +16,7 @@ export const SIGN_ERROR_CODES = [
   "nameRequired",
   "nameTooLong",
   "nameInvalid",
+  "nameHasLink",
   "emailRequired",
   "emailInvalid",
   "countryRequired",
@@ -89,6 +91,8 @@ export const SignLetterSchema = z.object({
       z.minLength(1, { error: "nameRequired" }),
       z.refine((value) => textLength(value) <= NAME_MAX_LENGTH, { error: "nameTooLong", abort: true }),
       z.refine((value) => /\p{L}/u.test(value), { error: "nameInvalid" }),
+      // The name is written into an email sent to any address typed (decision 0017).
+      z.refine((value) => !looksLikeLink(value), { error: "nameHasLink" }),
     ),
   ),
   email: z.pipe(

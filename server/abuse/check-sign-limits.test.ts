@@ -13,6 +13,8 @@ import { isBotSubmission } from "./is-bot-submission";
 const SMALL: SignLimits = {
   ipBurst: { keyPrefix: "t-burst", points: 1000, durationSeconds: 60 },
   ipSustained: { keyPrefix: "t-ip", points: 2, durationSeconds: 3600 },
+  provenIpBurst: { keyPrefix: "t-pow-burst", points: 1000, durationSeconds: 60 },
+  provenIpSustained: { keyPrefix: "t-pow-ip", points: 4, durationSeconds: 3600 },
   domainSustained: { keyPrefix: "t-domain", points: 1000, durationSeconds: 3600 },
   ceilingFactor: 3,
 };
@@ -38,10 +40,14 @@ describe("checkSignLimits", () => {
     resetConfigForTesting();
   });
 
-  async function run(times: number, options: { headers: (i: number) => Headers; email: (i: number) => string; limits?: SignLimits }): Promise<SignLimitVerdict[]> {
+  async function run(
+    times: number,
+    options: { headers: (i: number) => Headers; email: (i: number) => string; limits?: SignLimits; provedWork?: boolean },
+  ): Promise<SignLimitVerdict[]> {
     const verdicts: SignLimitVerdict[] = [];
     for (let i = 0; i < times; i += 1) {
-      verdicts.push(checkSignLimits({ tx: db, clientKey: getRateLimitIpHash(options.headers(i)), email: options.email(i), limits: options.limits ?? SMALL }));
+      const clientKey = getRateLimitIpHash(options.headers(i));
+      verdicts.push(checkSignLimits({ tx: db, clientKey, email: options.email(i), limits: options.limits ?? SMALL, provedWork: options.provedWork }));
     }
     return verdicts;
   }
@@ -57,6 +63,24 @@ describe("checkSignLimits", () => {
     }
     // Another client is not affected.
     expect((await run(1, { headers: () => fromIp("198.51.100.2"), email: () => "q@example.org", limits: SIGN_LIMITS }))[0]!.outcome).toBe("allowed");
+  });
+
+  it("counts submissions with a proof of work in their own, six times larger buckets: a shared address's honest signers are not locked out by a flood without one", async () => {
+    const tor = () => fromIp("198.51.100.20");
+    // A flood without a proof of work (a script posting the form as if JavaScript were off) uses up its burst.
+    const unproven = await run(11, { headers: tor, email: (i) => `noscript${i}@example.org`, limits: SIGN_LIMITS });
+    expect(unproven.at(-1)!.outcome).toBe("refused");
+    // Signers behind the same exit whose browsers solved a proof of work still sign, up to 60 a minute.
+    const proven = await run(61, { headers: tor, email: (i) => `js${i}@example.org`, limits: SIGN_LIMITS, provedWork: true });
+    expect(proven.slice(0, 60).map((verdict) => verdict.outcome)).toEqual(Array(60).fill("allowed"));
+    expect(proven[60]!.outcome).toBe("refused");
+    expect(SIGN_LIMITS.provenIpBurst.points).toBe(SIGN_LIMITS.ipBurst.points * 6);
+    expect(SIGN_LIMITS.provenIpSustained.points).toBe(SIGN_LIMITS.ipSustained.points * 6);
+  });
+
+  it("a proof of work's hourly bucket flags and refuses at the ceiling too: solving proofs does not let a flood through", async () => {
+    const verdicts = await run(13, { headers: () => fromIp("198.51.100.21"), email: (i) => `p${i}@example.org`, provedWork: true });
+    expect(verdicts.map((verdict) => verdict.outcome)).toEqual([...Array(4).fill("allowed"), ...Array(8).fill("suspicious"), "refused"]);
   });
 
   it("over the hourly limit flags but accepts, and refuses only past the ceiling (3×)", async () => {
@@ -94,7 +118,7 @@ describe("checkSignLimits", () => {
   it("uses the trusted IP's hash with TRUST_PROXY=1, so flags match signatures.ip_hash for the bulk tools", async () => {
     vi.stubEnv("TRUST_PROXY", "1");
     resetConfigForTesting();
-    const headers = fromIp("198.51.100.5, 10.0.0.1");
+    const headers = fromIp("10.0.0.1, 198.51.100.5");
     const verdicts = await run(3, { headers: () => headers, email: (i) => `p${i}@example.org` });
     const flagged = verdicts[2]!;
     expect(flagged.outcome).toBe("suspicious");

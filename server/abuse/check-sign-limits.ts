@@ -7,11 +7,18 @@ import type { LimiterSpec } from "./rate-limiters";
 // Bots and floods (decision 0011). A burst over the per-minute limit is
 // refused; over the hourly ("sustained") limit a signature is still taken,
 // with the same answer, but flagged for organizers; only past the ceiling
-// (CEILING_FACTOR × sustained) is it refused.
+// (CEILING_FACTOR × sustained) is it refused. A submission that solved a
+// proof of work counts in buckets of its own, six times larger (decision
+// 0017): a Tor exit or a university NAT carries many honest signers, each of
+// whom paid for their signature in CPU time.
 
 export type SignLimits = {
+  /** Per client address, for a submission without a proof of work (the form without JavaScript; everything with BOT_CHECK=off). */
   ipBurst: LimiterSpec;
   ipSustained: LimiterSpec;
+  /** Per client address, for a submission with a solved, unused proof of work. */
+  provenIpBurst: LimiterSpec;
+  provenIpSustained: LimiterSpec;
   domainSustained: LimiterSpec;
   /** Past `ceilingFactor × sustained` a request is refused, not just flagged. */
   ceilingFactor: number;
@@ -20,6 +27,8 @@ export type SignLimits = {
 export const SIGN_LIMITS: SignLimits = {
   ipBurst: { keyPrefix: "sign-ip-burst", points: 10, durationSeconds: 60 },
   ipSustained: { keyPrefix: "sign-ip-hour", points: 100, durationSeconds: 60 * 60 },
+  provenIpBurst: { keyPrefix: "sign-pow-ip-burst", points: 60, durationSeconds: 60 },
+  provenIpSustained: { keyPrefix: "sign-pow-ip-hour", points: 600, durationSeconds: 60 * 60 },
   domainSustained: { keyPrefix: "sign-domain-hour", points: 300, durationSeconds: 60 * 60 },
   ceilingFactor: 3,
 };
@@ -80,13 +89,15 @@ export function getEmailDomain(email: string): string {
  * wait). Runs inside the transaction that stores the signature
  * (`submitSignature`), so the counts and the signature commit together;
  * anyone may cause it to run. `clientKey` is the keyed hash of the client's
- * IP (`getRateLimitIpHash`); `limits` are for tests; SIGN_RATE_LIMIT_SCALE
- * multiplies every limit.
+ * IP (`getSubmittingClient`); `provedWork` says the submission carries a
+ * proof of work that verified (its larger per-address buckets); `limits`
+ * are for tests; SIGN_RATE_LIMIT_SCALE multiplies every limit.
  */
 export function checkSignLimits(options: {
   tx: Transaction | AppDatabase;
   clientKey: string;
   email: string;
+  provedWork?: boolean;
   limits?: SignLimits;
   now?: number;
 }): SignLimitVerdict {
@@ -97,13 +108,16 @@ export function checkSignLimits(options: {
   const domain = getEmailDomain(options.email);
   const reasons: SuspicionReason[] = [];
 
-  const burst = consumeRatePoint(tx, limits.ipBurst, clientKey, now);
-  if (burst.consumedPoints > limits.ipBurst.points * scale) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(burst) };
+  const burstSpec = options.provedWork ? limits.provenIpBurst : limits.ipBurst;
+  const sustainedSpec = options.provedWork ? limits.provenIpSustained : limits.ipSustained;
+
+  const burst = consumeRatePoint(tx, burstSpec, clientKey, now);
+  if (burst.consumedPoints > burstSpec.points * scale) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(burst) };
 
   // One counter per hourly dimension, limited at the ceiling: its count says
   // whether the sustained limit is passed (flag) and passing the ceiling refuses.
-  const ipSustained = limits.ipSustained.points * scale;
-  const perIp = consumeRatePoint(tx, limits.ipSustained, clientKey, now);
+  const ipSustained = sustainedSpec.points * scale;
+  const perIp = consumeRatePoint(tx, sustainedSpec, clientKey, now);
   if (perIp.consumedPoints > ipSustained * limits.ceilingFactor) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(perIp) };
   if (perIp.consumedPoints > ipSustained) reasons.push("ipSustained");
 

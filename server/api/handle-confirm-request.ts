@@ -5,7 +5,7 @@ import { isAppError } from "@/server/errors";
 import { submitConfirmation } from "@/server/signatures/confirm-signature";
 import { BodyTooLargeError, getApiTranslator, pickLocale, type PlainResponse } from "./http";
 
-export const CONFIRM_REQUEST_MAX_BODY_BYTES = 4 * 1024;
+export { CONFIRM_API_MAX_BODY_BYTES as CONFIRM_REQUEST_MAX_BODY_BYTES } from "@/lib/body-limits";
 
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;

@@ -5,7 +5,7 @@ import { BodyTooLargeError, getApiTranslator, pickLocale, type PlainResponse } f
 
 export type { PlainResponse } from "./http";
 
-export const SIGN_REQUEST_MAX_BODY_BYTES = 16 * 1024;
+export { SIGN_API_MAX_BODY_BYTES as SIGN_REQUEST_MAX_BODY_BYTES } from "@/lib/body-limits";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): PlainResponse {
   return {

@@ -5,7 +5,8 @@ import next from "next";
 import { getDb } from "@/db/client";
 import { startWalCheckpointer } from "@/db/wal-checkpointer";
 import { getConfig, printConfigWarningsOnce } from "@/server/config";
-import { PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
+import { setPeerAddressHeader } from "@/server/security/client-ip";
+import { admitBody } from "./body-limits";
 import { handleFastApi } from "./fast-api";
 import { hashInlineScriptsOfPage, mayBeHtmlPage } from "./hash-html-responses";
 import { createLetterPageCache } from "./letter-page-cache";
@@ -41,7 +42,7 @@ export async function startServer(options: { dir: string; port: number; hostname
   });
   const tokenPages = createTokenPageTemplates({ fetchFromNext });
 
-  const server = http.createServer((request, response) => {
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const url = request.url ?? "/";
     const queryAt = url.indexOf("?");
     const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -61,14 +62,15 @@ export async function startServer(options: { dir: string; port: number; hostname
       return;
     }
     // The peer's address, which Next's pages cannot see otherwise (rate limits of the form's action).
-    delete request.headers[PEER_ADDRESS_HEADER];
-    if (request.socket.remoteAddress) request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress;
+    setPeerAddressHeader(request);
     // The news log and feeds are cached by CDNs like the letter page (decision 0021).
     if ((request.method === "GET" || request.method === "HEAD") && isUpdatesPath(pathname)) applyUpdatesCacheControl(response);
     // Every page leaves with a hash-based script policy (decision 0015); the caches above keep the one they got.
     if (mayBeHtmlPage(request, pathname)) hashInlineScriptsOfPage(request, response);
     void handleWithNext(request, response);
-  });
+  };
+  // Every body is held to its route's limit before anything reads it (decision 0017).
+  const server = http.createServer((request, response) => admitBody(request, response, handle));
   // Loads keep connections alive; Next's own server uses the same timeouts.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -6,15 +6,10 @@ import { checkSignLimits } from "@/server/abuse/check-sign-limits";
 import { isBotSubmission, needsProofOfWork } from "@/server/abuse/is-bot-submission";
 import { checkProofOfWork, claimProofOfWork } from "@/server/abuse/proof-of-work";
 import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
+import type { SubmittingClient } from "@/server/security/client-ip";
 import { recordSignature } from "./sign-letter";
 
-/** Who sent a submission, as far as the server can tell (never a raw IP). */
-export type SubmittingClient = {
-  /** The keyed hash stored with the signature: only when TRUST_PROXY=1 names the client. */
-  ipHash: string | null;
-  /** What the rate limits count under (`getRateLimitIpHash`, or the socket address's hash). */
-  rateLimitKey: string;
-};
+export type { SubmittingClient } from "@/server/security/client-ip";
 
 export type SubmitSignatureResult =
   /** Taken (or a bot answered as if it were): the caller answers "check your email". */
@@ -50,7 +45,7 @@ export async function submitSignature(options: {
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const result = await getGroupCommit(db).run((tx): SubmitSignatureResult & { queuedEmail?: boolean } => {
-    const verdict = checkSignLimits({ tx, clientKey: client.rateLimitKey, email: data.email, now });
+    const verdict = checkSignLimits({ tx, clientKey: client.rateLimitKey, email: data.email, provedWork: challengeSignature !== null, now });
     if (verdict.outcome === "refused") return { outcome: "rateLimited", retryAfterSeconds: verdict.retryAfterSeconds };
     if (challengeSignature !== null && !claimProofOfWork(tx, challengeSignature, now)) return { outcome: "botCheckFailed" };
     const queuedEmail = recordSignature(tx, {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
+import { SIGN_LIMITS } from "@/server/abuse/check-sign-limits";
 import { resetConfigForTesting } from "@/server/config";
 import { createTestDatabase } from "@/test/database";
 import { solvedProofOfWork } from "@/test/proof-of-work";
@@ -39,6 +40,13 @@ describe("POST /api/v1/signatures", () => {
     const body = (await response.json()) as { errors: Record<string, string> };
     expect(Object.keys(body.errors).sort()).toEqual(["acceptPrivacy", "country", "email", "name"]);
     expect(body.errors.name).toBe("Введите имя.");
+    expect(rowCount()).toBe(0);
+  });
+
+  it("refuses a name with a link with 400 and a translated message, storing nothing", async () => {
+    const response = await post(await solved({ ...valid, name: "Anna anna@evil.example", locale: "uk" }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: { name: "Ім’я не може містити вебадресу, доменне ім’я або знак @. Якщо в імені є крапка, поставте після неї пробіл." } });
     expect(rowCount()).toBe(0);
   });
 
@@ -110,14 +118,15 @@ describe("POST /api/v1/signatures against bots and floods (decision 0011)", () =
     expect(rowCount()).toBe(1);
   });
 
-  it("answers 429 with Retry-After and a translated message past the burst limit", async () => {
+  it("answers 429 with Retry-After and a translated message past the burst limit (an API client's, with its proofs of work)", async () => {
     const headers = { ...json, "x-forwarded-for": "198.51.100.9", "accept-language": "uk" };
-    for (let i = 0; i < 10; i += 1) expect((await post(await solved({ ...valid, email: `b${i}@example.org` }), headers)).status).toBe(202);
-    const refused = await post(await solved({ ...valid, email: "b10@example.org" }), headers);
+    const burst = SIGN_LIMITS.provenIpBurst.points;
+    for (let i = 0; i < burst; i += 1) expect((await post(await solved({ ...valid, email: `b${i}@example.org` }), headers)).status).toBe(202);
+    const refused = await post(await solved({ ...valid, email: "over@example.org" }), headers);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await refused.json()).toEqual({ error: expect.stringContaining("Спробуйте знову") });
-    expect(rowCount()).toBe(10);
+    expect(rowCount()).toBe(burst);
     // Another client still signs.
     expect((await post(await solved({ ...valid, email: "c@example.org" }), { ...json, "x-forwarded-for": "198.51.100.10" })).status).toBe(202);
   });

@@ -1,6 +1,6 @@
 import { handleSignRequest, SIGN_REQUEST_MAX_BODY_BYTES } from "@/server/api/handle-sign-request";
 import { readBodyText } from "@/server/api/http";
-import { getSubmittingClient, PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
+import { getSubmittingClientFromHeaders } from "@/server/security/client-ip";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +14,7 @@ export async function POST(request: Request): Promise<Response> {
     contentType: request.headers.get("content-type"),
     acceptLanguage: request.headers.get("accept-language"),
     readBody: () => readBodyText(request, SIGN_REQUEST_MAX_BODY_BYTES),
-    client: getSubmittingClient({
-      forwardedFor: request.headers.get("x-forwarded-for"),
-      peerAddress: request.headers.get(PEER_ADDRESS_HEADER),
-    }),
+    client: getSubmittingClientFromHeaders(request.headers),
   });
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
