@@ -1,6 +1,6 @@
 import "server-only";
 import { getConfig } from "@/server/config";
-import { hashIp } from "./tokens";
+import { hashIpAddress } from "@/server/privacy/daily-hash-keys";
 
 /**
  * The keyed hash of the client's IP, or null when it cannot be known. Only
@@ -16,7 +16,7 @@ function hashForwardedFor(forwardedFor: string | null | undefined): string | nul
   if (!config.trustProxy) return null;
   const forwarded = forwardedFor?.split(",")[0]?.trim();
   if (!forwarded || forwarded.length > 64) return null;
-  return hashIp(forwarded, config.authSecret);
+  return hashIpAddress(forwarded);
 }
 
 /**
@@ -50,5 +50,5 @@ export function getSubmittingClient(request: { forwardedFor: string | null | und
   const ipHash = hashForwardedFor(request.forwardedFor);
   if (ipHash) return { ipHash, rateLimitKey: ipHash };
   const peer = request.peerAddress?.trim().slice(0, 64) || request.forwardedFor?.trim().slice(0, 256);
-  return { ipHash: null, rateLimitKey: hashIp(peer || "unknown", getConfig().authSecret) };
+  return { ipHash: null, rateLimitKey: hashIpAddress(peer || "unknown") };
 }
