@@ -5,6 +5,7 @@ import next from "next";
 import { getDb } from "@/db/client";
 import { startWalCheckpointer } from "@/db/wal-checkpointer";
 import { getConfig, printConfigWarningsOnce } from "@/server/config";
+import { startMaintenanceScheduler } from "@/server/maintenance/run-maintenance";
 import { PEER_ADDRESS_HEADER } from "@/server/security/client-ip";
 import { handleFastApi } from "./fast-api";
 import { hashInlineScriptsOfPage, mayBeHtmlPage } from "./hash-html-responses";
@@ -25,6 +26,8 @@ export async function startServer(options: { dir: string; port: number; hostname
   getConfig();
   printConfigWarningsOnce();
   startWalCheckpointer(getDb());
+  // Retention, key rotation, backups (decision 0019): hourly, one process at a time.
+  startMaintenanceScheduler();
 
   const app = next({ dev: false, dir: options.dir, hostname: options.hostname, port: options.port });
   await app.prepare();
