@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { ContentBlock } from "@/lib/content-blocks";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
+import { getConfig } from "@/server/config";
 
 const CONTENT_DIR = path.join(process.cwd(), "content");
 
@@ -18,6 +19,7 @@ const CampaignFileSchema = z.object({
   ),
   signatories: z.array(z.string().min(1)).min(1),
   mail: z.object({ senderName: z.string().min(1) }),
+  privacy: z.object({ contact: z.email() }),
 });
 
 const CampaignTextSchema = z.object({
@@ -60,6 +62,8 @@ export type Campaign = {
   consentVersion: string;
   sources: CampaignSource[];
   senderName: string;
+  /** Where signers write for a copy of their data or its deletion. */
+  privacyContact: string;
   title: string;
   shortTitle: string;
   lede: string;
@@ -144,6 +148,7 @@ export function getCampaign(locale: Locale): Campaign {
     consentVersion: file.consentVersion,
     sources: file.sources,
     senderName: file.mail.senderName,
+    privacyContact: file.privacy.contact,
     title: text.title,
     shortTitle: text.shortTitle,
     lede: text.lede,
@@ -180,10 +185,42 @@ export function parseContentBlocks(raw: string): ContentBlock[] {
   return blocks;
 }
 
-/** A page from content/pages/<name>.<locale>.md, falling back to the default locale. */
-export function getContentPage(name: string, locale: Locale): { blocks: ContentBlock[]; isFallback: boolean } {
+/**
+ * The values content pages may name in braces, read when the page renders
+ * (pages render on their first request, with the server's settings):
+ * what the privacy notice says about retention is what the server does.
+ */
+export function getContentPageValues(options: { formatDays: (count: number) => string }): Record<string, string> {
+  const config = getConfig();
+  return {
+    contact: getCampaign(DEFAULT_LOCALE).privacyContact,
+    unconfirmedDays: options.formatDays(config.unconfirmedRetentionDays),
+    backupKeep: String(config.backupKeep),
+    backupKeepDays: options.formatDays(config.backupKeep),
+  };
+}
+
+/** `{name}` → its value; an unknown name stays as written (a test keeps the pages free of them). */
+export function fillContentValues(raw: string, values: Record<string, string>): string {
+  return raw.replace(/\{(\w+)\}/g, (placeholder, name: string) => values[name] ?? placeholder);
+}
+
+/** A page from content/pages/<name>.<locale>.md, falling back to the default locale, with its `{values}` filled in. */
+export function getContentPage(
+  name: string,
+  locale: Locale,
+  values: Record<string, string> = {},
+): { blocks: ContentBlock[]; isFallback: boolean } {
   const own = readContentFile(path.join("pages", `${name}.${locale}.md`));
   const raw = own ?? readContentFile(path.join("pages", `${name}.${DEFAULT_LOCALE}.md`));
   if (raw === undefined) throw new Error(`content/pages/${name}.${DEFAULT_LOCALE}.md is missing`);
-  return { blocks: parseContentBlocks(raw), isFallback: !own };
+  return { blocks: parseContentBlocks(fillContentValues(raw, values)), isFallback: !own };
+}
+
+/** Content that must not go live as shipped: the example privacy contact. Printed at every production start. */
+export function listContentWarnings(): string[] {
+  const contact = getCampaign(DEFAULT_LOCALE).privacyContact;
+  const domain = contact.slice(contact.lastIndexOf("@") + 1).toLowerCase();
+  const isExample = /(^|\.)(example\.(org|com|net)|example|test|invalid|localhost)$/.test(domain);
+  return isExample ? [`content/campaign.json privacy.contact is ${contact}, an example address: the privacy notice tells signers to write there`] : [];
 }
