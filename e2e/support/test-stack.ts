@@ -189,6 +189,8 @@ async function main(): Promise<void> {
       // fill time; the honeypot stays on (README, decision 0011).
       SIGN_RATE_LIMIT_SCALE: "100",
       BOT_CHECK_MIN_FILL_SECONDS: "0",
+      // The daily backup of the maintenance run (decision 0019), checked by its own spec.
+      BACKUP_DIR: path.join(dataDir, "backups"),
     },
   });
   app.on("exit", (code, signal) => {
