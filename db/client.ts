@@ -23,6 +23,29 @@ export function resolveDatabasePath(databaseUrl: string): string {
   return filePath;
 }
 
+/** Owner read/write only: the database holds signers' names and addresses. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the database's directory (0700 when new) and file with mode 0600,
+ * and narrows the mode of an existing file, -wal and -shm (decision 0019).
+ * SQLite gives the -wal and -shm it creates the database file's mode.
+ */
+function restrictDatabaseFiles(filePath: string): void {
+  const absolute = path.resolve(/*turbopackIgnore: true*/ filePath);
+  fs.mkdirSync(path.dirname(absolute), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(absolute, "a", PRIVATE_FILE_MODE));
+  for (const file of [absolute, `${absolute}-wal`, `${absolute}-shm`]) {
+    try {
+      fs.chmodSync(file, PRIVATE_FILE_MODE);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Another owner's file (a shared group setup) still opens; the operator hears about it.
+      if (code !== "ENOENT") console.warn(`[db] could not make ${path.basename(file)} private (mode 0600): ${code ?? "error"}`);
+    }
+  }
+}
+
 /**
  * Opens a SQLite database, sets the pragmas every connection needs and
  * brings the schema up to date. WAL lets readers work while one writer
@@ -31,9 +54,13 @@ export function resolveDatabasePath(databaseUrl: string): string {
  */
 export function openDatabase(databaseUrl: string = DEFAULT_DATABASE_URL): AppDatabase {
   const filePath = resolveDatabasePath(databaseUrl);
-  if (filePath !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(/*turbopackIgnore: true*/ filePath)), { recursive: true });
+  if (filePath !== ":memory:") restrictDatabaseFiles(filePath);
   const sqlite = new Database(filePath);
   sqlite.pragma("busy_timeout = 10000");
+  // Deleted and overwritten content is zeroed in the page, not left in free
+  // space, so an erasure leaves no copy in the file once checkpointed
+  // (decision 0019; db/wal-checkpointer.ts checkpointAfterErasure).
+  sqlite.pragma("secure_delete = ON");
   if (filePath !== ":memory:") sqlite.pragma("journal_mode = WAL");
   // After a checkpoint the WAL is cut back to this size, so a burst does not leave a huge file behind.
   sqlite.pragma("journal_size_limit = 67108864");

@@ -1,7 +1,11 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/test/database";
-import { migrateDatabase } from "./migrate";
+import { openDatabase } from "./client";
+import { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate";
 
 describe("migrateDatabase", () => {
   it("creates every table and is a no-op the second time", () => {
@@ -33,5 +37,73 @@ describe("migrateDatabase", () => {
     insert.run("a@example.org", "a@example.org", "ref1");
     expect(() => insert.run("A@example.org", "a@example.org", "ref2")).toThrow(/UNIQUE/);
     close();
+  });
+
+  it("creates the database, its WAL and shared memory with mode 0600 in a 0700 directory, and narrows an existing file's mode", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-modes-"));
+    try {
+      const file = path.join(root, "data", "app.db");
+      const db = openDatabase(`file:${file}`);
+      db.$client.exec("create table probe (x); insert into probe values (1)");
+      const mode = (name: string) => fs.statSync(name).mode & 0o777;
+      expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`), mode(path.dirname(file))]).toEqual([0o600, 0o600, 0o600, 0o700]);
+      db.$client.close();
+
+      const older = path.join(root, "older.db");
+      fs.writeFileSync(older, "", { mode: 0o644 });
+      fs.chmodSync(older, 0o644);
+      const reopened = openDatabase(`file:${older}`);
+      expect(mode(older)).toBe(0o600);
+      reopened.$client.close();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("sets secure_delete on every connection it opens", () => {
+    const { db, close } = createTestDatabase({ file: true });
+    expect(db.$client.pragma("secure_delete", { simple: true })).toBe(1);
+    close();
+  });
+
+  it("strips emails sent before the privacy migration and ties those still queued to their signature", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-migrations-"));
+    try {
+      // The migrations before 0005, applied to a database that then holds the old outbox.
+      const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+      const index = journal.entries.findIndex((entry) => entry.tag.endsWith("_privacy_maintenance"));
+      const before = path.join(root, "before");
+      fs.mkdirSync(path.join(before, "meta"), { recursive: true });
+      for (const entry of journal.entries.slice(0, index)) fs.copyFileSync(path.join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), path.join(before, `${entry.tag}.sql`));
+      fs.writeFileSync(path.join(before, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }));
+      const sqlite = new Database(":memory:");
+      migrateDatabase(sqlite, before);
+      sqlite.exec(`insert into signatures (id, email, email_key, name, country, locale, ref_code, consent_version, created_at) values (7, 'Old@Example.org', 'old@example.org', 'Old', 'DE', 'en', 'r7', 'v', 0)`);
+      const mail = sqlite.prepare(
+        "insert into mail_outbox (kind, to_address, recipient_key, locale, subject, text_body, html_body, message_id, status, next_attempt_at, created_at) values (?, 'Old@Example.org', 'old@example.org', 'en', 'Subject', 'text /withdraw?token=x', '<p>html</p>', ?, ?, 0, 0)",
+      );
+      mail.run("confirm", "<sent@app.test>", "sent");
+      mail.run("confirm", "<queued@app.test>", "queued");
+
+      migrateDatabase(sqlite);
+      const rows = sqlite.prepare("select status, to_address, subject, text_body, html_body, locale, recipient_key, signature_id, message_id from mail_outbox order by id").all();
+      expect(rows).toEqual([
+        { status: "sent", to_address: "", subject: "", text_body: "", html_body: "", locale: "", recipient_key: "", signature_id: null, message_id: "<sent@app.test>" },
+        {
+          status: "queued",
+          to_address: "Old@Example.org",
+          subject: "Subject",
+          text_body: "text /withdraw?token=x",
+          html_body: "<p>html</p>",
+          locale: "en",
+          recipient_key: "",
+          signature_id: 7,
+          message_id: "<queued@app.test>",
+        },
+      ]);
+      sqlite.close();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@ type Prepared = { db: AppDatabase; queries: Map<string, unknown> };
 const byConnection = new WeakMap<Database.Database, Prepared>();
 
 /** The better-sqlite3 connection under a drizzle database or transaction (they share it). */
-function connectionOf(handle: Handle): Database.Database {
+export function connectionOf(handle: Handle): Database.Database {
   return (handle as unknown as { session: { client: Database.Database } }).session.client;
 }
 

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Lifecycle of a signature: only `verified` ones count or show anywhere public. */
 export const SIGNATURE_STATUSES = ["pending", "verified", "invalidated", "withdrawn"] as const;
@@ -98,8 +98,9 @@ export const mailOutbox = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind").notNull(),
+    /** Blank once sent or given up, with the subject, bodies and locale (decision 0019). */
     toAddress: text("to_address").notNull(),
-    /** Normalised recipient, for the per-address daily cap. */
+    /** Keyed hash of the normalised address under the day's key, for the per-address daily cap; blanked when that key is destroyed (decision 0019). */
     recipientKey: text("recipient_key").notNull(),
     locale: text("locale").notNull(),
     subject: text("subject").notNull(),
@@ -114,11 +115,14 @@ export const mailOutbox = sqliteTable(
     lastError: text("last_error"),
     createdAt: integer("created_at").notNull(),
     sentAt: integer("sent_at"),
+    /** The signature the email is about, while it waits to be sent (a withdrawal deletes it); null once sent. */
+    signatureId: integer("signature_id"),
   },
   (table) => [
     uniqueIndex("mail_outbox_message_id_unique").on(table.messageId),
     index("mail_outbox_due_idx").on(table.status, table.nextAttemptAt),
     index("mail_outbox_recipient_idx").on(table.recipientKey, table.createdAt),
+    index("mail_outbox_signature_idx").on(table.signatureId),
   ],
 );
 
@@ -171,7 +175,12 @@ export const auditLog = sqliteTable(
     rowCount: integer("row_count"),
     createdAt: integer("created_at").notNull(),
   },
-  (table) => [index("audit_log_created_at_idx").on(table.createdAt), index("audit_log_action_idx").on(table.action, table.createdAt)],
+  (table) => [
+    index("audit_log_created_at_idx").on(table.createdAt),
+    index("audit_log_action_idx").on(table.action, table.createdAt),
+    // A withdrawal finds the signature's rows to drop their IP hash (decision 0019).
+    index("audit_log_target_idx").on(table.targetType, table.targetId),
+  ],
 );
 
 export type User = typeof users.$inferSelect;
@@ -280,3 +289,45 @@ export const updateRevisions = sqliteTable(
 
 export type Update = typeof updates.$inferSelect;
 export type UpdateText = typeof updateTexts.$inferSelect;
+/**
+ * One random key per UTC day for the keyed hashes of client IPs and mail
+ * recipients (decision 0019). Deleted (with secure_delete, then a WAL
+ * checkpoint) soon after its day ends: from then on no stored hash of that
+ * day can be linked to an address, whoever holds the database and AUTH_SECRET.
+ */
+export const dailyHashKeys = sqliteTable("daily_hash_keys", {
+  /** Days since 1970-01-01, UTC. */
+  day: integer("day").primaryKey(),
+  secret: blob("secret", { mode: "buffer" }).notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const MAINTENANCE_OUTCOMES = ["ok", "failed", "skipped"] as const;
+export type MaintenanceOutcome = (typeof MAINTENANCE_OUTCOMES)[number];
+
+/** One row per maintenance task run, scheduled or by hand (decision 0019). Counts only, never personal data. */
+export const maintenanceRuns = sqliteTable(
+  "maintenance_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    task: text("task").notNull(),
+    /** "schedule" (the server) or "manual" (the command line). */
+    trigger: text("trigger").notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+    outcome: text("outcome", { enum: MAINTENANCE_OUTCOMES }).notNull(),
+    /** JSON: what the task did (counts, file names). */
+    summary: text("summary"),
+    error: text("error"),
+  },
+  (table) => [index("maintenance_runs_started_at_idx").on(table.startedAt)],
+);
+
+export type MaintenanceRun = typeof maintenanceRuns.$inferSelect;
+
+/** Who runs maintenance now: one row per lease, so two app processes never run it at once. */
+export const maintenanceLeases = sqliteTable("maintenance_leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});

@@ -13,7 +13,21 @@ db.pragma("busy_timeout = 5000");
 db.pragma("synchronous = FULL");
 const pageSize = db.pragma("page_size", { simple: true });
 let overLimit = 0;
+// Personal data was erased on the main connection: its old bytes sit in WAL
+// frames until a TRUNCATE checkpoint copies the new pages home and empties
+// the file. Waits at most 250 ms for readers; tried again every tick until done.
+let erasureWanted = false;
+const checkpointErasure = () => {
+  if (!erasureWanted) return;
+  db.pragma("busy_timeout = 250");
+  try {
+    const [state] = db.pragma("wal_checkpoint(TRUNCATE)");
+    if (state && state.busy === 0) { erasureWanted = false; parentPort.postMessage({ erased: true }); }
+  } catch (error) { parentPort.postMessage({ error: error && error.code ? String(error.code) : "erasure checkpoint failed" }); }
+  finally { db.pragma("busy_timeout = 5000"); }
+};
 const timer = setInterval(() => {
+  checkpointErasure();
   try {
     const [state] = db.pragma("wal_checkpoint(PASSIVE)");
     if (!state || state.log * pageSize <= workerData.maxWalBytes) { overLimit = 0; return; }
@@ -26,12 +40,38 @@ const timer = setInterval(() => {
     else db.pragma("wal_checkpoint(TRUNCATE)");
   } catch (error) { parentPort.postMessage({ error: error && error.code ? String(error.code) : "checkpoint failed" }); }
 }, workerData.intervalMs);
-parentPort.on("message", () => { clearInterval(timer); db.close(); parentPort.close(); });
+parentPort.on("message", (message) => {
+  if (message === "erase") { erasureWanted = true; checkpointErasure(); return; }
+  clearInterval(timer); db.close(); parentPort.close();
+});
 `;
 
 // On globalThis, like the connection (db/client.ts): the custom server and Next's bundle each load this module.
-const globalForCheckpoints = globalThis as unknown as { undersignedWalCatchUp?: WeakSet<object> };
+const globalForCheckpoints = globalThis as unknown as { undersignedWalCatchUp?: WeakSet<object>; undersignedCheckpointWorkers?: WeakMap<object, Worker> };
 const catchUpRequests = () => (globalForCheckpoints.undersignedWalCatchUp ??= new WeakSet());
+const checkpointWorkers = () => (globalForCheckpoints.undersignedCheckpointWorkers ??= new WeakMap());
+
+/**
+ * Called after personal data is erased (a withdrawal, a purge, key
+ * rotation; decision 0019). With secure_delete the erased bytes are zeroed
+ * in the new page versions, but the old versions stay in the WAL (and in
+ * the database file until a checkpoint overwrites them) until a TRUNCATE
+ * checkpoint copies every frame home and cuts the WAL to zero bytes. With
+ * the checkpoint worker running, it does that off the event loop, retrying
+ * until no reader holds it back; otherwise (command line, tests, next dev)
+ * it happens here: "done", or "busy" when a reader kept it from finishing.
+ */
+export function checkpointAfterErasure(db: AppDatabase): "done" | "busy" | "handedToWorker" {
+  const client = db.$client;
+  if (client.memory) return "done";
+  const worker = checkpointWorkers().get(client);
+  if (worker) {
+    worker.postMessage("erase");
+    return "handedToWorker";
+  }
+  const [state] = client.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+  return state?.busy === 0 ? "done" : "busy";
+}
 
 /** Whether the worker has asked this connection to catch up (tests). */
 export function isWalCatchUpAsked(db: AppDatabase): boolean {
@@ -83,12 +123,14 @@ export function startWalCheckpointer(
     },
   });
   worker.unref();
+  checkpointWorkers().set(client, worker);
   const restore = () => {
+    if (checkpointWorkers().get(client) === worker) checkpointWorkers().delete(client);
     if (client.open) client.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
   };
-  worker.on("message", (message: { catchUp?: boolean; error?: string }) => {
+  worker.on("message", (message: { catchUp?: boolean; erased?: boolean; error?: string }) => {
     if (message.catchUp) catchUpRequests().add(client);
-    else console.warn(`[db] background checkpoint: ${String(message.error)}`);
+    else if (!message.erased) console.warn(`[db] background checkpoint: ${String(message.error)}`);
   });
   worker.on("error", (error) => {
     console.error("[db] checkpoint worker failed, checkpointing on the main connection again:", error.message);

@@ -1,5 +1,14 @@
+import fs from "node:fs";
+import path from "node:path";
 import { confirmByLink, expect, readTotal, signOnLetterPage, test, uniqueName } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
+
+/** What of `secrets` the server's database file and its WAL still hold, read as raw bytes (decision 0019). */
+function foundOnDisk(secrets: string[]): string[] {
+  const file = path.join(process.env.E2E_DATA_DIR!, "e2e.db");
+  const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]).toString("latin1");
+  return secrets.filter((secret) => bytes.includes(secret));
+}
 
 test("a supporter withdraws their signature from the email in two clicks: it stops counting and their name disappears", async ({ page, request }) => {
   const before = await readTotal(request);
@@ -13,6 +22,7 @@ test("a supporter withdraws their signature from the email in two clicks: it sto
     await expect.poll(() => readTotal(request), { message: "the public total (/api/v1/stats is up to 1 s old)" }).toBe(before + 1);
     await page.goto("/en/signers");
     await expect(page.getByRole("cell", { name, exact: true })).toBeVisible();
+    expect(foundOnDisk([email, name])).not.toEqual([]);
     return received;
   });
 
@@ -45,6 +55,10 @@ test("a supporter withdraws their signature from the email in two clicks: it sto
     await page.goto("/en/signers");
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByRole("cell", { name, exact: true })).toHaveCount(0);
+  });
+
+  await test.step("their name and address are gone from the database's files on disk, not only from its rows", async () => {
+    await expect.poll(() => foundOnDisk([email, name]), { message: "the WAL is checkpointed and truncated after the erasure" }).toEqual([]);
   });
 
   await test.step("opening the link again says it no longer works", async () => {

@@ -100,6 +100,8 @@ test("kill -9 under load: every acknowledged signature survives and every queued
       address: string;
       messageId: string;
     }[];
+    // Sent, each keeps its Message-ID and nothing of its recipient (decision 0019).
+    expect(outbox.filter((row) => row.address !== "")).toEqual([]);
     expect(outbox.length).toBe(stored.size);
     const received = new Map<string, number>();
     for (const message of mail.messages) received.set(message.messageId, (received.get(message.messageId) ?? 0) + 1);

@@ -5,6 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "@/db/client";
+import { hashIpAddress } from "@/server/privacy/daily-hash-keys";
 import { createTestDatabase } from "@/test/database";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -143,6 +145,19 @@ describe("npm run db:backup", () => {
     } finally {
       backup.close();
     }
+  });
+
+  it("writes a private file (mode 0600) that holds no IP-hash key", async () => {
+    const db = openDatabase(`file:${filePath}`);
+    hashIpAddress("192.0.2.44", { db, now: 1_790_000_000_000 });
+    const key = (db.$client.prepare("select secret from daily_hash_keys").get() as { secret: Buffer }).secret;
+    db.$client.close();
+    const backupFile = path.join(backupDir, "private.db");
+    const result = await runBackup([backupFile], `file:${filePath}`);
+    expect(result.code, result.stderr).toBe(0);
+    expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(filePath).includes(key) || fs.readFileSync(`${filePath}-wal`).includes(key)).toBe(true);
+    expect(fs.readFileSync(backupFile).includes(key)).toBe(false);
   });
 
   it("refuses without a FILE (exit 2)", async () => {

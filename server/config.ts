@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { z } from "zod";
 
 const EnvSchema = z.object({
@@ -25,6 +26,11 @@ const EnvSchema = z.object({
   SIGN_RATE_LIMIT_SCALE: z.coerce.number().int().min(1).max(1_000_000).default(1),
   /** The minimum fill time in seconds, at most 3 (DESIGN.md); 0 turns only that check off (the e2e stack fills forms in milliseconds). */
   BOT_CHECK_MIN_FILL_SECONDS: z.coerce.number().min(0).max(3).default(3),
+  /** Unconfirmed signatures are deleted this many days after signing, by the server's maintenance (decision 0019). */
+  UNCONFIRMED_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Set: the server takes a daily online backup into this directory, keeping BACKUP_KEEP copies. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(366).default(7),
 });
 
 export type AppConfig = {
@@ -49,6 +55,10 @@ export type AppConfig = {
   botCheck: boolean;
   signRateLimitScale: number;
   minFillMs: number;
+  unconfirmedRetentionDays: number;
+  /** Absolute path, or undefined: no scheduled backups. */
+  backupDir: string | undefined;
+  backupKeep: number;
 };
 
 let cached: AppConfig | undefined;
@@ -91,6 +101,9 @@ export function getConfig(): AppConfig {
     botCheck: env.BOT_CHECK === "on",
     signRateLimitScale: env.SIGN_RATE_LIMIT_SCALE,
     minFillMs: Math.round(env.BOT_CHECK_MIN_FILL_SECONDS * 1000),
+    unconfirmedRetentionDays: env.UNCONFIRMED_RETENTION_DAYS,
+    backupDir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
+    backupKeep: env.BACKUP_KEEP,
   };
   return cached;
 }

@@ -3,7 +3,7 @@ import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { routing } from "@/lib/i18n/routing";
-import { getContentPage } from "@/server/content/get-campaign";
+import { getContentPage, getContentPageValues } from "@/server/content/get-campaign";
 import { SiteHeader } from "@/components/site/SiteHeader";
 
 /** A page of prose from content/pages/<name>.<locale>.md, titled from messages/<locale>.json's `namespace`. */
@@ -22,7 +22,8 @@ export async function ContentPage({ spec, params }: { spec: ContentPageSpec; par
   if (!hasLocale(routing.locales, locale)) notFound();
   setRequestLocale(locale);
   const t = await getTranslations(spec.namespace);
-  const page = getContentPage(spec.name, locale);
+  const tPrivacy = await getTranslations("Privacy");
+  const page = getContentPage(spec.name, locale, getContentPageValues({ formatDays: (count) => tPrivacy("days", { count }) }));
   return (
     <>
       <SiteHeader path={`/${spec.name}`} />

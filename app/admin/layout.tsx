@@ -55,6 +55,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
                     <li>
                       <a href="/admin/audit">{t("nav.audit")}</a>
                     </li>
+                    <li>
+                      <a href="/admin/maintenance">{t("nav.maintenance")}</a>
+                    </li>
                   </>
                 ) : null}
                 <li>

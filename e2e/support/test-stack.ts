@@ -212,6 +212,8 @@ async function main(): Promise<void> {
       BOT_CHECK_MIN_FILL_SECONDS: "0",
       // nginx (above) is one hop in front, as in production (deploy/README.md).
       TRUST_PROXY: "1",
+      // The daily backup of the maintenance run (decision 0019), checked by its own spec.
+      BACKUP_DIR: path.join(dataDir, "backups"),
     },
   });
   app.on("exit", (code, signal) => {

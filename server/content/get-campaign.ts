@@ -6,6 +6,7 @@ import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import { splitFrontMatter } from "./front-matter";
 import { readMarkdownParagraphs } from "./markdown-text";
 import { renderMarkdown } from "./render-markdown";
+import { getConfig } from "@/server/config";
 
 const CONTENT_DIR = path.join(process.cwd(), "content");
 
@@ -19,6 +20,7 @@ const CampaignFileSchema = z.object({
   ),
   signatories: z.array(z.string().min(1)).min(1),
   mail: z.object({ senderName: z.string().min(1) }),
+  privacy: z.object({ contact: z.email() }),
 });
 
 /**
@@ -72,6 +74,8 @@ export type Campaign = {
   consentVersion: string;
   sources: CampaignSource[];
   senderName: string;
+  /** Where signers write for a copy of their data or its deletion. */
+  privacyContact: string;
   title: string;
   shortTitle: string;
   lede: string;
@@ -107,7 +111,7 @@ function parseContentJson<T>(fileName: string, schema: z.ZodType<T>): T {
 }
 
 /** What a campaign text file says, with each source id looked up in `sources`. */
-type SourcedCampaignText = Omit<Campaign, "id" | "goal" | "publishedOn" | "consentVersion" | "sources" | "senderName" | "letter">;
+type SourcedCampaignText = Omit<Campaign, "id" | "goal" | "publishedOn" | "consentVersion" | "sources" | "senderName" | "privacyContact" | "letter">;
 
 /**
  * Checks a `content/<locale>.json` against the campaign: one entry per
@@ -181,6 +185,7 @@ export function getCampaign(locale: Locale): Campaign {
     consentVersion: file.consentVersion,
     sources: file.sources,
     senderName: file.mail.senderName,
+    privacyContact: file.privacy.contact,
     ...text,
     letter: loadLetter(locale, file.sources),
   };
@@ -189,14 +194,42 @@ export function getCampaign(locale: Locale): Campaign {
 }
 
 /**
- * A page from content/pages/<name>.<locale>.md (Markdown: `## ` headings,
- * `- ` lists, paragraphs; optional `---` front matter), rendered to HTML
- * with the same safe renderer as the updates; the default locale's page
- * when the locale has none.
+ * The values content pages may name in braces, read when the page renders
+ * (pages render on their first request, with the server's settings):
+ * what the privacy notice says about retention is what the server does.
  */
-export function getContentPage(name: string, locale: Locale): { html: string; isFallback: boolean } {
+export function getContentPageValues(options: { formatDays: (count: number) => string }): Record<string, string> {
+  const config = getConfig();
+  return {
+    contact: getCampaign(DEFAULT_LOCALE).privacyContact,
+    unconfirmedDays: options.formatDays(config.unconfirmedRetentionDays),
+    backupKeep: String(config.backupKeep),
+    backupKeepDays: options.formatDays(config.backupKeep),
+  };
+}
+
+/** `{name}` → its value; an unknown name stays as written (a test keeps the pages free of them). */
+export function fillContentValues(raw: string, values: Record<string, string>): string {
+  return raw.replace(/\{(\w+)\}/g, (placeholder, name: string) => values[name] ?? placeholder);
+}
+
+/**
+ * A page from content/pages/<name>.<locale>.md (Markdown: `## ` headings,
+ * `- ` lists, paragraphs; optional `---` front matter), with its `{values}`
+ * filled in, rendered to HTML with the same safe renderer as the updates;
+ * the default locale's page when the locale has none.
+ */
+export function getContentPage(name: string, locale: Locale, values: Record<string, string> = {}): { html: string; isFallback: boolean } {
   const own = readContentFile(path.join("pages", `${name}.${locale}.md`));
   const raw = own ?? readContentFile(path.join("pages", `${name}.${DEFAULT_LOCALE}.md`));
   if (raw === undefined) throw new Error(`content/pages/${name}.${DEFAULT_LOCALE}.md is missing`);
-  return { html: renderMarkdown(splitFrontMatter(raw).body), isFallback: !own };
+  return { html: renderMarkdown(fillContentValues(splitFrontMatter(raw).body, values)), isFallback: !own };
+}
+
+/** Content that must not go live as shipped: the example privacy contact. Printed at every production start. */
+export function listContentWarnings(): string[] {
+  const contact = getCampaign(DEFAULT_LOCALE).privacyContact;
+  const domain = contact.slice(contact.lastIndexOf("@") + 1).toLowerCase();
+  const isExample = /(^|\.)(example\.(org|com|net)|example|test|invalid|localhost)$/.test(domain);
+  return isExample ? [`content/campaign.json privacy.contact is ${contact}, an example address: the privacy notice tells signers to write there`] : [];
 }

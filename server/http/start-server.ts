@@ -5,6 +5,8 @@ import next from "next";
 import { getDb } from "@/db/client";
 import { startWalCheckpointer } from "@/db/wal-checkpointer";
 import { getConfig, printConfigWarningsOnce } from "@/server/config";
+import { listContentWarnings } from "@/server/content/get-campaign";
+import { startMaintenanceScheduler } from "@/server/maintenance/run-maintenance";
 import { setPeerAddressHeader } from "@/server/security/client-ip";
 import { admitBody } from "./body-limits";
 import { handleFastApi } from "./fast-api";
@@ -26,7 +28,10 @@ export async function startServer(options: { dir: string; port: number; hostname
   // The environment is checked, the database opened and migrated, before anything listens.
   getConfig();
   printConfigWarningsOnce();
+  for (const warning of listContentWarnings()) console.warn(`[content] warning: ${warning}`);
   startWalCheckpointer(getDb());
+  // Retention, key rotation, backups (decision 0019): hourly, one process at a time.
+  startMaintenanceScheduler();
 
   const app = next({ dev: false, dir: options.dir, hostname: options.hostname, port: options.port });
   await app.prepare();

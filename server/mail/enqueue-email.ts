@@ -3,6 +3,7 @@ import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { mailOutbox } from "@/db/schema";
+import { hashRecipient } from "@/server/privacy/daily-hash-keys";
 import { randomBytesFromPool, timePrefix } from "@/server/security/tokens";
 import type { RenderedEmail } from "./render-email";
 
@@ -24,12 +25,16 @@ export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: s
 /**
  * Writes an email to the outbox inside the caller's transaction, unless the
  * address has had its share for the day. Returns whether it was queued.
+ * The address is counted under its keyed hash with the day's key (decision
+ * 0019), so the cap runs per UTC day and outlives the address in clear,
+ * which the sender blanks once the email is sent.
  */
 export function enqueueEmail(
   tx: Transaction,
-  options: { kind: string; to: string; recipientKey: string; locale: string; email: RenderedEmail; now: number; domain: string },
+  options: { kind: string; to: string; emailKey: string; signatureId: number; locale: string; email: RenderedEmail; now: number; domain: string },
 ): boolean {
-  if (countRecentEmails(tx, options.recipientKey, options.now) >= MAX_EMAILS_PER_ADDRESS_PER_DAY) return false;
+  const recipientKey = hashRecipient(options.emailKey, { db: tx, now: options.now });
+  if (countRecentEmails(tx, recipientKey, options.now) >= MAX_EMAILS_PER_ADDRESS_PER_DAY) return false;
   preparedQuery(tx, "enqueueEmail", (db) =>
     db
       .insert(mailOutbox)
@@ -44,12 +49,13 @@ export function enqueueEmail(
         messageId: sql.placeholder("messageId"),
         nextAttemptAt: sql.placeholder("now"),
         createdAt: sql.placeholder("now"),
+        signatureId: sql.placeholder("signatureId"),
       })
       .prepare(),
   ).run({
     kind: options.kind,
     toAddress: options.to,
-    recipientKey: options.recipientKey,
+    recipientKey,
     locale: options.locale,
     subject: options.email.subject,
     textBody: options.email.text,
@@ -57,6 +63,7 @@ export function enqueueEmail(
     // Time first, so new ids land at the end of the unique index (decision 0013).
     messageId: `<${timePrefix(options.now)}.${randomBytesFromPool(16).toString("hex")}@${options.domain}>`,
     now: options.now,
+    signatureId: options.signatureId,
   });
   return true;
 }

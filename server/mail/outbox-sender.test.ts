@@ -7,6 +7,7 @@ import type { AppDatabase } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { signLetter } from "@/server/signatures/sign-letter";
+import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "./enqueue-email";
 import { createTestDatabase } from "@/test/database";
 import { deliverDueEmails, MAX_SEND_ATTEMPTS, retryDelayMs, type MailTransport } from "./outbox-sender";
 
@@ -111,6 +112,33 @@ describe("the outbox sender", () => {
     expect(smtp.received).toHaveLength(2);
   });
 
+  it("once sent, an email keeps only its kind, times, Message-ID and status: no address, no subject, no links", async () => {
+    const now = Date.now();
+    sign(db, "kept-private@example.org", now);
+    const queued = db.select().from(mailOutbox).get()!;
+    expect(queued).toMatchObject({ toAddress: "kept-private@example.org", signatureId: 1 });
+    expect(queued.textBody).toMatch(/\/withdraw\?token=/);
+    await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now });
+
+    const sent = db.select().from(mailOutbox).get()!;
+    expect(sent).toMatchObject({ kind: "confirm", status: "sent", messageId: queued.messageId, createdAt: now, sentAt: now });
+    expect(sent).toMatchObject({ toAddress: "", subject: "", textBody: "", htmlBody: "", locale: "", signatureId: null });
+    const stored = JSON.stringify(db.$client.prepare("select * from mail_outbox").all());
+    for (const secret of ["kept-private", "Anna", "token=", "http"]) expect(stored).not.toContain(secret);
+    // The address is counted for the day's cap only under a keyed hash.
+    expect(sent.recipientKey).toMatch(/^[\w-]{22}$/);
+  });
+
+  it("the cap of three emails a day per address holds after they are sent", async () => {
+    const now = Date.now();
+    for (let i = 0; i < 5; i += 1) {
+      sign(db, "Repeat@Example.org", now + i);
+      await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now + i });
+    }
+    expect(smtp.received).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
+    expect(db.select().from(mailOutbox).all()).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
+  });
+
   it("keeps emails while the SMTP server refuses them, retries with backoff, and delivers when it recovers", async () => {
     const start = Date.now();
     sign(db, "wait@example.org", start);
@@ -137,7 +165,7 @@ describe("the outbox sender", () => {
     db.update(mailOutbox).set({ attempts: MAX_SEND_ATTEMPTS - 1 }).run();
     smtp.control.refuse = true;
     await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start });
-    expect(db.select().from(mailOutbox).get()).toMatchObject({ status: "failed", attempts: MAX_SEND_ATTEMPTS });
+    expect(db.select().from(mailOutbox).get()).toMatchObject({ status: "failed", attempts: MAX_SEND_ATTEMPTS, toAddress: "", textBody: "", signatureId: null });
   });
 
   it("does not send an email another sender has claimed", async () => {

@@ -102,6 +102,15 @@ function claimDueEmails(db: AppDatabase, claimedAt: number, limit: number): Mail
 
 type Outcome = { row: MailOutboxRow; error?: unknown };
 
+/**
+ * What an email keeps once it is sent or given up (decision 0019): its kind,
+ * times, Message-ID and status. The address, subject, bodies (with their
+ * manage and withdrawal links) and locale are blanked, and the link to the
+ * signature dropped. The recipient hash stays for the day's cap, until the
+ * day's key is destroyed (server/privacy/daily-hash-keys.ts).
+ */
+export const SENT_EMAIL_BLANKS = { toAddress: "", subject: "", textBody: "", htmlBody: "", locale: "", signatureId: null } as const;
+
 /** Writes a group of outcomes in one transaction: one fsync for the group, not one per email. */
 function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimedUntil: number): void {
   if (outcomes.length === 0) return;
@@ -112,18 +121,20 @@ function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimed
         if (error === undefined) {
           // Sent is sent, even if the claim ran out meanwhile.
           tx.update(mailOutbox)
-            .set({ status: "sent", sentAt: at, attempts, lockedUntil: null, lastError: null })
+            .set({ status: "sent", sentAt: at, attempts, lockedUntil: null, lastError: null, ...SENT_EMAIL_BLANKS })
             .where(eq(mailOutbox.id, row.id))
             .run();
           continue;
         }
+        const givenUp = attempts >= MAX_SEND_ATTEMPTS;
         tx.update(mailOutbox)
           .set({
             attempts,
-            status: attempts >= MAX_SEND_ATTEMPTS ? "failed" : "queued",
+            status: givenUp ? "failed" : "queued",
             nextAttemptAt: at + retryDelayMs(attempts),
             lockedUntil: null,
             lastError: describeSendError(error),
+            ...(givenUp ? SENT_EMAIL_BLANKS : {}),
           })
           // Only while the claim is still ours: a row another sender has since claimed is its business.
           .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, "queued"), eq(mailOutbox.lockedUntil, claimedUntil)))

@@ -1,32 +1,42 @@
 import "server-only";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
-import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
+import { auditLog, mailOutbox, signatures, signatureTokens } from "@/db/schema";
+import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { normalizeEmail } from "@/lib/email";
 import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
+import { getConfig } from "@/server/config";
+import { dropIpHashFromAudit, eraseSignature } from "@/server/signatures/withdraw-signature";
 import { addToCounter } from "@/server/stats/counters";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** How long an unconfirmed signature is kept (UNCONFIRMED_RETENTION_DAYS, default 14). */
+/** How long an unconfirmed signature is kept (UNCONFIRMED_RETENTION_DAYS, default 30). */
 export function getUnconfirmedRetentionDays(): number {
-  const days = Number(process.env.UNCONFIRMED_RETENTION_DAYS ?? 14);
-  return Number.isInteger(days) && days >= 1 ? days : 14;
+  return getConfig().unconfirmedRetentionDays;
 }
 
 /**
- * Deletes signatures never confirmed within `days` days, with their tokens
- * and emails: nobody confirmed the address, so nothing of it is kept.
- * The command line and owners only.
+ * Deletes signatures never confirmed within `days` days, with their tokens,
+ * their queued emails and the IP hash of their audit rows: nobody confirmed
+ * the address, so nothing of it is kept. The server's maintenance runs it
+ * hourly (decision 0019); the command line and owners too.
  */
-export function purgeUnconfirmedSignatures(options: { actor: Actor; days?: number; db?: AppDatabase; now?: number }): { deleted: number } {
+export function purgeUnconfirmedSignatures(options: {
+  actor: Actor;
+  days?: number;
+  db?: AppDatabase;
+  now?: number;
+  /** false: the caller checkpoints once after several erasures (the maintenance run). */
+  checkpoint?: boolean;
+}): { deleted: number } {
   assertRole(options.actor, "owner");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const days = options.days ?? getUnconfirmedRetentionDays();
   const cutoff = now - days * DAY_MS;
-  return db.transaction(
+  const result = db.transaction(
     (tx) => {
       const stale = tx
         .select({ id: signatures.id, emailKey: signatures.emailKey })
@@ -34,32 +44,37 @@ export function purgeUnconfirmedSignatures(options: { actor: Actor; days?: numbe
         .where(and(eq(signatures.status, "pending"), lt(signatures.createdAt, cutoff)))
         .all();
       for (let start = 0; start < stale.length; start += 500) {
-        const batch = stale.slice(start, start + 500);
-        tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, batch.map((row) => row.id))).run();
-        tx.delete(mailOutbox).where(inArray(mailOutbox.recipientKey, batch.map((row) => row.emailKey))).run();
-        tx.delete(signatures).where(inArray(signatures.id, batch.map((row) => row.id))).run();
+        const ids = stale.slice(start, start + 500).map((row) => row.id);
+        tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids)).run();
+        tx.delete(mailOutbox).where(inArray(mailOutbox.signatureId, ids)).run();
+        tx.delete(signatures).where(inArray(signatures.id, ids)).run();
+        dropIpHashFromAudit(tx, ids);
       }
       addToCounter(tx, "status", "pending", -stale.length);
-      recordAudit(tx, { actor: toAuditActor(options.actor), action: "retention.purgeUnconfirmed", details: { days }, rowCount: stale.length, now });
+      // The hourly maintenance run logs itself (maintenance_runs); the audit log hears of real deletions.
+      if (stale.length > 0) recordAudit(tx, { actor: toAuditActor(options.actor), action: "retention.purgeUnconfirmed", details: { days }, rowCount: stale.length, now });
       return { deleted: stale.length };
     },
     { behavior: "immediate" },
   );
+  if (result.deleted > 0 && options.checkpoint !== false) checkpointAfterErasure(db);
+  return result;
 }
 
 /**
  * For a closed campaign: erases every signer's personal data (name, email,
  * city, network hash, utm) while keeping each row's status, country and
  * dates, so every count, chart and export of totals stays as it was.
- * Pending signatures are deleted. Tokens and emails go. Owners and the
- * command line only; irreversible.
+ * Pending signatures are deleted. Tokens, emails, share codes and the IP
+ * hashes of audit rows go. Owners and the command line only. Backups made
+ * before keep the data until they are rotated out.
  */
 export function anonymiseAllSignatures(options: { actor: Actor; db?: AppDatabase; now?: number }): { anonymised: number; deletedPending: number } {
   assertRole(options.actor, "owner");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
-  const deletedPending = purgeUnconfirmedSignatures({ actor: options.actor, days: 0, db, now: now + 1 }).deleted;
-  return db.transaction(
+  const deletedPending = purgeUnconfirmedSignatures({ actor: options.actor, days: 0, db, now: now + 1, checkpoint: false }).deleted;
+  const result = db.transaction(
     (tx) => {
       tx.delete(signatureTokens).run();
       tx.delete(mailOutbox).run();
@@ -69,6 +84,7 @@ export function anonymiseAllSignatures(options: { actor: Actor; db?: AppDatabase
           name: "",
           email: "",
           emailKey: sql`'anonymised:' || ${signatures.id}`,
+          refCode: sql`'anonymised:' || ${signatures.id}`,
           city: null,
           ipHash: null,
           utmSource: null,
@@ -78,11 +94,51 @@ export function anonymiseAllSignatures(options: { actor: Actor; db?: AppDatabase
         })
         .where(sql`${signatures.emailKey} not like 'anonymised:%'`)
         .run().changes;
+      tx.update(auditLog)
+        .set({ details: sql`json_remove(${auditLog.details}, '$.ipHash')` })
+        .where(and(eq(auditLog.targetType, "signature"), sql`case when json_valid(${auditLog.details}) then json_type(${auditLog.details}, '$.ipHash') end is not null`))
+        .run();
       recordAudit(tx, { actor: toAuditActor(options.actor), action: "retention.anonymiseAll", rowCount: anonymised, now });
       return { anonymised, deletedPending };
     },
     { behavior: "immediate" },
   );
+  checkpointAfterErasure(db);
+  return result;
+}
+
+/**
+ * Erases one person's signature on request, exactly as their withdrawal link
+ * would (`eraseSignature`), found by any spelling of their address. The
+ * command line and owners only; audited without the address.
+ */
+export function erasePersonalData(options: { actor: Actor; email: string; db?: AppDatabase; now?: number }): { erased: boolean } {
+  assertRole(options.actor, "owner");
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  const erased = db.transaction(
+    (tx) => {
+      const row = tx
+        .select({
+          signatureId: signatures.id,
+          status: signatures.status,
+          emailKey: signatures.emailKey,
+          country: signatures.country,
+          verifiedAt: signatures.verifiedAt,
+          referredBy: signatures.referredBy,
+          utmSource: signatures.utmSource,
+        })
+        .from(signatures)
+        .where(eq(signatures.emailKey, normalizeEmail(options.email)))
+        .get();
+      if (!row) return false;
+      eraseSignature(tx, row, { actor: toAuditActor(options.actor), action: "privacy.erasePerson", now });
+      return true;
+    },
+    { behavior: "immediate" },
+  );
+  if (erased) checkpointAfterErasure(db);
+  return { erased };
 }
 
 export type PersonalDataExport = {
@@ -101,7 +157,8 @@ export type PersonalDataExport = {
     consentVersion: string;
     networkHashStored: boolean;
   } | null;
-  emailsSent: { subject: string; createdAt: string; status: string }[];
+  /** Emails still waiting to be sent to the person; sent ones keep nothing that ties them to anyone (decision 0019). */
+  emailsWaiting: { kind: string; subject: string; createdAt: string; status: string }[];
 };
 
 /**
@@ -113,11 +170,13 @@ export function exportPersonalData(options: { actor: Actor; email: string; db?: 
   const db = options.db ?? getDb();
   const key = normalizeEmail(options.email);
   const row = db.select().from(signatures).where(eq(signatures.emailKey, key)).get();
-  const mails = db
-    .select({ subject: mailOutbox.subject, createdAt: mailOutbox.createdAt, status: mailOutbox.status })
-    .from(mailOutbox)
-    .where(eq(mailOutbox.recipientKey, key))
-    .all();
+  const mails = row
+    ? db
+        .select({ kind: mailOutbox.kind, subject: mailOutbox.subject, createdAt: mailOutbox.createdAt, status: mailOutbox.status })
+        .from(mailOutbox)
+        .where(eq(mailOutbox.signatureId, row.id))
+        .all()
+    : [];
   recordAudit(db, { actor: toAuditActor(options.actor), action: "privacy.exportPerson", targetType: "signature", targetId: row?.id, now: options.now });
   return {
     email: options.email,
@@ -137,6 +196,6 @@ export function exportPersonalData(options: { actor: Actor; email: string; db?: 
           networkHashStored: row.ipHash !== null,
         }
       : null,
-    emailsSent: mails.map((mail) => ({ subject: mail.subject, createdAt: new Date(mail.createdAt).toISOString(), status: mail.status })),
+    emailsWaiting: mails.map((mail) => ({ kind: mail.kind, subject: mail.subject, createdAt: new Date(mail.createdAt).toISOString(), status: mail.status })),
   };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import { getConfig } from "@/server/config";
-import { hashIp } from "./tokens";
+import { hashIpAddress } from "@/server/privacy/daily-hash-keys";
 
 // Who sent a request, as far as the server can tell (decision 0017). Behind
 // TRUST_PROXY hops of reverse proxy, each of which appends the address it
@@ -12,8 +12,8 @@ import { hashIp } from "./tokens";
 // socket's peer. IPv6 clients count per /64, the block one home or phone
 // network usually gets, so one subscriber cannot take a fresh bucket per address.
 
-/** The keyed hash every address is stored and counted under: the one call to hashIp. */
-const keyOf = (address: string): string => hashIp(address, getConfig().authSecret);
+/** The keyed hash every address is stored and counted under, under the day's random key (decision 0019): the one call to it. */
+const keyOf = (address: string): string => hashIpAddress(address);
 
 /**
  * The address a client is counted under, or null when `raw` is not an IP

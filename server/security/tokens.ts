@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, createHmac, randomFillSync } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 
 // Random bytes are drawn from a pool filled 4 KB at a time: the sign path
 // needs ~120 bytes per signature, and one call per token cost more than
@@ -57,9 +57,4 @@ export function createRefCode(length = 10): string {
   let code = "";
   for (const byte of bytes) code += REF_ALPHABET[byte % REF_ALPHABET.length];
   return code;
-}
-
-/** Keyed hash of a client IP: enough to spot a flood, useless to find a person. */
-export function hashIp(ip: string, secret: string): string {
-  return createHmac("sha256", secret).update(`ip:${ip}`).digest("base64url").slice(0, 22);
 }

@@ -180,7 +180,8 @@ export function recordSignature(
     const willSend = enqueueEmail(tx, {
       kind: "confirm",
       to: signature.email,
-      recipientKey: emailKey,
+      emailKey,
+      signatureId: signature.id,
       locale: mailLocale,
       email,
       now,
@@ -222,7 +223,8 @@ export function recordSignature(
     const willSend = enqueueEmail(tx, {
       kind: "alreadySigned",
       to: signature.email,
-      recipientKey: emailKey,
+      emailKey,
+      signatureId: signature.id,
       locale: mailLocale,
       email,
       now,

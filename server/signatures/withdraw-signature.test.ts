@@ -1,9 +1,12 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog, mailOutbox, signatures, signatureTokens, statCounters, type CounterScope } from "@/db/schema";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { SYSTEM } from "@/server/auth/actor";
+import { recordAudit } from "@/server/audit/record-audit";
+import { SENT_EMAIL_BLANKS } from "@/server/mail/outbox-sender";
+import { hashRecipient } from "@/server/privacy/daily-hash-keys";
 import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { getStats } from "@/server/stats/get-stats";
 import { createTestDatabase } from "@/test/database";
@@ -23,10 +26,15 @@ function sign(db: AppDatabase, fields: Record<string, unknown>, now: number) {
 }
 
 function linkToken(db: AppDatabase, address: string, path: "confirm" | "my" | "withdraw", nth = 0): string {
-  const emails = db.select().from(mailOutbox).where(eq(mailOutbox.recipientKey, address)).orderBy(mailOutbox.id).all();
+  const emails = emailsTo(db, address);
   const match = new RegExp(`/${path}\\?token=([A-Za-z0-9_-]+)`).exec(emails[nth]?.textBody ?? "");
   if (!match) throw new Error(`no ${path} link in email ${nth} to ${address}`);
   return match[1]!;
+}
+
+/** The emails in the outbox addressed to `address` (as typed, any case). */
+function emailsTo(db: AppDatabase, address: string) {
+  return db.select().from(mailOutbox).orderBy(mailOutbox.id).all().filter((email) => email.toAddress.toLowerCase() === address.toLowerCase());
 }
 
 function counters(db: AppDatabase): Record<string, number> {
@@ -121,21 +129,62 @@ describe("withdrawing a signature", () => {
       country: "DE",
       verifiedAt: anna.verifiedAt,
       createdAt: anna.createdAt,
-      refCode: anna.refCode,
+      // The share link stops working: whoever knows whose it was could find the row by it.
+      refCode: `withdrawn:${anna.id}`,
     });
     const stored = JSON.stringify(db.$client.prepare("select * from signatures where id = ?").get(anna.id));
     expect(stored).not.toMatch(/anna|Petrova|Berlin/i);
 
     expect(db.select().from(signatureTokens).where(eq(signatureTokens.signatureId, anna.id)).all()).toEqual([]);
-    expect(db.select().from(mailOutbox).where(eq(mailOutbox.recipientKey, "anna@example.org")).all()).toEqual([]);
+    expect(emailsTo(db, "anna@example.org")).toEqual([]);
+    expect(db.select().from(mailOutbox).where(eq(mailOutbox.signatureId, anna.id)).all()).toEqual([]);
     // Other people's mail and tokens are untouched.
-    expect(db.select().from(mailOutbox).where(eq(mailOutbox.recipientKey, "friend@example.org")).all()).toHaveLength(1);
+    expect(emailsTo(db, "friend@example.org")).toHaveLength(1);
     expect(listPublicSigners({ db, limit: 10 }).signers.map((signer) => signer.name)).not.toContain("Anna Petrova");
 
     // The audit row says what happened to which row, and nothing about the person.
     const audit = db.select().from(auditLog).where(eq(auditLog.action, "signature.withdraw")).all();
     expect(audit).toEqual([expect.objectContaining({ targetType: "signature", targetId: String(anna.id), actorEmail: null })]);
     expect(JSON.stringify(db.$client.prepare("select * from audit_log").all())).not.toMatch(/anna|Petrova/i);
+  });
+
+  it("drops the IP hash from the signature's audit rows and stops its share link from attributing anyone", () => {
+    const { anna } = twoVerifiedSigners();
+    const flag = (id: number) =>
+      recordAudit(db, {
+        actor: { userId: null, email: null },
+        action: "signature.suspicious",
+        targetType: "signature",
+        targetId: id,
+        details: { ipHash: `hash-of-${id}`, domain: "example.org", reason: "ipSustained" },
+        now: T0,
+      });
+    const friendId = db.select().from(signatures).where(eq(signatures.emailKey, "friend@example.org")).get()!.id;
+    flag(anna.id);
+    flag(friendId);
+    withdrawSignature({ token: linkToken(db, "anna@example.org", "withdraw"), db, now: T0 + 2 * DAY });
+
+    const details = (id: number) =>
+      db.select({ details: auditLog.details }).from(auditLog).where(and(eq(auditLog.action, "signature.suspicious"), eq(auditLog.targetId, String(id)))).get()!.details;
+    expect(JSON.parse(details(anna.id)!)).toEqual({ domain: "example.org", reason: "ipSustained" });
+    expect(JSON.parse(details(friendId)!)).toMatchObject({ ipHash: `hash-of-${friendId}` });
+
+    // Someone who follows Anna's old share link signs: counted, but attributed to nobody.
+    sign(db, { name: "Late Reader", email: "late@example.org", ref: anna.refCode }, T0 + 3 * DAY);
+    expect(db.select().from(signatures).where(eq(signatures.emailKey, "late@example.org")).get()!.referredBy).toBeNull();
+  });
+
+  it("blanks the recipient hash of emails already sent, so they cannot be tied to the address either", () => {
+    twoVerifiedSigners();
+    const withdrawLink = linkToken(db, "anna@example.org", "withdraw");
+    // As the sender leaves them once delivered (server/mail/outbox-sender.ts).
+    db.update(mailOutbox).set({ status: "sent", ...SENT_EMAIL_BLANKS }).run();
+    const sentToAnna = db.select().from(mailOutbox).all().filter((row) => row.recipientKey === hashRecipient("anna@example.org", { db, now: T0 + DAY }));
+    expect(sentToAnna).toHaveLength(1);
+    withdrawSignature({ token: withdrawLink, db, now: T0 + 2 * DAY });
+    expect(db.select().from(mailOutbox).where(eq(mailOutbox.id, sentToAnna[0]!.id)).get()).toMatchObject({ status: "sent", recipientKey: "" });
+    // The friend's email keeps its hash (the friend's cap still counts).
+    expect(db.select().from(mailOutbox).all().filter((row) => row.recipientKey !== "")).toHaveLength(1);
   });
 
   it("a second withdrawal with the same link is refused as an invalid link, and changes nothing", () => {
@@ -152,8 +201,7 @@ describe("withdrawing a signature", () => {
     twoVerifiedSigners();
     withdrawSignature({ token: linkToken(db, "anna@example.org", "withdraw"), db, now: T0 + 2 * DAY });
     sign(db, { email: "Anna@Example.org" }, T0 + 3 * DAY);
-    const emails = db.select().from(mailOutbox).where(eq(mailOutbox.recipientKey, "anna@example.org")).all();
-    expect(emails.map((email) => email.kind)).toEqual(["confirm"]);
+    expect(emailsTo(db, "anna@example.org").map((email) => email.kind)).toEqual(["confirm"]);
     confirmSignature({ token: linkToken(db, "anna@example.org", "confirm"), db, now: T0 + 3 * DAY + 1 });
     expect(getStats({ db, now: T0 }).total).toBe(2);
     expect(counters(db)).toEqual(recount(db));

@@ -1,8 +1,10 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
-import { mailOutbox, signatures, signatureTokens, type TokenPurpose } from "@/db/schema";
-import { recordAudit } from "@/server/audit/record-audit";
+import { auditLog, mailOutbox, signatures, signatureTokens, type TokenPurpose } from "@/db/schema";
+import { checkpointAfterErasure } from "@/db/wal-checkpointer";
+import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
+import { listRecipientHashes } from "@/server/privacy/daily-hash-keys";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
 import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
@@ -60,17 +62,89 @@ export function getWithdrawalState(options: {
   return "ready";
 }
 
+/** What erasing a signature needs to know of it, read before the erasure. */
+export type ErasableSignature = Pick<TokenRow, "signatureId" | "status" | "emailKey" | "country" | "verifiedAt" | "referredBy" | "utmSource">;
+
+/**
+ * Erases a signature inside the caller's (immediate) transaction, as a
+ * withdrawal does: a verified one leaves every counter it is in, then the
+ * row's personal data, its share code and its IP hash go, its tokens are
+ * deleted, every email still waiting for it is deleted from the outbox
+ * (their bodies hold the name and the links), the recipient hashes of its
+ * sent ones are blanked, and the IP hash is dropped from its audit rows
+ * (decision 0019). Country and days are kept, and so is where it came
+ * from, so the counts stay consistent with their history. The email key
+ * becomes `withdrawn:<id>`, so the person may sign again. Throws NOT_FOUND
+ * when the row changed meanwhile. The caller checkpoints after COMMIT
+ * (`checkpointAfterErasure`) so the old bytes leave the WAL.
+ */
+export function eraseSignature(
+  tx: Transaction,
+  row: ErasableSignature,
+  audit: { actor: AuditActor; action: string; now: number },
+): void {
+  const { now } = audit;
+  const updated = tx
+    .update(signatures)
+    .set({
+      name: "",
+      email: "",
+      emailKey: `withdrawn:${row.signatureId}`,
+      // A share link names its owner to whoever knows whose it is: it stops working (decision 0019).
+      refCode: `withdrawn:${row.signatureId}`,
+      city: null,
+      ipHash: null,
+      utmSource: null,
+      utmCampaign: null,
+      isPublicName: false,
+      wantsUpdates: false,
+      status: "withdrawn",
+      withdrawnAt: now,
+    })
+    .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, row.status)))
+    .run();
+  // The immediate transaction holds the write lock since the read, so the guard cannot miss.
+  if (updated.changes !== 1) throw new AppError("NOT_FOUND", "tokenInvalid");
+  // The counters move by what the row held before the erasure (its ref code and utm_source).
+  if (row.status === "verified") moveSignatureCounters(tx, row, -1);
+  moveStatusCounter(tx, row.status, "withdrawn");
+  tx.delete(signatureTokens).where(eq(signatureTokens.signatureId, row.signatureId)).run();
+  tx.delete(mailOutbox).where(eq(mailOutbox.signatureId, row.signatureId)).run();
+  const recipientHashes = listRecipientHashes(row.emailKey, { db: tx });
+  if (recipientHashes.length > 0) tx.update(mailOutbox).set({ recipientKey: "" }).where(inArray(mailOutbox.recipientKey, recipientHashes)).run();
+  dropIpHashFromAudit(tx, [row.signatureId]);
+  recordAudit(tx, {
+    actor: audit.actor,
+    action: audit.action,
+    targetType: "signature",
+    targetId: row.signatureId,
+    details: { previousStatus: row.status },
+    rowCount: 1,
+    now,
+  });
+}
+
+/** Removes `ipHash` from the details of these signatures' audit rows (the flags of decision 0011). */
+export function dropIpHashFromAudit(tx: Transaction, signatureIds: number[]): void {
+  if (signatureIds.length === 0) return;
+  tx.update(auditLog)
+    .set({ details: sql`json_remove(${auditLog.details}, '$.ipHash')` })
+    .where(
+      and(
+        eq(auditLog.targetType, "signature"),
+        inArray(auditLog.targetId, signatureIds.map(String)),
+        sql`case when json_valid(${auditLog.details}) then json_type(${auditLog.details}, '$.ipHash') end is not null`,
+      ),
+    )
+    .run();
+}
+
 /**
  * Withdraws the signature a `withdraw` (or, from the private page, `manage`)
- * token belongs to, in one transaction: a verified one leaves every counter
- * it is in, then the row's personal data is erased, its tokens are deleted
- * and every email to the person is removed from the outbox (their bodies
- * hold the name and the links). Country, days, the share code and where it
- * came from are kept, so the counts stay consistent with their history and
- * signatures that came through the signer's link stay attributed. The
- * email key becomes `withdrawn:<id>`, so the person may sign again. Anyone
- * holding the link may call it. Throws NOT_FOUND for an unknown or spent
- * token (a second withdrawal), EXPIRED for an expired one.
+ * token belongs to, in one transaction (`eraseSignature`), then checkpoints
+ * so the erased bytes leave the database's files. Anyone holding the link
+ * may call it. Throws NOT_FOUND for an unknown or spent token (a second
+ * withdrawal), EXPIRED for an expired one.
  */
 export function withdrawSignature(options: {
   token: string;
@@ -84,40 +158,9 @@ export function withdrawSignature(options: {
     (tx) => {
       const row = findTokenRow(tx, options.token, options.purposes ?? ["withdraw"]);
       assertUsable(row, now);
-      const updated = tx
-        .update(signatures)
-        .set({
-          name: "",
-          email: "",
-          emailKey: `withdrawn:${row.signatureId}`,
-          city: null,
-          ipHash: null,
-          utmSource: null,
-          utmCampaign: null,
-          isPublicName: false,
-          wantsUpdates: false,
-          status: "withdrawn",
-          withdrawnAt: now,
-        })
-        .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, row.status)))
-        .run();
-      // The immediate transaction holds the write lock since the read, so the guard cannot miss.
-      if (updated.changes !== 1) throw new AppError("NOT_FOUND", "tokenInvalid");
-      // The counters move by what the row held before the erasure (its ref code and utm_source).
-      if (row.status === "verified") moveSignatureCounters(tx, row, -1);
-      moveStatusCounter(tx, row.status, "withdrawn");
-      tx.delete(signatureTokens).where(eq(signatureTokens.signatureId, row.signatureId)).run();
-      tx.delete(mailOutbox).where(eq(mailOutbox.recipientKey, row.emailKey)).run();
-      recordAudit(tx, {
-        actor: { userId: null, email: null },
-        action: "signature.withdraw",
-        targetType: "signature",
-        targetId: row.signatureId,
-        details: { previousStatus: row.status },
-        rowCount: 1,
-        now,
-      });
+      eraseSignature(tx, row, { actor: { userId: null, email: null }, action: "signature.withdraw", now });
     },
     { behavior: "immediate" },
   );
+  checkpointAfterErasure(db);
 }

@@ -1,0 +1,101 @@
+import { IntlMessageFormat } from "intl-messageformat";
+import { afterEach, describe, expect, it } from "vitest";
+import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
+import { LOCALES, type Locale } from "@/lib/i18n/locales";
+import { resetConfigForTesting } from "@/server/config";
+import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "@/server/mail/enqueue-email";
+import { MAINTENANCE_INTERVAL_MS } from "@/server/maintenance/run-maintenance";
+import { KEY_GRACE_MS } from "@/server/privacy/daily-hash-keys";
+import { getCampaign, getContentPage, getContentPageValues, listContentWarnings } from "./get-campaign";
+
+// The privacy notice and the safety guide are promises (decision 0019):
+// their numbers come from the server's settings, and what they say must
+// match what the code does.
+
+const HOUR = 60 * 60 * 1000;
+
+function pageText(name: "privacy" | "safety", locale: Locale): string {
+  const days = new IntlMessageFormat(MESSAGE_CATALOGS[locale].Privacy.days, locale);
+  const values = getContentPageValues({ formatDays: (count) => String(days.format({ count })) });
+  const { html, isFallback } = getContentPage(name, locale, values);
+  expect(isFallback).toBe(false);
+  // The text a reader sees: tags become line breaks, micromark's four escapes are undone.
+  return html
+    .replace(/<[^>]+>/g, "\n")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&amp;", "&")
+    .replace(/\n+/g, "\n")
+    .trim();
+}
+
+/** 7, 10, 14 and 30 all take the same plural form in each language. */
+const DAYS: Record<Locale, (count: number) => string> = {
+  en: (count) => `${count} days`,
+  ru: (count) => `${count} дней`,
+  uk: (count) => `${count} днів`,
+};
+
+const PAGES = LOCALES.flatMap((locale) => (["privacy", "safety"] as const).map((name) => [name, locale] as const));
+
+describe("the privacy notice and the safety guide", () => {
+  afterEach(() => {
+    delete process.env.UNCONFIRMED_RETENTION_DAYS;
+    delete process.env.BACKUP_KEEP;
+    resetConfigForTesting();
+  });
+
+  it.each(PAGES)("%s (%s) names the contact, the retention and backup periods the server uses, and leaves no placeholder", (name, locale) => {
+    const text = pageText(name, locale);
+    expect(text).toContain(getCampaign(locale).privacyContact);
+    expect(text).toContain(DAYS[locale](30));
+    expect(text).toContain(DAYS[locale](7));
+    expect(text).not.toMatch(/\{\w+\}/);
+
+    process.env.UNCONFIRMED_RETENTION_DAYS = "14";
+    process.env.BACKUP_KEEP = "10";
+    resetConfigForTesting();
+    const changed = pageText(name, locale);
+    expect(changed).toContain(DAYS[locale](14));
+    expect(changed).toContain(DAYS[locale](10));
+    expect(changed).not.toContain(DAYS[locale](30));
+  });
+
+  it.each(PAGES)("%s (%s) promises nothing is irreversible or one-way", (name, locale) => {
+    expect(pageText(name, locale)).not.toMatch(/irreversib|one-way|cannot be undone|необратим|односторонн|незворотн|одностороннь/i);
+  });
+
+  it.each(LOCALES)("the privacy notice (%s) names who can see the data: organizers' CSV exports, the SMTP relay, backups", (locale) => {
+    const text = pageText("privacy", locale);
+    expect(text).toContain("CSV");
+    expect(text).toContain("SMTP");
+    expect(text).toMatch(/backup|резервн/i);
+    expect(text).toContain("Message-ID");
+  });
+
+  it.each(LOCALES)("the safety guide (%s) sends people in Russia to a VPN or Tor Browser and says signing works at its safest level", (locale) => {
+    const text = pageText("safety", locale);
+    expect(text).toContain("VPN");
+    expect(text).toContain("Tor Browser");
+    expect(text).toContain("Safest");
+    expect(text).toContain("JavaScript");
+    // Deleting the email: the provider may keep a copy, and the withdrawal link is in it.
+    const deleting = text.split("\n").find((line) => /delete our emails|удалить наши письма|видалити наші листи/.test(line));
+    expect(deleting).toMatch(/copy|копию|копію/);
+    expect(deleting).toMatch(/withdraw|отзыва|відкликання/);
+  });
+
+  it("says what the code does: keys gone one to two hours after their day, hourly checks, three emails a day", () => {
+    expect(KEY_GRACE_MS).toBe(HOUR);
+    expect(KEY_GRACE_MS + MAINTENANCE_INTERVAL_MS).toBeLessThanOrEqual(2 * HOUR);
+    expect(MAINTENANCE_INTERVAL_MS).toBe(HOUR);
+    expect(MAX_EMAILS_PER_ADDRESS_PER_DAY).toBe(3);
+    expect(pageText("privacy", "en")).toContain("more than 3 emails a day");
+  });
+
+  it("warns at start while the privacy contact is an example address", () => {
+    expect(getCampaign("en").privacyContact).toMatch(/@example\.org$/);
+    expect(listContentWarnings()).toEqual([expect.stringContaining("privacy.contact")]);
+  });
+});

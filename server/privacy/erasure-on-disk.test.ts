@@ -1,0 +1,106 @@
+import fs from "node:fs";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AppDatabase } from "@/db/client";
+import { mailOutbox, signatures } from "@/db/schema";
+import { startWalCheckpointer } from "@/db/wal-checkpointer";
+import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { SYSTEM } from "@/server/auth/actor";
+import { confirmSignature } from "@/server/signatures/confirm-signature";
+import { signLetter } from "@/server/signatures/sign-letter";
+import { withdrawSignature } from "@/server/signatures/withdraw-signature";
+import { forbidRealClock } from "@/test/clock";
+import { createTestDatabase } from "@/test/database";
+import { erasePersonalData, purgeUnconfirmedSignatures } from "./retention";
+
+const DAY = 24 * 60 * 60 * 1000;
+const T0 = Date.parse("2026-11-12T08:00:00Z");
+
+// What a withdrawal erases must be gone from the bytes on disk, not only from
+// the rows (decision 0019): SQLite leaves deleted and overwritten content in
+// free space and keeps old page versions in the WAL until a checkpoint.
+const ANNA = { name: "Annushka Zerkalova", email: "annushka.zerkalova@example.org", city: "Tver" };
+
+function sign(db: AppDatabase, person: { name: string; email: string; city?: string }, now: number) {
+  const parsed = parseSignLetter({ ...person, country: "DE", acceptPrivacy: true, isPublicName: true });
+  if (!parsed.success) throw new Error("fixture");
+  signLetter({ data: parsed.data, db, now, ipHash: person.email === ANNA.email ? "ip-hash-of-annushka-0" : "ip-hash-of-someone-1" });
+}
+
+function link(db: AppDatabase, address: string, path: "confirm" | "withdraw"): string {
+  const email = db.select().from(mailOutbox).all().find((row) => row.toAddress === address);
+  return new RegExp(`/${path}\\?token=([\\w-]+)`).exec(email?.textBody ?? "")![1]!;
+}
+
+/** The database file and its WAL, as someone who copies them off the server would read them. */
+function onDisk(filePath: string): string {
+  const wal = `${filePath}-wal`;
+  return Buffer.concat([fs.readFileSync(filePath), fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0)]).toString("latin1");
+}
+
+/** Fills the database around Anna's rows, so her pages are shared and rewritten, as in a real campaign. */
+function signOthers(db: AppDatabase, count: number, now: number) {
+  for (let i = 0; i < count; i += 1) sign(db, { name: `Other Signer ${i}`, email: `other${i}@example.org`, city: "Lyon" }, now + i);
+}
+
+describe("erased data leaves the database's files", () => {
+  forbidRealClock();
+  let db: AppDatabase;
+  let filePath: string;
+  let close: () => void;
+  beforeEach(() => {
+    ({ db, filePath, close } = createTestDatabase({ file: true }) as { db: AppDatabase; filePath: string; close: () => void });
+  });
+  afterEach(() => close());
+
+  function expectGone() {
+    const bytes = onDisk(filePath);
+    for (const secret of [ANNA.email, ANNA.name, "Zerkalova", ANNA.city, "ip-hash-of-annushka-0"]) expect(bytes, secret).not.toContain(secret);
+  }
+
+  it("after a withdrawal and its checkpoint, the address occurs nowhere in the database file or its WAL", () => {
+    signOthers(db, 20, T0);
+    sign(db, ANNA, T0 + 100);
+    confirmSignature({ token: link(db, ANNA.email, "confirm"), db, now: T0 + 200 });
+    signOthers(db, 20, T0 + 300);
+    const withdrawLink = link(db, ANNA.email, "withdraw");
+    expect(onDisk(filePath)).toContain(ANNA.email);
+
+    withdrawSignature({ token: withdrawLink, db, now: T0 + DAY });
+
+    expectGone();
+    expect(fs.statSync(`${filePath}-wal`).size).toBe(0);
+    // Everyone else is still there.
+    expect(onDisk(filePath)).toContain("other19@example.org");
+  });
+
+  it("with the checkpoint worker of the production server, the bytes are gone a moment later", async () => {
+    const stop = startWalCheckpointer(db, { intervalMs: 20 });
+    try {
+      signOthers(db, 20, T0);
+      sign(db, ANNA, T0 + 100);
+      confirmSignature({ token: link(db, ANNA.email, "confirm"), db, now: T0 + 200 });
+      const withdrawLink = link(db, ANNA.email, "withdraw");
+      withdrawSignature({ token: withdrawLink, db, now: T0 + DAY });
+      await expect.poll(() => [ANNA.email, ANNA.name, ANNA.city].filter((secret) => onDisk(filePath).includes(secret)), { timeout: 5_000 }).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("a signature erased on request from the command line leaves no bytes either", () => {
+    signOthers(db, 10, T0);
+    sign(db, ANNA, T0 + 100);
+    expect(erasePersonalData({ actor: SYSTEM, email: "ANNUSHKA.Zerkalova@example.org", db, now: T0 + DAY })).toEqual({ erased: true });
+    expect(db.select({ status: signatures.status }).from(signatures).where(eq(signatures.emailKey, `withdrawn:11`)).get()).toEqual({ status: "withdrawn" });
+    expectGone();
+    expect(erasePersonalData({ actor: SYSTEM, email: ANNA.email, db, now: T0 + DAY })).toEqual({ erased: false });
+  });
+
+  it("an unconfirmed signature purged after the retention period leaves no bytes either", () => {
+    sign(db, ANNA, T0);
+    signOthers(db, 10, T0 + 29 * DAY);
+    expect(purgeUnconfirmedSignatures({ actor: SYSTEM, days: 30, db, now: T0 + 30 * DAY + 1 })).toEqual({ deleted: 1 });
+    expectGone();
+  });
+});
