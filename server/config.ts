@@ -2,6 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
+/** One update email a second: within what small plans of ordinary SMTP relays allow (decision 0022). */
+export const DEFAULT_MAIL_RATE_PER_MINUTE = 60;
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -19,6 +22,16 @@ const EnvSchema = z.object({
   SIGN_RATE_LIMIT_SCALE: z.coerce.number().int().min(1).max(1_000_000).default(1),
   /** The minimum fill time in seconds, at most 3 (DESIGN.md); 0 turns only that check off (the e2e stack fills forms in milliseconds). */
   BOT_CHECK_MIN_FILL_SECONDS: z.coerce.number().min(0).max(3).default(3),
+  /**
+   * Update emails per minute (decision 0022): 60 suits an ordinary relay's
+   * small plan (1 a second, 3,600 an hour); 0 turns the throttle off.
+   */
+  MAIL_RATE_PER_MINUTE: z.coerce
+    .number({ error: "MAIL_RATE_PER_MINUTE must be a whole number of emails per minute (0 = no throttle)" })
+    .int("MAIL_RATE_PER_MINUTE must be a whole number of emails per minute (0 = no throttle)")
+    .min(0, "MAIL_RATE_PER_MINUTE must be 0 (no throttle) or more")
+    .max(1_000_000, "MAIL_RATE_PER_MINUTE is at most 1,000,000")
+    .default(DEFAULT_MAIL_RATE_PER_MINUTE),
 });
 
 export type AppConfig = {
@@ -39,6 +52,8 @@ export type AppConfig = {
   botCheck: boolean;
   signRateLimitScale: number;
   minFillMs: number;
+  /** Update emails per minute; 0: no throttle (confirmation emails are never held back). */
+  mailRatePerMinute: number;
 };
 
 let cached: AppConfig | undefined;
@@ -75,6 +90,7 @@ export function getConfig(): AppConfig {
     botCheck: env.BOT_CHECK === "on",
     signRateLimitScale: env.SIGN_RATE_LIMIT_SCALE,
     minFillMs: Math.round(env.BOT_CHECK_MIN_FILL_SECONDS * 1000),
+    mailRatePerMinute: env.MAIL_RATE_PER_MINUTE,
   };
   return cached;
 }
