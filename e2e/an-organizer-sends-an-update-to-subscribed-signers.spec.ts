@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { APIRequestContext } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 import { extractLink, listEmails, listRefusals, refuseMailTo, uniqueEmail, waitForEmail, waitForEmails, type CaughtEmail } from "./support/mail";
 import { ORGANIZERS, signInAs } from "./support/organizers";
@@ -40,6 +41,11 @@ async function signAndConfirm(request: APIRequestContext, signer: { email: strin
   return { myLink: extractLink(confirmation.text, "/my?token=") };
 }
 
+async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`), `axe on ${what}`).toEqual([]);
+}
+
 const isUpdate = (tag: string) => (email: CaughtEmail) => email.text.includes(tag);
 
 test("an organizer tests an update on themselves, sends it, and each signer gets what they asked for", async ({ page, request, playwright }) => {
@@ -60,6 +66,7 @@ test("an organizer tests an update on themselves, sends it, and each signer gets
   await signInAs(page, "admin");
   await page.goto(`/admin/updates/${updateId}/send`);
   await expect(page.getByRole("heading", { level: 1, name: "Send the update by email" })).toBeVisible();
+  await expectNoAxeViolations(page, "the page that sends an update");
 
   // 1. A test to the organizer's own address, in Russian, headers and all.
   await page.getByLabel("Language").selectOption("ru");
@@ -82,6 +89,7 @@ test("an organizer tests an update on themselves, sends it, and each signer gets
   // The page refreshes itself (a meta refresh, no script) until the mailing is done.
   await expect(page.getByTestId("mailing-state")).toHaveAttribute("data-state", "done", { timeout: 60_000 });
   await expect(page.getByTestId("mailing-remaining")).toHaveText("0");
+  await expectNoAxeViolations(page, "a finished mailing's progress");
   await expect(page.getByTestId("mailing-failed")).not.toHaveText("0");
 
   // The Russian signer got it once, in Russian, with both headers.
@@ -102,6 +110,7 @@ test("an organizer tests an update on themselves, sends it, and each signer gets
   await expect(page.getByRole("heading", { level: 1, name: "Отписаться от новостей кампании" })).toBeVisible();
   await expect(page.locator("main").getByRole("button")).toHaveCount(1);
   await expect(page.getByRole("link", { name: "Отозвать мою подпись" })).toHaveAttribute("href", /\/ru\/withdraw\?token=/);
+  await expectNoAxeViolations(page, "the unsubscribe page");
   // An unknown or malformed token gets the very same page.
   const mainText = await page.locator("main").innerText();
   for (const bad of ["?token=" + "A".repeat(52), "?token=%3Cx%3E", ""]) {

@@ -215,25 +215,29 @@ export function getMailFrom(): string {
   return `"${name}" <${mailFrom}>`;
 }
 
-/** The pooled SMTP transport the senders use (also used by bench/outbox-drain.ts); the mailing sender asks for fewer connections. */
+/** The options of a pooled SMTP transport to `smtpUrl` (the outbox's; the mailing sender's worker takes fewer timeouts' worth). */
+export function smtpPoolOptions(smtpUrl: string, options: { maxConnections?: number; socketTimeout?: number } = {}) {
+  return {
+    url: smtpUrl,
+    pool: true,
+    // With SEND_CONCURRENCY sends in flight, every connection always has the next message waiting.
+    maxConnections: options.maxConnections ?? 8,
+    // Reuse pooled connections for as long as the server allows.
+    maxMessages: Infinity,
+    // A send started inside SEND_WINDOW_MS ends well before its claim expires,
+    // and a server that does not answer fails a batch in seconds, not minutes.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: options.socketTimeout ?? 30_000,
+  };
+}
+
+/** Bodies are our own text, never a file path or URL to fetch. */
+export const SMTP_MESSAGE_DEFAULTS = { disableFileAccess: true, disableUrlAccess: true };
+
+/** The pooled SMTP transport the outbox sender uses (also bench/outbox-drain.ts and tests). */
 export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number } = {}) {
-  return nodemailer.createTransport(
-    {
-      url: smtpUrl,
-      pool: true,
-      // With SEND_CONCURRENCY sends in flight, every connection always has the next message waiting.
-      maxConnections: options.maxConnections ?? 8,
-      // Reuse pooled connections for as long as the server allows.
-      maxMessages: Infinity,
-      // A send started inside SEND_WINDOW_MS ends well before its claim expires,
-      // and a server that does not answer fails a batch in seconds, not minutes.
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    },
-    // Bodies are our own text, never a file path or URL to fetch.
-    { disableFileAccess: true, disableUrlAccess: true },
-  );
+  return nodemailer.createTransport(smtpPoolOptions(smtpUrl, options), SMTP_MESSAGE_DEFAULTS);
 }
 
 /**

@@ -10,7 +10,8 @@ import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { getMailThrottle, type MailThrottle } from "@/server/mail/mail-throttle";
-import { createSmtpTransport, getMailFrom, MAX_SEND_ATTEMPTS, retryDelayMs } from "@/server/mail/outbox-sender";
+import { getMailFrom, MAX_SEND_ATTEMPTS, retryDelayMs, SMTP_MESSAGE_DEFAULTS, smtpPoolOptions } from "@/server/mail/outbox-sender";
+import { createSmtpWorkerTransport } from "@/server/mail/smtp-worker-transport";
 import { classifySendFailure, describeSendError, isConnectionError, markAddressUndeliverable, undeliverableReason } from "@/server/mail/smtp-failure";
 import { createToken } from "@/server/security/tokens";
 import { parseMailingContent } from "./mailing-content";
@@ -22,9 +23,9 @@ import { createUpdateMessageComposer, renderUpdateEmail, type UpdateEmailTemplat
 // - Each step claims a small batch: its ledger rows go from queued to
 //   `sending` and their unsubscribe tokens are stored, durably (group
 //   commit), before any of those emails leaves.
-// - Each outcome is written as soon as the relay answers (the group commit
-//   of that turn of the event loop), so a crash can leave in doubt only the
-//   emails between the relay's 250 and that write.
+// - Each outcome is written within milliseconds of the relay's answer (a
+//   few outcomes to a transaction, in the group commit), so a crash can
+//   leave in doubt only the emails between the relay's 250 and that write.
 // - A runner that takes a mailing over finds the dead runner's `sending`
 //   rows: whether they went out is unknown, so they are queued again and
 //   counted (`resent_after_crash`). They go out again with the same
@@ -34,17 +35,30 @@ import { createUpdateMessageComposer, renderUpdateEmail, type UpdateEmailTemplat
 export const UNSUBSCRIBE_TOKEN_TTL_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a runner holds a mailing without renewing (each step renews). */
-export const MAILING_LEASE_MS = 30_000;
+export const MAILING_LEASE_MS = 60_000;
 /**
  * No send starts later than this after the step renewed the lease: with the
  * transport's timeouts every send ends well before the lease runs out, so
  * a runner that takes over never races one still sending.
  */
 const SEND_WINDOW_MS = 10_000;
-const BATCH_SIZE = 64;
+const BATCH_SIZE = 256;
 /** Sends in flight at once (the pool queues them over its connections). */
-const SEND_CONCURRENCY = 8;
-const MAILING_CONNECTIONS = 4;
+const SEND_CONCURRENCY = 16;
+/**
+ * The mailing's own SMTP connections (the outbox has its own). The pool
+ * opens them only as sends wait: a throttled mailing (a few emails a
+ * second) uses one or two.
+ */
+const MAILING_CONNECTIONS = 8;
+/**
+ * Outcomes are written together: at most this many, or this long after the
+ * first of them, whichever comes first. One transaction per email cost more
+ * CPU than the email; this keeps the window between the relay's 250 and
+ * its record to a few milliseconds.
+ */
+const OUTCOMES_PER_WRITE = 64;
+const OUTCOME_WRITE_DELAY_MS = 10;
 const POLL_MS = 1000;
 /** Connection-level failures in a row that mean the relay is down: the batch stops and waits. */
 const OUTAGE_AFTER = 3;
@@ -122,28 +136,41 @@ function claimBatch(tx: Transaction, options: { mailingId: number; runnerId: str
           .limit(limit)
           .all();
   // Withdrawn, invalidated, unsubscribed or refused since the mailing was prepared: skipped.
-  const skip = due.filter((row) => row.status !== "verified" || !row.wantsUpdates || row.undeliverableAt !== null || !row.address);
-  const send = due.filter((row) => !skip.includes(row));
-  if (skip.length > 0) {
-    tx.update(mailingRecipients)
-      .set({ state: "skipped", changedAt: now })
-      .where(and(eq(mailingRecipients.mailingId, mailingId), inArray(mailingRecipients.signatureId, skip.map((row) => row.signatureId))))
-      .run();
-  }
+  // Prepared statements, one row at a time: building one statement with
+  // hundreds of parameters cost more than the writes (decision 0012's lesson).
+  const setState = preparedQuery(tx, "mailing.claimState", (db) =>
+    db
+      .update(mailingRecipients)
+      .set({ state: sql`${sql.placeholder("state")}`, changedAt: sql`${sql.placeholder("now")}` })
+      .where(and(eq(mailingRecipients.mailingId, sql.placeholder("mailingId")), eq(mailingRecipients.signatureId, sql.placeholder("signatureId"))))
+      .prepare(),
+  );
+  const storeToken = preparedQuery(tx, "mailing.storeToken", (db) =>
+    db
+      .insert(signatureTokens)
+      .values({
+        tokenHash: sql.placeholder("tokenHash"),
+        signatureId: sql.placeholder("signatureId"),
+        purpose: "unsubscribe",
+        expiresAt: sql.placeholder("expiresAt"),
+        createdAt: sql.placeholder("now"),
+      })
+      .prepare(),
+  );
   const recipients: ClaimedRecipient[] = [];
-  if (send.length > 0) {
-    tx.update(mailingRecipients)
-      .set({ state: "sending", changedAt: now })
-      .where(and(eq(mailingRecipients.mailingId, mailingId), inArray(mailingRecipients.signatureId, send.map((row) => row.signatureId))))
-      .run();
-    const tokenRows = send.map((row) => {
-      const { token, tokenHash } = createToken(now);
-      recipients.push({ signatureId: row.signatureId, attempts: row.attempts, address: row.address, locale: isLocale(row.locale) ? row.locale : DEFAULT_LOCALE, token });
-      return { tokenHash, signatureId: row.signatureId, purpose: "unsubscribe" as const, expiresAt: now + UNSUBSCRIBE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now };
-    });
-    tx.insert(signatureTokens).values(tokenRows).run();
+  let skipped = 0;
+  for (const row of due) {
+    if (row.status !== "verified" || !row.wantsUpdates || row.undeliverableAt !== null || !row.address) {
+      setState.run({ state: "skipped", now, mailingId, signatureId: row.signatureId });
+      skipped += 1;
+      continue;
+    }
+    setState.run({ state: "sending", now, mailingId, signatureId: row.signatureId });
+    const { token, tokenHash } = createToken(now);
+    storeToken.run({ tokenHash, signatureId: row.signatureId, expiresAt: now + UNSUBSCRIBE_TOKEN_TTL_DAYS * DAY_MS, now });
+    recipients.push({ signatureId: row.signatureId, attempts: row.attempts, address: row.address, locale: isLocale(row.locale) ? row.locale : DEFAULT_LOCALE, token });
   }
-  if (due.length > 0) return { held: true, recipients, skipped: skip.length, requeued, finished: false, nextDueAt: now };
+  if (due.length > 0) return { held: true, recipients, skipped, requeued, finished: false, nextDueAt: now };
 
   const next = tx
     .select({ at: min(mailingRecipients.changedAt) })
@@ -298,8 +325,26 @@ export function createMailingRunner(options: {
 
     const composer = createUpdateMessageComposer({ templates: templatesOf(mailing), from: options.from, messageKey: mailing.messageKey, appUrl: options.appUrl ?? getConfig().appUrl, date: new Date(now) });
     const writes: Promise<unknown>[] = [];
-    const record = (recipient: ClaimedRecipient, outcome: Outcome) =>
-      writes.push(getGroupCommit(db).run((tx) => writeOutcome(tx, mailing.id, recipient, outcome, clock())));
+    let pending: { recipient: ClaimedRecipient; outcome: Outcome }[] = [];
+    let flushTimer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      const group = pending;
+      pending = [];
+      if (group.length === 0) return;
+      writes.push(
+        getGroupCommit(db).run((tx) => {
+          const at = clock();
+          for (const { recipient, outcome } of group) writeOutcome(tx, mailing.id, recipient, outcome, at);
+        }),
+      );
+    };
+    const record = (recipient: ClaimedRecipient, outcome: Outcome) => {
+      pending.push({ recipient, outcome });
+      if (pending.length >= OUTCOMES_PER_WRITE) flush();
+      else flushTimer ??= setTimeout(flush, OUTCOME_WRITE_DELAY_MS);
+    };
     let next = 0;
     let stop: "paused" | "outage" | "window" | null = null;
     let stateCheckedAt = now;
@@ -345,6 +390,7 @@ export function createMailingRunner(options: {
       }
     };
     await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, recipients.length) }, worker));
+    flush();
     const unsent = recipients.slice(next);
     outages = stop === "outage" ? outages + 1 : 0;
     const backoff = stop === "outage" ? retryDelayMs(outages) : 0;
@@ -371,13 +417,18 @@ const globalForSender = globalThis as unknown as { undersignedMailingSender?: Se
 /**
  * Starts the loop that sends mailings over SMTP_URL (decision 0022), with
  * its own pool of connections beside the outbox's, so a confirmation email
- * never queues behind a mailing. Without SMTP_URL mailings wait. Safe to
+ * never queues behind a mailing; the SMTP work runs in a worker thread,
+ * off the sign path's event loop. Without SMTP_URL mailings wait. Safe to
  * call more than once.
  */
 export function startMailingSender(): void {
   const config = getConfig();
   if (globalForSender.undersignedMailingSender || !config.smtpUrl) return;
-  const runner = createMailingRunner({ transport: createSmtpTransport(config.smtpUrl, { maxConnections: MAILING_CONNECTIONS }), from: getMailFrom() });
+  const transport = createSmtpWorkerTransport({
+    transportOptions: smtpPoolOptions(config.smtpUrl, { maxConnections: MAILING_CONNECTIONS, socketTimeout: 15_000 }),
+    messageDefaults: SMTP_MESSAGE_DEFAULTS,
+  });
+  const runner = createMailingRunner({ transport, from: getMailFrom() });
   const state: SenderState = { running: false, again: false };
   const tick = () => {
     if (state.running) {

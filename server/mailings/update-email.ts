@@ -105,9 +105,10 @@ const HEADER_SLOTS = new RegExp(`(${[TO_PLACEHOLDER, MESSAGE_ID_PLACEHOLDER, TOK
 
 /** Base64 in 76-character lines, as MIME asks. */
 function base64Lines(value: string): string {
-  return Buffer.from(value, "utf8")
-    .toString("base64")
-    .replace(/.{76}(?=.)/g, "$&\r\n");
+  const encoded = Buffer.from(value, "utf8").toString("base64");
+  const lines: string[] = [];
+  for (let start = 0; start < encoded.length; start += 76) lines.push(encoded.slice(start, start + 76));
+  return lines.join("\r\n");
 }
 
 /** To header and envelope: an internationalised domain goes out as its ASCII (punycode) form. */
