@@ -352,8 +352,8 @@ async function main(): Promise<void> {
   const exportMs = (900 + Math.ceil(exportRows / 1_000_000) * 300 + warmupSeconds + durationSeconds) * 1000;
   // pow: up to 10 s a solve at 10× slowdown, four slowdowns.
   const powMs = (60 + powSolves * 4 * 10) * 1000;
-  // fanout: seeding, two sign runs and the drains of their emails, the mailing itself at ≥ 100 emails/s.
-  const fanoutMs = (600 + 2 * (warmupSeconds + durationSeconds) + Math.ceil(fanoutRecipients / 100)) * 1000;
+  // fanout: seeding, three sign runs and the drains of their emails, the mailing itself at ≥ 100 emails/s.
+  const fanoutMs = (600 + 3 * (warmupSeconds + durationSeconds) + Math.ceil(fanoutRecipients / 100)) * 1000;
   const watchdogMs =
     (sections.includes("public") ? publicMs : 0) +
     (sections.includes("export") ? exportMs : 0) +

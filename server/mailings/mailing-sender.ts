@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { and, asc, eq, inArray, lte, min, sql } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { getGroupCommit } from "@/db/group-commit";
@@ -70,6 +71,16 @@ const OUTAGE_AFTER = 3;
 export const PAUSE_AFTER_REFUSALS_IN_A_ROW = 20;
 /** How often the runner looks whether an organizer paused or cancelled the mailing. */
 const STATE_CHECK_MS = 200;
+/**
+ * Signing comes first: when the event loop was busier than this over a
+ * step (a crowd is signing; the mailing alone keeps it well under), the
+ * sender waits YIELD_FACTOR times the step's length before the next one,
+ * so a fan-out takes a small share of the machine while signatures pour
+ * in and all of it otherwise (bench/RESULTS.md, fan-out section).
+ */
+const BUSY_LOOP_UTILIZATION = 0.8;
+const YIELD_FACTOR = 2;
+const MAX_YIELD_MS = 2000;
 
 export type MailingTransport = { sendMail(message: { envelope: { from: string; to: string }; raw: string }): Promise<unknown> };
 
@@ -438,12 +449,18 @@ export function startMailingSender(): void {
     state.running = true;
     clearTimeout(state.timer);
     let waitMs = POLL_MS;
+    const startedAt = performance.now();
+    const loopBefore = performance.eventLoopUtilization();
     runner
       .step()
       .then((result) => {
         waitMs = result.waitMs;
+        const loop = performance.eventLoopUtilization(loopBefore);
+        if (result.claimed > 0 && loop.utilization > BUSY_LOOP_UTILIZATION) {
+          waitMs = Math.max(waitMs, Math.min(MAX_YIELD_MS, (performance.now() - startedAt) * YIELD_FACTOR));
+        }
       })
-      .catch((error: unknown) => console.error("[mail] mailing sender failed:", describeSendError(error)))
+      .catch((error: unknown) => console.error("[mail] mailing sender failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error"))
       .finally(() => {
         state.running = false;
         const next = state.again ? 0 : waitMs;
