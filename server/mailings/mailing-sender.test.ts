@@ -5,7 +5,7 @@ import type { AppDatabase } from "@/db/client";
 import { mailingRecipients, mailings, signatures, statCounters } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { createMailThrottle } from "@/server/mail/mail-throttle";
-import { createSmtpTransport } from "@/server/mail/outbox-sender";
+import { createSmtpTransport, deliverDueEmails } from "@/server/mail/outbox-sender";
 import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { withdrawSignature, WITHDRAWING_PURPOSES } from "@/server/signatures/withdraw-signature";
 import { forbidRealClock } from "@/test/clock";
@@ -247,6 +247,26 @@ describe("sending an update to subscribed signers", () => {
     now += 3000;
     expect(await runner.step()).toMatchObject({ sent: 3 });
     expect(sink.received).toHaveLength(5);
+  });
+
+  it("never holds a confirmation email back for a mailing: the outbox sends at once, and what it sends holds the mailing back", async () => {
+    for (let i = 0; i < 3; i += 1) createSigner(db, { email: `m${i}@example.org`, wantsUpdates: true, now: T0 });
+    prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
+    const throttle = createMailThrottle(60);
+    let now = T0 + 1000;
+    const runner = createMailingRunner({ transport, from: FROM, db, now: () => now, throttle, appUrl: "http://app.test" });
+    expect(await runner.step()).toMatchObject({ sent: 1 });
+    // The budget is spent; a new signer's confirmation is queued meanwhile.
+    createSigner(db, { email: "newcomer@example.org", confirm: false, now });
+    // (The three subscribers' own confirmation emails are still queued too: the factory never sent them.)
+    expect(await deliverDueEmails({ transport, from: FROM, db, now: () => now })).toMatchObject({ sent: 4 });
+    expect(sink.received.filter((email) => email.to === "newcomer@example.org")).toHaveLength(1);
+    // The outbox sender spends from the same budget (startOutboxSender): the mailing waits for it.
+    throttle.spend(1, now);
+    now += 1000;
+    expect(await runner.step()).toMatchObject({ claimed: 0 });
+    now += 1000;
+    expect(await runner.step()).toMatchObject({ sent: 1 });
   });
 
   it("after a sender dies mid-batch, a new one takes over when the lease ends and re-sends only the emails in doubt, with the same Message-IDs", async () => {
