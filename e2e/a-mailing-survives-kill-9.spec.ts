@@ -48,7 +48,7 @@ const countByState = (databasePath: string) =>
     Object.fromEntries((db.prepare("select state, count(*) as n from mailing_recipients group by state").all() as { state: string; n: number }[]).map((row) => [row.state, row.n])),
   ) as Record<string, number>;
 
-test("kill -9 during a 5,000-recipient send, restart: everyone has it, once unless it was in flight at the kill", async ({ page }) => {
+test("kill -9 during a 5,000-recipient send, restart: everyone has it, once unless it was in flight at the kill", async ({ page, browser }) => {
   const smtpPort = await freePort();
   const mail = createMailCatcher(smtpPort);
   await mail.listen();
@@ -86,8 +86,18 @@ test("kill -9 during a 5,000-recipient send, restart: everyone has it, once unle
     const sentBefore = atKill.filter((row) => row.state === "sent").length;
     expect(sentBefore).toBeLessThan(RECIPIENTS);
 
-    // Restarted, the server takes the mailing over once the dead sender's lease has run out (30 s) and finishes it.
+    // Restarted, the server takes the mailing over once the dead sender's lease has run out (60 s) and finishes it.
     await server.start();
+    // The organizer watches from a browser without JavaScript: the page refreshes itself until it is done.
+    const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+    const watcher = await noScript.newPage();
+    await watcher.goto(`${server.baseUrl}/admin/updates/${updateId}/send`);
+    await expect(watcher.getByTestId("mailing-state")).toHaveAttribute("data-state", "sending");
+    await expect(watcher.locator('meta[http-equiv="refresh"]')).toHaveCount(1);
+    await expect(watcher.getByTestId("mailing-state")).toHaveAttribute("data-state", "done", { timeout: 180_000 });
+    await expect(watcher.getByTestId("mailing-sent")).toHaveText(RECIPIENTS.toLocaleString("en"));
+    await expect(watcher.getByTestId("mailing-remaining")).toHaveText("0");
+    await noScript.close();
     await expect
       .poll(() => readDatabase(server.databasePath, (db) => (db.prepare("select state from mailings").get() as { state: string }).state), { timeout: 180_000 })
       .toBe("done");
