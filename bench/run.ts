@@ -12,6 +12,10 @@
  *           the organizer dashboard at that size (bench/lib/export-bench.ts)
  *   pow     the sign form's proof of work solved in Chromium with its CPU
  *           slowed 1×, 4×, 6× and 10× (a phone's stand-in, bench/lib/pow-bench.ts)
+ *   fanout  one update mailed to 100,000 subscribers into a loopback SMTP
+ *           server, unthrottled, with sign intake measured alone and during
+ *           the fan-out (bench/lib/fanout-bench.ts; not run by default:
+ *           BENCH_ONLY=fanout)
  *
  * Environment (all optional):
  *   BENCH_ONLY             run only these sections (comma-separated: public, export)
@@ -22,6 +26,7 @@
  *   BENCH_CONNECTIONS_POST connections for POST /api/v1/signatures (default 64)
  *   BENCH_EXPORT_ROWS      signatures seeded by the export section (default 1000000)
  *   BENCH_POW_SOLVES       proofs of work solved per CPU slowdown (default 20)
+ *   BENCH_FANOUT_RECIPIENTS subscribers the fan-out section mails (default 100000)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -29,6 +34,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { readConfirmTokens, runConfirmFlows, type ConfirmLoadSummary } from "./lib/confirm-load";
 import { exportTableLines, runExportBench, type ExportBenchReport } from "./lib/export-bench";
+import { fanoutTableLines, runFanoutBench, type FanoutBenchReport } from "./lib/fanout-bench";
 import { createSignatureFactory, runGet, runSign, summarize, type LoadSummary } from "./lib/load";
 import { checkLetterText, checkSignForm, measurePage, type PageWeight } from "./lib/page-weight";
 import { runPowBench, type PowBenchReport } from "./lib/pow-bench";
@@ -98,8 +104,10 @@ function pageSummary(page: PageWeight) {
   };
 }
 
-const SECTIONS = ["public", "export", "pow"] as const;
+const SECTIONS = ["public", "export", "pow", "fanout"] as const;
 type Section = (typeof SECTIONS)[number];
+/** Sections run when neither BENCH_ONLY nor BENCH_SKIP names them (the fan-out takes minutes of its own). */
+const DEFAULT_SECTIONS: readonly Section[] = ["public", "export", "pow"];
 
 function sectionsFromEnv(): Section[] {
   const parse = (name: string): Section[] | undefined => {
@@ -115,7 +123,7 @@ function sectionsFromEnv(): Section[] {
   };
   const only = parse("BENCH_ONLY");
   const skip = parse("BENCH_SKIP") ?? [];
-  const selected = SECTIONS.filter((section) => (only ? only.includes(section) : true) && !skip.includes(section));
+  const selected = SECTIONS.filter((section) => (only ? only.includes(section) : DEFAULT_SECTIONS.includes(section)) && !skip.includes(section));
   if (selected.length === 0) throw new Error("BENCH_ONLY / BENCH_SKIP leave no section to run");
   return selected;
 }
@@ -305,13 +313,14 @@ async function main(): Promise<void> {
       postConnections: intFromEnv("BENCH_CONNECTIONS_POST", 64, 1, 1024),
       exportRows: intFromEnv("BENCH_EXPORT_ROWS", 1_000_000, 1_000, 10_000_000),
       powSolves: intFromEnv("BENCH_POW_SOLVES", 20, 1, 1000),
+      fanoutRecipients: intFromEnv("BENCH_FANOUT_RECIPIENTS", 100_000, 1_000, 10_000_000),
     };
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
     process.exitCode = 2;
     return;
   }
-  const { sections, durationSeconds, warmupSeconds, getConnections, postConnections, exportRows, powSolves } = settings;
+  const { sections, durationSeconds, warmupSeconds, getConnections, postConnections, exportRows, powSolves, fanoutRecipients } = settings;
 
   const startedAt = new Date();
   // Other work on the machine skews every number: record how busy it was.
@@ -343,7 +352,13 @@ async function main(): Promise<void> {
   const exportMs = (900 + Math.ceil(exportRows / 1_000_000) * 300 + warmupSeconds + durationSeconds) * 1000;
   // pow: up to 10 s a solve at 10× slowdown, four slowdowns.
   const powMs = (60 + powSolves * 4 * 10) * 1000;
-  const watchdogMs = (sections.includes("public") ? publicMs : 0) + (sections.includes("export") ? exportMs : 0) + (sections.includes("pow") ? powMs : 0);
+  // fanout: seeding, three sign runs and the drains of their emails, the mailing itself at ≥ 100 emails/s.
+  const fanoutMs = (600 + 3 * (warmupSeconds + durationSeconds) + Math.ceil(fanoutRecipients / 100)) * 1000;
+  const watchdogMs =
+    (sections.includes("public") ? publicMs : 0) +
+    (sections.includes("export") ? exportMs : 0) +
+    (sections.includes("pow") ? powMs : 0) +
+    (sections.includes("fanout") ? fanoutMs : 0);
   const watchdog = setTimeout(() => {
     log(`gave up after ${watchdogMs / 1000} s`);
     cleanupSync();
@@ -367,6 +382,7 @@ async function main(): Promise<void> {
     let publicReport: TableInput | undefined;
     let exportReport: ExportBenchReport | undefined;
     let powReport: PowBenchReport | undefined;
+    let fanoutReport: FanoutBenchReport | undefined;
     if (sections.includes("public")) {
       publicReport = await runPublicBench({ durationSeconds, warmupSeconds, getConnections, postConnections, buildIdPath, onAbort });
       Object.assign(report, publicReport);
@@ -385,6 +401,10 @@ async function main(): Promise<void> {
       powReport = await runPowSection({ solves: powSolves, onAbort });
       report.proofOfWork = powReport;
     }
+    if (sections.includes("fanout")) {
+      fanoutReport = await runFanoutBench({ appDir: APP_DIR, recipients: fanoutRecipients, durationSeconds, warmupSeconds, postConnections, log, onAbort });
+      report.fanout = fanoutReport;
+    }
 
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (publicReport) printTable(publicReport);
@@ -393,6 +413,7 @@ async function main(): Promise<void> {
       const lines = powReport.rates.map((rate) => `  ${rate.cpuSlowdown}× slower CPU: mean ${rate.meanMs} ms, p50 ${rate.p50Ms}, p90 ${rate.p90Ms}, max ${rate.maxMs}`);
       process.stderr.write(`\nproof of work in Chromium (${powReport.solvesPerRate} solves each; goal: about a second on a cheap phone):\n${lines.join("\n")}\n`);
     }
+    if (fanoutReport) process.stderr.write(`\n${fanoutTableLines(fanoutReport).join("\n")}\n`);
   } catch (error) {
     log(`failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Lifecycle of a signature: only `verified` ones count or show anywhere public. */
@@ -37,6 +38,20 @@ export const signatures = sqliteTable(
     invalidatedBy: integer("invalidated_by"),
     /** When the signer withdrew; their personal data is erased at that moment, the row stays for the counts. */
     withdrawnAt: integer("withdrawn_at"),
+    /**
+     * When the signer turned campaign updates off (the link in an update, a
+     * one-click unsubscribe, their private page); null while they are on or
+     * were never asked for. `wants_updates` is the switch; this tells
+     * "unsubscribed" from "never subscribed" for the organizers' counts.
+     */
+    unsubscribedAt: integer("unsubscribed_at"),
+    /**
+     * When a mail server refused this address for good (an SMTP 5xx): no
+     * update or reminder goes to it any more (decision 0022).
+     */
+    undeliverableAt: integer("undeliverable_at"),
+    /** The refusal's SMTP code (e.g. "550 5.1.1"), never the server's text. */
+    undeliverableReason: text("undeliverable_reason"),
   },
   (table) => [
     uniqueIndex("signatures_email_key_unique").on(table.emailKey),
@@ -44,11 +59,22 @@ export const signatures = sqliteTable(
     // Serves the public list: verified + public, newest first, keyset on (verified_at, id).
     index("signatures_public_list_idx").on(table.status, table.isPublicName, table.verifiedAt, table.id),
     index("signatures_created_at_idx").on(table.createdAt),
+    // Who an update goes to, and the organizers' counts (decision 0022). Partial
+    // indexes: a new (pending, subscribed-to-nothing-yet) signature is in none
+    // of them, so the sign path writes no extra index entry.
+    index("signatures_subscribers_idx")
+      .on(table.id)
+      .where(sql`${table.status} = 'verified' and ${table.wantsUpdates} = 1 and ${table.undeliverableAt} is null`),
+    index("signatures_unsubscribed_idx").on(table.id).where(sql`${table.unsubscribedAt} is not null`),
+    index("signatures_undeliverable_idx").on(table.id).where(sql`${table.undeliverableAt} is not null`),
   ],
 );
 
-/** confirm: verifies; manage: the signer's private page (their share link and its count); withdraw: later. */
-export const TOKEN_PURPOSES = ["confirm", "manage", "withdraw"] as const;
+/**
+ * confirm: verifies; manage: the signer's private page (their share link and its count); withdraw: the
+ * link every email ends with; unsubscribe: the links of one update email (stop updates, or withdraw).
+ */
+export const TOKEN_PURPOSES = ["confirm", "manage", "withdraw", "unsubscribe"] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Perishable tokens sent by email; only their SHA-256 is stored. */
@@ -108,6 +134,8 @@ export const mailOutbox = sqliteTable(
     htmlBody: text("html_body").notNull(),
     /** Stable across retries so a repeat after a crash can be dropped by mail systems. */
     messageId: text("message_id").notNull(),
+    /** Extra headers as a JSON object (an update's test send carries List-Unsubscribe); null for most. */
+    headers: text("headers"),
     status: text("status", { enum: MAIL_STATUSES }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at").notNull(),
@@ -331,3 +359,78 @@ export const maintenanceLeases = sqliteTable("maintenance_leases", {
   holder: text("holder").notNull(),
   expiresAt: integer("expires_at").notNull(),
 });
+
+/**
+ * A mailing's life (decision 0022): prepared (recipients fixed, nothing sent)
+ * → awaitingApproval (when owners require a second organizer) → sending ⇄
+ * paused → done; cancelled from any state before done.
+ */
+export const MAILING_STATES = ["prepared", "awaitingApproval", "sending", "paused", "done", "cancelled"] as const;
+export type MailingState = (typeof MAILING_STATES)[number];
+
+/** One sending of a published update to the signers subscribed when it was prepared. */
+export const mailings = sqliteTable(
+  "mailings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    updateId: integer("update_id")
+      .notNull()
+      .references(() => updates.id),
+    state: text("state", { enum: MAILING_STATES }).notNull().default("prepared"),
+    /** JSON: the update's slug and its title and body per locale, as they were when prepared. */
+    content: text("content").notNull(),
+    /** Random; keys the recipients' Message-IDs (stable per recipient, say nothing about them). */
+    messageKey: text("message_key").notNull(),
+    /** Ledger rows written when prepared: the exact number shown before confirming. */
+    recipientCount: integer("recipient_count").notNull(),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    confirmedBy: integer("confirmed_by").references(() => users.id, { onDelete: "set null" }),
+    confirmedAt: integer("confirmed_at"),
+    approvedBy: integer("approved_by").references(() => users.id, { onDelete: "set null" }),
+    approvedAt: integer("approved_at"),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    /** The process sending it and until when it holds it (a lease: another takes over after a crash). */
+    runnerId: text("runner_id"),
+    runnerUntil: integer("runner_until"),
+    /** Emails that were being sent when a sender died and were sent again (same Message-ID). */
+    resentAfterCrash: integer("resent_after_crash").notNull().default(0),
+    /** Why the sender paused it by itself (e.g. "refusals": the server refused many addresses in a row); null when an organizer did. */
+    pauseReason: text("pause_reason"),
+  },
+  (table) => [index("mailings_update_idx").on(table.updateId), index("mailings_state_idx").on(table.state)],
+);
+
+/** queued → sending (claimed by the runner) → sent | failed (5xx, or retries spent) | skipped (no longer subscribed). */
+export const MAILING_RECIPIENT_STATES = ["queued", "sending", "sent", "failed", "skipped"] as const;
+export type MailingRecipientState = (typeof MAILING_RECIPIENT_STATES)[number];
+
+/**
+ * The per-signature ledger of a mailing: one row per recipient, so one
+ * email (one Message-ID) per signer per mailing is a database fact.
+ */
+export const mailingRecipients = sqliteTable(
+  "mailing_recipients",
+  {
+    mailingId: integer("mailing_id")
+      .notNull()
+      .references(() => mailings.id, { onDelete: "cascade" }),
+    signatureId: integer("signature_id")
+      .notNull()
+      .references(() => signatures.id, { onDelete: "cascade" }),
+    state: text("state", { enum: MAILING_RECIPIENT_STATES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    /** queued: when it may be sent (backoff after a temporary failure); otherwise when it reached its state. */
+    changedAt: integer("changed_at").notNull(),
+    /** SMTP code or error class only. */
+    lastError: text("last_error"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.mailingId, table.signatureId] }),
+    index("mailing_recipients_state_idx").on(table.mailingId, table.state, table.changedAt),
+  ],
+);
+
+export type Mailing = typeof mailings.$inferSelect;
+export type MailingRecipient = typeof mailingRecipients.$inferSelect;

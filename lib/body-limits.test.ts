@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AUTH_MAX_BODY_BYTES, CONFIRM_API_MAX_BODY_BYTES, findBodyLimit, FORM_POST_MAX_BODY_BYTES, SIGN_API_MAX_BODY_BYTES } from "./body-limits";
+import { AUTH_MAX_BODY_BYTES, CONFIRM_API_MAX_BODY_BYTES, findBodyLimit, FORM_POST_MAX_BODY_BYTES, SIGN_API_MAX_BODY_BYTES, UNSUBSCRIBE_API_MAX_BODY_BYTES } from "./body-limits";
 import { UPDATE_FORM_MAX_BYTES } from "./schemas/update";
 
 describe("findBodyLimit", () => {
   it.each([
     ["POST", "/api/v1/signatures", SIGN_API_MAX_BODY_BYTES, "json"],
     ["POST", "/api/v1/confirmations", CONFIRM_API_MAX_BODY_BYTES, "json"],
+    ["POST", "/api/v1/unsubscribe", UNSUBSCRIBE_API_MAX_BODY_BYTES, "json"],
     ["POST", "/api/auth/callback/credentials", AUTH_MAX_BODY_BYTES, "json"],
     ["POST", "/api/auth/signout", AUTH_MAX_BODY_BYTES, "json"],
     ["POST", "/api/v1/stats", 0, "json"],

@@ -16,6 +16,8 @@ export type BodyLimit = {
 
 export const SIGN_API_MAX_BODY_BYTES = 16 * 1024;
 export const CONFIRM_API_MAX_BODY_BYTES = 4 * 1024;
+/** RFC 8058's one-click unsubscribe: the body is exactly `List-Unsubscribe=One-Click` (decision 0022). */
+export const UNSUBSCRIBE_API_MAX_BODY_BYTES = 1024;
 /** next-auth's sign-in and sign-out: a CSRF token, email, password, second-factor code and callback URL. */
 export const AUTH_MAX_BODY_BYTES = 8 * 1024;
 /** Server actions (the sign form is ~2 KB), posted by the page's script or, without JavaScript, by the form itself. */
@@ -27,6 +29,7 @@ type BodyLimitRule = { path: string; prefix?: true; method?: "POST"; limit: Body
 const BODY_LIMIT_RULES: readonly BodyLimitRule[] = [
   { path: "/api/v1/signatures", limit: { maxBytes: SIGN_API_MAX_BODY_BYTES, answer: "json" } },
   { path: "/api/v1/confirmations", limit: { maxBytes: CONFIRM_API_MAX_BODY_BYTES, answer: "json" } },
+  { path: "/api/v1/unsubscribe", limit: { maxBytes: UNSUBSCRIBE_API_MAX_BODY_BYTES, answer: "json" } },
   { path: "/api/auth/", prefix: true, limit: { maxBytes: AUTH_MAX_BODY_BYTES, answer: "json" } },
   // No other API route reads a body (challenge, stats and health are GETs).
   { path: "/api/", prefix: true, limit: { maxBytes: 0, answer: "json" } },

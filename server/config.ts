@@ -3,6 +3,9 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 
+/** One update email a second: within what small plans of ordinary SMTP relays allow (decision 0022). */
+export const DEFAULT_MAIL_RATE_PER_MINUTE = 60;
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -31,6 +34,16 @@ const EnvSchema = z.object({
   /** Set: the server takes a daily online backup into this directory, keeping BACKUP_KEEP copies. */
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(366).default(7),
+  /**
+   * Update emails per minute (decision 0022): 60 suits an ordinary relay's
+   * small plan (1 a second, 3,600 an hour); 0 turns the throttle off.
+   */
+  MAIL_RATE_PER_MINUTE: z.coerce
+    .number({ error: "MAIL_RATE_PER_MINUTE must be a whole number of emails per minute (0 = no throttle)" })
+    .int("MAIL_RATE_PER_MINUTE must be a whole number of emails per minute (0 = no throttle)")
+    .min(0, "MAIL_RATE_PER_MINUTE must be 0 (no throttle) or more")
+    .max(1_000_000, "MAIL_RATE_PER_MINUTE is at most 1,000,000")
+    .default(DEFAULT_MAIL_RATE_PER_MINUTE),
 });
 
 export type AppConfig = {
@@ -59,6 +72,8 @@ export type AppConfig = {
   /** Absolute path, or undefined: no scheduled backups. */
   backupDir: string | undefined;
   backupKeep: number;
+  /** Update emails per minute; 0: no throttle (confirmation emails are never held back). */
+  mailRatePerMinute: number;
 };
 
 let cached: AppConfig | undefined;
@@ -104,6 +119,7 @@ export function getConfig(): AppConfig {
     unconfirmedRetentionDays: env.UNCONFIRMED_RETENTION_DAYS,
     backupDir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
     backupKeep: env.BACKUP_KEEP,
+    mailRatePerMinute: env.MAIL_RATE_PER_MINUTE,
   };
   return cached;
 }

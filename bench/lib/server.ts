@@ -42,14 +42,16 @@ export const APP_VARIABLES = [
   "TRUST_PROXY",
   "BOT_CHECK",
   "NEXT_TELEMETRY_DISABLED",
+  "MAIL_RATE_PER_MINUTE",
 ];
 
 /**
  * Starts the production server (dist/server.js) on 127.0.0.1 in its own process group (so stopping it
  * also stops anything it spawned), against a fresh database in `tmpDir`,
- * with no SMTP_URL: confirmation emails stay queued in the outbox.
+ * with no SMTP_URL: confirmation emails stay queued in the outbox. `env`
+ * adds to it (the fan-out section gives an SMTP_URL and MAIL_RATE_PER_MINUTE).
  */
-export async function startServer(options: { appDir: string; tmpDir: string }): Promise<RunningServer> {
+export async function startServer(options: { appDir: string; tmpDir: string; env?: Record<string, string> }): Promise<RunningServer> {
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const databasePath = path.join(options.tmpDir, "bench.db");
@@ -66,6 +68,7 @@ export async function startServer(options: { appDir: string; tmpDir: string }): 
     TRUST_PROXY: "1",
     BOT_CHECK: "off",
     NEXT_TELEMETRY_DISABLED: "1",
+    ...options.env,
   };
   const log = fs.openSync(logPath, "a");
   let child: ChildProcess;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "@playwright/test";
-import type { CaughtEmail } from "./test-stack";
+import type { CaughtEmail, CaughtRefusal } from "./test-stack";
 
-export type { CaughtEmail };
+export type { CaughtEmail, CaughtRefusal };
 
 function mailApiUrl(): string {
   const port = process.env.E2E_MAIL_API_PORT;
@@ -15,6 +15,19 @@ export async function listEmails(to: string): Promise<CaughtEmail[]> {
   const response = await fetch(`${mailApiUrl()}/messages?to=${encodeURIComponent(to.toLowerCase())}`);
   if (!response.ok) throw new Error(`mail API answered ${response.status}`);
   return (await response.json()) as CaughtEmail[];
+}
+
+/** From now on the test SMTP server refuses `address` for good (550 5.1.1 at RCPT TO), as a mailbox that no longer exists. */
+export async function refuseMailTo(address: string): Promise<void> {
+  const response = await fetch(`${mailApiUrl()}/refusals?address=${encodeURIComponent(address.toLowerCase())}`, { method: "POST" });
+  if (!response.ok) throw new Error(`mail API answered ${response.status}`);
+}
+
+/** Every time the test SMTP server refused mail to `to`. */
+export async function listRefusals(to: string): Promise<CaughtRefusal[]> {
+  const response = await fetch(`${mailApiUrl()}/refusals?to=${encodeURIComponent(to.toLowerCase())}`);
+  if (!response.ok) throw new Error(`mail API answered ${response.status}`);
+  return (await response.json()) as CaughtRefusal[];
 }
 
 /**

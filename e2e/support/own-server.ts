@@ -33,7 +33,8 @@ export type OwnServer = {
   remove(): void;
 };
 
-export async function createOwnServer(options: { smtpPort: number }): Promise<OwnServer> {
+/** `env` adds to (or overrides) the server's environment, e.g. MAIL_RATE_PER_MINUTE. */
+export async function createOwnServer(options: { smtpPort: number; env?: Record<string, string> }): Promise<OwnServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-own-"));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -66,6 +67,7 @@ export async function createOwnServer(options: { smtpPort: number }): Promise<Ow
           TRUST_PROXY: "1",
           BOT_CHECK: "off",
           NEXT_TELEMETRY_DISABLED: "1",
+          ...options.env,
         },
       });
       for (let attempt = 0; ; attempt += 1) {
@@ -137,4 +139,18 @@ export function createMailCatcher(port: number) {
       ),
     close: () => (isListening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve()),
   };
+}
+
+/** Creates an organizer account in a database with the operators' own command (scripts/user.ts), which also creates and migrates it. */
+export function createOrganizerAccount(databasePath: string, account: { email: string; role: "owner" | "admin" | "viewer"; password: string }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cli = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "scripts/user.ts", "create", "--email", account.email, "--role", account.role, "--password-stdin"],
+      { cwd: process.cwd(), stdio: ["pipe", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${databasePath}` } },
+    );
+    cli.stdin?.end(`${account.password}\n`);
+    cli.once("error", reject);
+    cli.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`user create exited with ${code}`))));
+  });
 }

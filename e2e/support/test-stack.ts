@@ -5,7 +5,10 @@
  * - an SMTP server on 127.0.0.1:E2E_SMTP_PORT that keeps every message it
  *   is sent, parsed;
  * - a JSON API on 127.0.0.1:E2E_MAIL_API_PORT to read them
- *   (`GET /messages?to=<address>`);
+ *   (`GET /messages?to=<address>`, headers included), to make the SMTP
+ *   server refuse an address for good (`POST /refusals?address=<address>`:
+ *   `550 5.1.1` at RCPT TO from then on) and to read those refusals
+ *   (`GET /refusals?to=<address>`);
  * - the production build (the production server (`npm start`), never a build) on
  *   127.0.0.1:E2E_APP_PORT, with a fresh database in a temporary folder and
  *   SMTP_URL pointing at the server above;
@@ -37,8 +40,12 @@ export type CaughtEmail = {
   text: string;
   html: string;
   messageId: string;
+  /** Header names lower-cased, values unfolded (List-Unsubscribe, …). */
+  headers: Record<string, string>;
   receivedAt: string;
 };
+
+export type CaughtRefusal = { to: string; code: number; at: string };
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const HOST = "127.0.0.1";
@@ -59,6 +66,9 @@ const nginxPort = requirePort("E2E_NGINX_PORT");
 const nginxPlainPort = requirePort("E2E_NGINX_PLAIN_PORT");
 
 const messages: CaughtEmail[] = [];
+const refusals: CaughtRefusal[] = [];
+/** Addresses the SMTP server refuses for good (a test asks for it through the mail API). */
+const refused = new Set<string>();
 
 // (a) The SMTP server: no TLS, no auth needed, loopback only.
 const smtp = new SMTPServer({
@@ -67,6 +77,12 @@ const smtp = new SMTPServer({
   disabledCommands: ["STARTTLS"],
   size: MAX_MESSAGE_BYTES,
   logger: false,
+  onRcptTo(address, _session, callback) {
+    const to = address.address.toLowerCase();
+    if (!refused.has(to)) return callback();
+    refusals.push({ to, code: 550, at: new Date().toISOString() });
+    callback(Object.assign(new Error("5.1.1 No such mailbox here"), { responseCode: 550 }));
+  },
   onData(stream, session, callback) {
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -86,6 +102,7 @@ const smtp = new SMTPServer({
             text: email.text ?? "",
             html: email.html ?? "",
             messageId: email.messageId ?? "",
+            headers: Object.fromEntries(email.headers.map((header) => [header.key.toLowerCase(), header.value])),
             receivedAt: new Date().toISOString(),
           });
           callback();
@@ -99,14 +116,19 @@ smtp.on("error", (error) => console.error("[test-stack] smtp:", error.message));
 // (b) The mail API the tests read.
 const mailApi = http.createServer((request, response) => {
   const url = new URL(request.url ?? "/", `http://${HOST}`);
-  if (request.method !== "GET" || url.pathname !== "/messages") {
-    response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
-    return;
-  }
   const to = url.searchParams.get("to")?.trim().toLowerCase();
-  const list = to ? messages.filter((message) => message.to.includes(to)) : messages;
-  response.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  response.end(JSON.stringify(list));
+  const answer = (body: unknown) => {
+    response.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+    response.end(JSON.stringify(body));
+  };
+  if (request.method === "GET" && url.pathname === "/messages") return answer(to ? messages.filter((message) => message.to.includes(to)) : messages);
+  if (request.method === "GET" && url.pathname === "/refusals") return answer(to ? refusals.filter((refusal) => refusal.to === to) : refusals);
+  const address = url.searchParams.get("address")?.trim().toLowerCase();
+  if (request.method === "POST" && url.pathname === "/refusals" && address) {
+    refused.add(address);
+    return answer({ refused: address });
+  }
+  response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
 });
 
 // (c) The production server.
@@ -214,6 +236,8 @@ async function main(): Promise<void> {
       TRUST_PROXY: "1",
       // The daily backup of the maintenance run (decision 0019), checked by its own spec.
       BACKUP_DIR: path.join(dataDir, "backups"),
+      // Mailings go out unthrottled here (the throttle has its unit tests).
+      MAIL_RATE_PER_MINUTE: "0",
     },
   });
   app.on("exit", (code, signal) => {

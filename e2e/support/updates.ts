@@ -1,4 +1,6 @@
+import path from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
+import Database from "better-sqlite3";
 import { signInAs } from "./organizers";
 
 export type UpdateDraft = {
@@ -66,4 +68,37 @@ export async function publishUpdateThroughAdmin(browser: Browser, baseURL: strin
   } finally {
     await context.close();
   }
+}
+
+export type UpdateTexts = Partial<Record<"en" | "ru" | "uk", { title: string; body: string }>>;
+
+/**
+ * Writes a published update straight into a server's database, as the
+ * update authoring pages would leave it: for a server of a test's own that
+ * is seeded before it starts (the kill -9 mailing). Journeys on the shared
+ * stack write updates through the admin area (saveNewUpdate, publishOpenUpdate).
+ */
+export function createPublishedUpdate(options: { slug: string; texts: UpdateTexts; databasePath?: string }): number {
+  const databasePath = options.databasePath ?? e2eDatabasePath();
+  const db = new Database(databasePath, { fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 10000");
+    return db.transaction(() => {
+      const now = Date.now();
+      const { lastInsertRowid } = db
+        .prepare("insert into updates (slug, kind, state, created_at, updated_at, published_at) values (?, 'news', 'published', ?, ?, ?)")
+        .run(options.slug, now, now, now);
+      const insertText = db.prepare("insert into update_texts (update_id, locale, title, body) values (?, ?, ?, ?)");
+      for (const [locale, text] of Object.entries(options.texts)) insertText.run(lastInsertRowid, locale, text.title, text.body);
+      return Number(lastInsertRowid);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+function e2eDatabasePath(): string {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set: run the tests with `npx playwright test`");
+  return path.join(dataDir, "e2e.db");
 }

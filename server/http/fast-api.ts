@@ -2,6 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CONFIRM_REQUEST_MAX_BODY_BYTES, handleConfirmRequest } from "@/server/api/handle-confirm-request";
 import { handleSignRequest, SIGN_REQUEST_MAX_BODY_BYTES } from "@/server/api/handle-sign-request";
+import { handleUnsubscribeRequest, UNSUBSCRIBE_REQUEST_MAX_BODY_BYTES } from "@/server/api/handle-unsubscribe-request";
 import { BodyTooLargeError, type PlainResponse } from "@/server/api/http";
 import { getSubmittingClient } from "@/server/security/client-ip";
 import { readStatsJson, STATS_CORS_HEADERS, STATS_RESPONSE_HEADERS } from "@/server/stats/read-stats-json";
@@ -44,8 +45,10 @@ const sendError = (response: ServerResponse) => () =>
  * The endpoints a viral spike hits hardest, answered without Next
  * (decisions 0012, 0014): `POST /api/v1/signatures` and `POST
  * /api/v1/confirmations` (the same handlers as Next's routes,
- * group-committed) and `GET /api/v1/stats` (the same cached JSON). Returns
- * false for any other request, which then goes to Next.
+ * group-committed), `GET /api/v1/stats` (the same cached JSON) and `POST
+ * /api/v1/unsubscribe` (RFC 8058's one-click unsubscribe, decision 0022: a
+ * mail provider's POST, never a page). Returns false for any other request,
+ * which then goes to Next.
  */
 export function handleFastApi(request: IncomingMessage, response: ServerResponse, pathname: string): boolean {
   if (pathname === "/api/v1/signatures" && request.method === "POST") {
@@ -67,6 +70,17 @@ export function handleFastApi(request: IncomingMessage, response: ServerResponse
       contentType: headers["content-type"] ?? null,
       acceptLanguage: headers["accept-language"] ?? null,
       readBody: () => readBody(request, CONFIRM_REQUEST_MAX_BODY_BYTES),
+    }).then((answer) => send(response, answer), sendError(response));
+    return true;
+  }
+  if (pathname === "/api/v1/unsubscribe" && request.method === "POST") {
+    const { headers } = request;
+    const url = request.url ?? "";
+    handleUnsubscribeRequest({
+      search: new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : ""),
+      contentType: headers["content-type"] ?? null,
+      acceptLanguage: headers["accept-language"] ?? null,
+      readBody: () => readBody(request, UNSUBSCRIBE_REQUEST_MAX_BODY_BYTES),
     }).then((answer) => send(response, answer), sendError(response));
     return true;
   }

@@ -4,7 +4,7 @@ import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { mailOutbox } from "@/db/schema";
+import { mailOutbox, signatures } from "@/db/schema";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { signLetter } from "@/server/signatures/sign-letter";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "./enqueue-email";
@@ -16,12 +16,14 @@ type Received = { to: string[]; subject: string; text: string; messageId: string
 /** A real SMTP server on loopback that can be told to refuse mail for a while. */
 async function startSmtpServer(listenPort = 0) {
   const received: Received[] = [];
-  const control = { refuse: false };
+  const control = { refuse: false, refuseWith: new Map<string, { code: number; message: string }>() };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onRcptTo(_address, _session, callback) {
+    onRcptTo(address, _session, callback) {
+      const rule = control.refuseWith.get(address.address);
+      if (rule) return callback(Object.assign(new Error(rule.message), { responseCode: rule.code }));
       if (control.refuse) {
         const error = Object.assign(new Error("Try again later"), { responseCode: 451 });
         return callback(error);
@@ -157,6 +159,28 @@ describe("the outbox sender", () => {
     expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => later })).toMatchObject({ sent: 1 });
     expect(db.select().from(mailOutbox).get()).toMatchObject({ status: "sent", attempts: 2, lastError: null });
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it("does not retry a permanent refusal (5xx): the email fails at once, and an address refused as unknown is marked undeliverable", async () => {
+    const start = Date.now();
+    sign(db, "gone@example.org", start);
+    sign(db, "policy@example.org", start);
+    smtp.control.refuseWith.set("gone@example.org", { code: 550, message: "5.1.1 No such user" });
+    smtp.control.refuseWith.set("policy@example.org", { code: 550, message: "5.7.1 Relaying denied" });
+    expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start })).toMatchObject({ failed: 2 });
+    // Given up at once, so blanked like a sent email (decision 0019): the outcome stays, the address goes.
+    const rows = db.select({ to: mailOutbox.toAddress, status: mailOutbox.status, attempts: mailOutbox.attempts, error: mailOutbox.lastError }).from(mailOutbox).orderBy(mailOutbox.id).all();
+    expect(rows).toEqual([
+      { to: "", status: "failed", attempts: 1, error: expect.stringContaining("550") },
+      { to: "", status: "failed", attempts: 1, error: expect.stringContaining("550") },
+    ]);
+    const marked = db.select({ email: signatures.email, at: signatures.undeliverableAt, reason: signatures.undeliverableReason }).from(signatures).orderBy(signatures.email).all();
+    expect(marked).toEqual([
+      { email: "gone@example.org", at: start, reason: "550 5.1.1" },
+      { email: "policy@example.org", at: null, reason: null },
+    ]);
+    // Nothing is tried again, however late.
+    expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start + 7 * 24 * 3600_000 })).toMatchObject({ claimed: 0 });
   });
 
   it("gives up after the last attempt and marks the email failed", async () => {

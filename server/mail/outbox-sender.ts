@@ -6,6 +6,8 @@ import { mailOutbox, type MailOutboxRow } from "@/db/schema";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { DEFAULT_LOCALE } from "@/lib/i18n/locales";
+import { getMailThrottle } from "./mail-throttle";
+import { classifySendFailure, describeSendError, isConnectionError, markAddressUndeliverable, undeliverableReason } from "./smtp-failure";
 
 export const MAX_SEND_ATTEMPTS = 20;
 /** How long a claim holds: after a crash, the emails it held go out again this much later (at most one repeat each). */
@@ -33,6 +35,7 @@ export type MailTransport = {
     text: string;
     html: string;
     messageId: string;
+    headers?: Record<string, string>;
   }): Promise<unknown>;
 };
 
@@ -40,27 +43,6 @@ export type MailTransport = {
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
   const base = Math.min(5000 * 2 ** Math.max(attempts - 1, 0), 60 * 60 * 1000);
   return Math.round(base * (0.8 + 0.4 * random()));
-}
-
-/** What goes in last_error: the SMTP code or error class only, never an address. */
-function describeSendError(error: unknown): string {
-  if (error && typeof error === "object") {
-    const { responseCode, code, originalCode, name } = error as {
-      responseCode?: number;
-      code?: string;
-      originalCode?: string;
-      name?: string;
-    };
-    return [responseCode, code, originalCode, name].filter(Boolean).join(" ").slice(0, 200) || "error";
-  }
-  return "error";
-}
-
-/** The connection failed, not this message: the next message would fail the same way. */
-function isConnectionError(error: unknown): boolean {
-  if (!error || typeof error !== "object") return false;
-  const { responseCode, code } = error as { responseCode?: number; code?: string };
-  return responseCode === 421 || ["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROXY"].includes(code ?? "");
 }
 
 function isDue(now: number) {
@@ -109,7 +91,7 @@ type Outcome = { row: MailOutboxRow; error?: unknown };
  * signature dropped. The recipient hash stays for the day's cap, until the
  * day's key is destroyed (server/privacy/daily-hash-keys.ts).
  */
-export const SENT_EMAIL_BLANKS = { toAddress: "", subject: "", textBody: "", htmlBody: "", locale: "", signatureId: null } as const;
+export const SENT_EMAIL_BLANKS = { toAddress: "", subject: "", textBody: "", htmlBody: "", locale: "", headers: null, signatureId: null } as const;
 
 /** Writes a group of outcomes in one transaction: one fsync for the group, not one per email. */
 function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimedUntil: number): void {
@@ -126,7 +108,14 @@ function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimed
             .run();
           continue;
         }
-        const givenUp = attempts >= MAX_SEND_ATTEMPTS;
+        // A 5xx is final (decision 0022): no retry, and an address refused
+        // for good gets no update or reminder any more. The row names its
+        // signature (decision 0019: the address itself is only a day's hash).
+        const failure = classifySendFailure(error);
+        if (failure === "undeliverable" && row.signatureId !== null) {
+          markAddressUndeliverable(tx, { signatureId: row.signatureId, reason: undeliverableReason(error), now: at });
+        }
+        const givenUp = attempts >= MAX_SEND_ATTEMPTS || failure !== "temporary";
         tx.update(mailOutbox)
           .set({
             attempts,
@@ -152,8 +141,9 @@ function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimed
  * failed. When the SMTP server is down (OUTAGE_AFTER connection-level
  * failures in a row) the sends not yet started are rescheduled like failed
  * ones, so an outage costs one quick pass, not a hot loop. Never throws for
- * a send; only a database error escapes. Internal: called by the sender
- * loop, the bench and tests.
+ * a send; only a database error escapes. A permanent refusal (5xx) is not
+ * retried, and marks the address undeliverable when it is about the address
+ * (smtp-failure.ts). Internal: called by the sender loop, the bench and tests.
  */
 export async function deliverDueEmails(options: {
   transport: MailTransport;
@@ -197,6 +187,7 @@ export async function deliverDueEmails(options: {
           text: row.textBody,
           html: row.htmlBody,
           messageId: row.messageId,
+          ...(row.headers ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
         });
         connectionErrorsInARow = 0;
         record({ row });
@@ -238,25 +229,29 @@ export function getMailFrom(): string {
   return `"${name}" <${mailFrom}>`;
 }
 
-/** The pooled SMTP transport the sender uses (also used by bench/outbox-drain.ts). */
-export function createSmtpTransport(smtpUrl: string) {
-  return nodemailer.createTransport(
-    {
-      url: smtpUrl,
-      pool: true,
-      // With SEND_CONCURRENCY sends in flight, every connection always has the next message waiting.
-      maxConnections: 8,
-      // Reuse pooled connections for as long as the server allows.
-      maxMessages: Infinity,
-      // A send started inside SEND_WINDOW_MS ends well before its claim expires,
-      // and a server that does not answer fails a batch in seconds, not minutes.
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    },
-    // Bodies are our own text, never a file path or URL to fetch.
-    { disableFileAccess: true, disableUrlAccess: true },
-  );
+/** The options of a pooled SMTP transport to `smtpUrl` (the outbox's; the mailing sender's worker takes fewer timeouts' worth). */
+export function smtpPoolOptions(smtpUrl: string, options: { maxConnections?: number; socketTimeout?: number } = {}) {
+  return {
+    url: smtpUrl,
+    pool: true,
+    // With SEND_CONCURRENCY sends in flight, every connection always has the next message waiting.
+    maxConnections: options.maxConnections ?? 8,
+    // Reuse pooled connections for as long as the server allows.
+    maxMessages: Infinity,
+    // A send started inside SEND_WINDOW_MS ends well before its claim expires,
+    // and a server that does not answer fails a batch in seconds, not minutes.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: options.socketTimeout ?? 30_000,
+  };
+}
+
+/** Bodies are our own text, never a file path or URL to fetch. */
+export const SMTP_MESSAGE_DEFAULTS = { disableFileAccess: true, disableUrlAccess: true };
+
+/** The pooled SMTP transport the outbox sender uses (also bench/outbox-drain.ts and tests). */
+export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number } = {}) {
+  return nodemailer.createTransport(smtpPoolOptions(smtpUrl, options), SMTP_MESSAGE_DEFAULTS);
 }
 
 /**
@@ -288,6 +283,8 @@ export function startOutboxSender(): void {
     clearTimeout(state.timer);
     deliverDueEmails({ transport, from })
       .then((result) => {
+        // Confirmations are never held back, but they use the relay's budget: mailings wait for it (decision 0022).
+        getMailThrottle().spend(result.sent + result.failed);
         // A full batch means more may be due; a batch that sent nothing (SMTP down) waits for the poll.
         if (result.claimed === BATCH_SIZE && result.sent > 0) state.again = true;
       })

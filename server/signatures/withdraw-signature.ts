@@ -13,8 +13,12 @@ import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
 /** The withdrawal link lasts as long as a campaign reasonably runs; every email carries a fresh one. */
 export const WITHDRAW_TOKEN_TTL_DAYS = 365;
 
-/** Tokens that may withdraw: the link in every email, and the signer's private page. */
-export const WITHDRAWING_PURPOSES = ["withdraw", "manage"] as const satisfies readonly TokenPurpose[];
+/**
+ * Tokens that may withdraw: the link in every email, the signer's private
+ * page, and an update email's links (its unsubscribe page offers to
+ * withdraw instead, decision 0022).
+ */
+export const WITHDRAWING_PURPOSES = ["withdraw", "manage", "unsubscribe"] as const satisfies readonly TokenPurpose[];
 type WithdrawingPurpose = (typeof WITHDRAWING_PURPOSES)[number];
 
 

@@ -6,8 +6,10 @@ import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
+import { getSignerUpdates, type SignerUpdates } from "@/server/mailings/unsubscribe";
 import { getSignerSharing, type SignerSharing } from "@/server/sharing/referrals";
 import { withdrawSignatureAction } from "../withdraw/withdraw-signature-action";
+import { setUpdatesAction } from "./updates-action";
 
 export const dynamic = "force-dynamic";
 
@@ -30,13 +32,17 @@ export default async function MyPage({
   setRequestLocale(locale);
   const t = await getTranslations("Referral");
   const tWithdraw = await getTranslations("Withdraw");
-  const { token } = await searchParams;
+  const tUpdates = await getTranslations("Unsubscribe.my");
+  const { token, updates: changed } = await searchParams;
   let sharing: SignerSharing | undefined;
+  let updates: SignerUpdates | undefined;
   if (typeof token === "string") {
     try {
       sharing = getSignerSharing({ token });
+      updates = getSignerUpdates({ token });
     } catch (error) {
       if (!isAppError(error)) throw error;
+      sharing = undefined;
     }
   }
   return (
@@ -55,6 +61,29 @@ export default async function MyPage({
               <p>{t("notConfirmed")}</p>
             )}
             <SharePanel url={`${getConfig().appUrl}/${locale}?ref=${sharing.refCode}`} heading={t("personalHeading")} intro={t("personalIntro")} toolkitHref={`/${locale}/share`} />
+            {updates ? (
+              <section aria-labelledby="updates-heading">
+                <h2 id="updates-heading">{tUpdates("heading")}</h2>
+                {changed === "on" || changed === "off" ? (
+                  <p className="note" role="status">
+                    {tUpdates(changed === "on" ? "savedOn" : "savedOff")}
+                  </p>
+                ) : null}
+                <p data-testid="updates-state" data-wants-updates={updates.wantsUpdates}>
+                  {tUpdates(updates.wantsUpdates ? "on" : "off")}
+                </p>
+                {updates.isUndeliverable ? <p className="note">{tUpdates("undeliverable")}</p> : null}
+                <p className="hint">{tUpdates("hint")}</p>
+                <form action={setUpdatesAction}>
+                  <input type="hidden" name="token" value={token} />
+                  <input type="hidden" name="locale" value={locale} />
+                  <input type="hidden" name="updates" value={updates.wantsUpdates && !updates.isUndeliverable ? "off" : "on"} />
+                  <button type="submit" className="button">
+                    {tUpdates(updates.wantsUpdates && !updates.isUndeliverable ? "turnOff" : "turnOn")}
+                  </button>
+                </form>
+              </section>
+            ) : null}
             <section aria-labelledby="withdraw-heading">
               <h2 id="withdraw-heading">{tWithdraw("myHeading")}</h2>
               <p>{tWithdraw("myIntro")}</p>

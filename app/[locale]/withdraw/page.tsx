@@ -5,7 +5,7 @@ import { LinkMessage, TokenButtonForm } from "@/components/site/LinkPage";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { routing } from "@/lib/i18n/routing";
 import { readLinkState } from "@/server/signatures/read-link-state";
-import { getWithdrawalState } from "@/server/signatures/withdraw-signature";
+import { getWithdrawalState, WITHDRAWING_PURPOSES } from "@/server/signatures/withdraw-signature";
 import { withdrawSignatureAction } from "./withdraw-signature-action";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +21,8 @@ type Outcome = "ready" | "done" | "invalid" | "expired";
 function readOutcome(token: string | undefined, query: Record<string, string | string[] | undefined>): Outcome {
   if (query.done === "1") return "done";
   if (query.problem === "expired") return "expired";
-  return readLinkState(token, (given) => getWithdrawalState({ token: given }));
+  // Every link that can withdraw (the action accepts the same), an update email's included.
+  return readLinkState(token, (given) => getWithdrawalState({ token: given, purposes: WITHDRAWING_PURPOSES }));
 }
 
 /** The link every email ends with: opening it changes nothing; only the button (a POST) withdraws. */

@@ -115,7 +115,18 @@ export default async function UpdateAdminPage({
         </section>
       ) : null}
 
-      {/* Sending to subscribers (issue 15, decision 0022) is its own section here, after publishing, at /admin/updates/[id]/send. */}
+      {/* Sending to subscribers (issue 15, decision 0022) has its own page, after publishing. */}
+      {update.state === "published" && canWrite ? (
+        <section className="admin-section" aria-labelledby="send-heading">
+          <h2 id="send-heading">{t("sendHeading")}</h2>
+          <p>{t("sendIntro")}</p>
+          <p>
+            <a className="button" href={`/admin/updates/${update.id}/send`}>
+              {t("sendLink")}
+            </a>
+          </p>
+        </section>
+      ) : null}
 
       {update.revisions.length > 0 ? (
         <section className="admin-section" aria-labelledby="revisions-heading">

@@ -1,0 +1,296 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
+import { getMailingPage } from "@/server/mailings/get-mailing-page";
+import { getAdminLocale } from "../../../admin-locale";
+import { requireOrganizerPage } from "../../../guard";
+import {
+  approveMailingAction,
+  cancelMailingAction,
+  confirmMailingAction,
+  pauseMailingAction,
+  prepareMailingAction,
+  resumeMailingAction,
+  sendTestMailingAction,
+  setRequireMailingApprovalAction,
+} from "./actions";
+
+export const dynamic = "force-dynamic";
+
+const DONE_KEYS = new Set(["test", "prepared", "confirmed", "awaiting", "approved", "paused", "resumed", "cancelled", "settingsSaved"]);
+const ERROR_KEYS = new Set([
+  "updateNotFound",
+  "updateNotPublished",
+  "updateHasNoText",
+  "mailingInProgress",
+  "mailingHasNoRecipients",
+  "mailingNotFound",
+  "mailingStateChanged",
+  "approverMustDiffer",
+  "testSendLimit",
+  "confirmRequired",
+  "forbidden",
+]);
+/** While a mailing sends, the page reloads itself this often (a meta refresh: no JavaScript needed). */
+const REFRESH_SECONDS = 5;
+
+/**
+ * Sending a published update to subscribed signers (decision 0022): who it
+ * reaches, a test to yourself, prepare (the exact number), confirm (and a
+ * second organizer's approval when owners require it), then progress with
+ * pause, resume and cancel. Every control is a plain form.
+ */
+export default async function SendUpdatePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const organizer = await requireOrganizerPage("admin");
+  const locale = await getAdminLocale();
+  const t = await getTranslations({ locale, namespace: "Admin.mailing" });
+  const format = await getFormatter({ locale });
+  const { id } = await params;
+  const updateId = /^[1-9]\d{0,11}$/.test(id) ? Number(id) : 0;
+  const page = updateId ? getMailingPage({ actor: organizer, updateId, locale }) : null;
+  if (!page) notFound();
+  const { update, audience, mailing } = page;
+  const { done, error } = await searchParams;
+  const active = mailing && ["prepared", "awaitingApproval", "sending", "paused"].includes(mailing.state) ? mailing : null;
+  const hidden = (
+    <>
+      <input type="hidden" name="updateId" value={update.id} />
+      {active ? <input type="hidden" name="mailingId" value={active.id} /> : null}
+    </>
+  );
+  const timeLeft = (seconds: number) =>
+    seconds < 60 ? t("timeLeftUnderMinute") : seconds < 3600 ? t("timeLeftMinutes", { minutes: Math.ceil(seconds / 60) }) : t("timeLeftHours", { hours: Math.floor(seconds / 3600), minutes: Math.ceil((seconds % 3600) / 60) });
+
+  return (
+    <div className="narrow">
+      {mailing?.state === "sending" ? <meta httpEquiv="refresh" content={String(REFRESH_SECONDS)} /> : null}
+      <h1>{t("title")}</h1>
+      <p className="lede">
+        {t("updateLabel")}: <strong>{update.title}</strong>
+      </p>
+      <p>
+        <a href={`/admin/updates/${update.id}`}>{t("backToUpdate")}</a>
+      </p>
+      {typeof error === "string" ? (
+        <p className="form-alert" role="alert">
+          {t(`errors.${ERROR_KEYS.has(error) ? error : "invalid"}`)}
+        </p>
+      ) : typeof done === "string" && DONE_KEYS.has(done) ? (
+        <p className="note" role="status">
+          {t(`done.${done}`, { email: organizer.email })}
+        </p>
+      ) : null}
+
+      {update.state !== "published" ? (
+        <p className="form-alert">{t("errors.updateNotPublished")}</p>
+      ) : (
+        <>
+          <section aria-labelledby="audience-heading">
+            <h2 id="audience-heading">{t("audienceHeading")}</h2>
+            <p>{t("audienceIntro")}</p>
+            <dl className="stat-grid">
+              <div className="stat">
+                <dt>{t("recipients")}</dt>
+                <dd data-testid="audience-recipients">{format.number(audience.recipients)}</dd>
+              </div>
+              <div className="stat">
+                <dt>{t("unsubscribed")}</dt>
+                <dd data-testid="audience-unsubscribed">{format.number(audience.unsubscribed)}</dd>
+              </div>
+              <div className="stat">
+                <dt>{t("undeliverable")}</dt>
+                <dd data-testid="audience-undeliverable">{format.number(audience.undeliverable)}</dd>
+              </div>
+              {audience.alreadySent > 0 ? (
+                <div className="stat">
+                  <dt>{t("alreadySent")}</dt>
+                  <dd>{format.number(audience.alreadySent)}</dd>
+                </div>
+              ) : null}
+            </dl>
+            <table className="data-table">
+              <caption>{t("byLocaleCaption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("language")}</th>
+                  <th scope="col">{t("textIn")}</th>
+                  <th scope="col" className="numeric">
+                    {t("signers")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {LOCALES.map((code) => (
+                  <tr key={code}>
+                    <th scope="row">{LOCALE_NAMES[code]}</th>
+                    <td>{update.locales.includes(code) ? t("textOwn") : t("textFallback")}</td>
+                    <td className="numeric">{format.number(audience.byLocale[code])}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+
+          <section aria-labelledby="test-heading">
+            <h2 id="test-heading">{t("testHeading")}</h2>
+            <p>{t("testIntro", { email: organizer.email })}</p>
+            <form action={sendTestMailingAction} className="sign-form narrow-form">
+              {hidden}
+              <div className="field">
+                <label htmlFor="test-locale">{t("language")}</label>
+                <select id="test-locale" name="locale" defaultValue={update.locales.includes(locale) ? locale : update.locales[0]}>
+                  {LOCALES.map((code) => (
+                    <option key={code} value={code}>
+                      {LOCALE_NAMES[code]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button type="submit" className="button">
+                {t("testButton")}
+              </button>
+            </form>
+          </section>
+
+          {!active ? (
+            <section aria-labelledby="prepare-heading">
+              <h2 id="prepare-heading">{t("prepareHeading")}</h2>
+              <p>{t("prepareIntro")}</p>
+              <form action={prepareMailingAction}>
+                {hidden}
+                <button type="submit" className="button button--primary" disabled={audience.recipients === 0}>
+                  {t("prepareButton", { count: audience.recipients })}
+                </button>
+              </form>
+            </section>
+          ) : null}
+
+          {active?.state === "prepared" ? (
+            <section aria-labelledby="confirm-heading">
+              <h2 id="confirm-heading">{t("confirmHeading")}</h2>
+              <p data-testid="exact-recipients" data-count={active.recipientCount}>
+                {t("confirmIntro", { count: active.recipientCount })}
+              </p>
+              {page.requiresApproval ? <p className="note">{t("approvalNote")}</p> : null}
+              <form action={confirmMailingAction} className="sign-form narrow-form">
+                {hidden}
+                <div className="field field--check">
+                  <input id="confirm-send" name="confirm" type="checkbox" required />
+                  <label htmlFor="confirm-send">{t("confirmCheck", { count: active.recipientCount })}</label>
+                </div>
+                <button type="submit" className="button button--primary">
+                  {t("confirmButton", { count: active.recipientCount })}
+                </button>
+              </form>
+              <form action={cancelMailingAction}>
+                {hidden}
+                <button type="submit" className="button">
+                  {t("discardButton")}
+                </button>
+              </form>
+            </section>
+          ) : null}
+
+          {active?.state === "awaitingApproval" ? (
+            <section aria-labelledby="approval-heading">
+              <h2 id="approval-heading">{t("awaitingHeading")}</h2>
+              <p>{t("awaitingBody", { count: active.recipientCount, who: active.confirmedBy ?? "?" })}</p>
+              {active.canApprove ? (
+                <form action={approveMailingAction}>
+                  {hidden}
+                  <button type="submit" className="button button--primary">
+                    {t("approveButton", { count: active.recipientCount })}
+                  </button>
+                </form>
+              ) : (
+                <p className="note">{t("approveOther")}</p>
+              )}
+              <form action={cancelMailingAction}>
+                {hidden}
+                <button type="submit" className="button">
+                  {t("cancelButton")}
+                </button>
+              </form>
+            </section>
+          ) : null}
+        </>
+      )}
+
+      {mailing && mailing.state !== "prepared" && mailing.state !== "awaitingApproval" ? (
+        <section aria-labelledby="progress-heading">
+          <h2 id="progress-heading">{t("progressHeading")}</h2>
+          <p>
+            {t("stateLabel")}: <strong data-testid="mailing-state" data-state={mailing.state}>{t(`states.${mailing.state}`)}</strong>
+          </p>
+          {mailing.state === "sending" ? <p className="note">{t("autoRefresh", { seconds: REFRESH_SECONDS })}</p> : null}
+          {mailing.state === "paused" && mailing.pauseReason === "refusals" ? <p className="form-alert">{t("pausedForRefusals")}</p> : null}
+          <dl className="stat-grid">
+            {(["sent", "failed", "skipped"] as const).map((key) => (
+              <div key={key} className="stat">
+                <dt>{t(key)}</dt>
+                <dd data-testid={`mailing-${key}`}>{format.number(mailing.counts[key])}</dd>
+              </div>
+            ))}
+            <div className="stat">
+              <dt>{t("remaining")}</dt>
+              <dd data-testid="mailing-remaining">{format.number(mailing.remaining)}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t("rate")}</dt>
+              <dd>{t("ratePerMinute", { rate: format.number(mailing.ratePerMinute) })}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t("timeLeft")}</dt>
+              <dd>{mailing.secondsLeft === null ? "—" : timeLeft(mailing.secondsLeft)}</dd>
+            </div>
+          </dl>
+          <p>{mailing.throttlePerMinute > 0 ? t("throttle", { rate: format.number(mailing.throttlePerMinute) }) : t("throttleOff")}</p>
+          {mailing.resentAfterCrash > 0 ? <p className="note">{t("resentAfterCrash", { count: mailing.resentAfterCrash })}</p> : null}
+          {mailing.state === "sending" || mailing.state === "paused" ? (
+            <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+              <form action={mailing.state === "sending" ? pauseMailingAction : resumeMailingAction}>
+                {hidden}
+                <button type="submit" className="button">
+                  {mailing.state === "sending" ? t("pauseButton") : t("resumeButton")}
+                </button>
+              </form>
+              <form action={cancelMailingAction}>
+                {hidden}
+                <button type="submit" className="button">
+                  {t("cancelButton")}
+                </button>
+              </form>
+            </div>
+          ) : null}
+          {mailing.state === "cancelled" && mailing.remaining > 0 ? <p>{t("cancelledIntro")}</p> : null}
+          <p className="note">
+            {t("who", { createdBy: mailing.createdBy ?? "—", confirmedBy: mailing.confirmedBy ?? "—" })}
+            {mailing.approvedBy ? ` ${t("approvedBy", { approvedBy: mailing.approvedBy })}` : ""}
+          </p>
+        </section>
+      ) : null}
+
+      {organizer.role === "owner" ? (
+        <section aria-labelledby="approval-setting-heading">
+          <h2 id="approval-setting-heading">{t("settingsHeading")}</h2>
+          <form action={setRequireMailingApprovalAction} className="sign-form narrow-form">
+            <input type="hidden" name="updateId" value={update.id} />
+            <div className="field field--check">
+              <input id="require-approval" name="required" type="checkbox" defaultChecked={page.requiresApproval} />
+              <label htmlFor="require-approval">{t("requireApprovalLabel")}</label>
+            </div>
+            <button type="submit" className="button">
+              {t("save")}
+            </button>
+          </form>
+        </section>
+      ) : null}
+    </div>
+  );
+}
