@@ -9,9 +9,9 @@
 // logged in the same table (decision 0019).
 import { parseArgs } from "node:util";
 import { SYSTEM } from "../server/auth/actor";
-import { isAppError } from "../server/errors";
 import { MAINTENANCE_TASKS, runMaintenance, type MaintenanceTask } from "../server/maintenance/run-maintenance";
 import { anonymiseAllSignatures, erasePersonalData, exportPersonalData, purgeUnconfirmedSignatures } from "../server/privacy/retention";
+import { printUsage, runCommand } from "./run-command";
 
 const USAGE =
   "usage: data maintenance [--task NAME]... | purge-unconfirmed [--days N] | anonymise --yes | export-person --email E | erase-person --email E";
@@ -54,12 +54,8 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      console.error(USAGE);
-      process.exitCode = 2;
+      printUsage(USAGE);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(isAppError(error) ? `error: ${error.messageKey}` : `error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runCommand(main);

@@ -9,9 +9,9 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { SYSTEM } from "../server/auth/actor";
 import { resetTotp } from "../server/auth/second-factor";
-import { isAppError } from "../server/errors";
 import { createOrganizer, listOrganizers, updateOrganizer } from "../server/users/manage-users";
 import type { UserRole } from "../db/schema";
+import { printUsage, runCommand } from "./run-command";
 
 const USAGE = `usage:
   user create --email E --role owner|admin|viewer [--name N] [--password-stdin]
@@ -101,12 +101,8 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      console.error(USAGE);
-      process.exitCode = 2;
+      printUsage(USAGE);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(isAppError(error) ? `error: ${error.messageKey}` : `error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runCommand(main);

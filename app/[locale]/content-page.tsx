@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
-import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
-import { routing } from "@/lib/i18n/routing";
+import { getTranslations } from "next-intl/server";
+import { localePageMetadata, openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import { getContentPage, getContentPageValues } from "@/server/content/get-campaign";
 import { SiteHeader } from "@/components/site/SiteHeader";
 
@@ -10,17 +8,13 @@ import { SiteHeader } from "@/components/site/SiteHeader";
 type ContentPageSpec = { name: "privacy" | "safety"; namespace: "Privacy" | "Safety" };
 
 /** The page's <title>, in its language (the default language for an unknown one). */
-export async function contentPageMetadata(spec: ContentPageSpec, params: Promise<{ locale: string }>): Promise<Metadata> {
-  const { locale } = await params;
-  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: spec.namespace });
-  return { title: t("title") };
+export async function contentPageMetadata(spec: ContentPageSpec, params: LocaleParams): Promise<Metadata> {
+  return localePageMetadata(spec.namespace)({ params });
 }
 
 /** The page itself: its title, a note when the text falls back to English, the text. */
-export async function ContentPage({ spec, params }: { spec: ContentPageSpec; params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export async function ContentPage({ spec, params }: { spec: ContentPageSpec; params: LocaleParams }) {
+  const locale = await openLocalePage(params);
   const t = await getTranslations(spec.namespace);
   const tPrivacy = await getTranslations("Privacy");
   const page = getContentPage(spec.name, locale, getContentPageValues({ formatDays: (count) => tPrivacy("days", { count }) }));

@@ -1,8 +1,8 @@
 import type { Metadata, Viewport } from "next";
-import { notFound } from "next/navigation";
 import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import type { Locale } from "@/lib/i18n/locales";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
@@ -23,7 +23,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 /** Open Graph locale names (language_TERRITORY) for the site's locales. */
 const OPEN_GRAPH_LOCALES: Record<Locale, string> = { en: "en_GB", ru: "ru_RU", uk: "uk_UA" };
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
+export async function generateMetadata({ params }: { params: LocaleParams }): Promise<Metadata> {
   const { locale } = await params;
   if (!hasLocale(routing.locales, locale)) return {};
   const campaign = getCampaign(locale);
@@ -56,10 +56,8 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
   };
 }
 
-export default async function LocaleLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function LocaleLayout({ children, params }: { children: ReactNode; params: LocaleParams }) {
+  const locale = await openLocalePage(params);
   const t = await getTranslations("Site");
   return (
     <html lang={locale}>

@@ -1,14 +1,11 @@
-import { hasLocale } from "next-intl";
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
-import { buildPluralForms } from "@/components/letter/plural-forms";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { SourceLinks } from "@/components/letter/SourceLinks";
-import { LiveCount } from "@/components/letter/LiveCount";
+import { CampaignCount } from "@/components/letter/CampaignCount";
 import { SignForm, type RiskyEmailLabels, type SignFormLabels } from "@/components/sign/SignForm";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import riskyEmailDomainsFile from "@/content/risky-email-domains.json";
 import { listCountryOptions } from "@/lib/countries";
-import { routing } from "@/lib/i18n/routing";
+import { openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import { parseRiskyEmailDomains } from "@/lib/risky-email";
 import { SIGN_ERROR_CODES } from "@/lib/schemas/sign-letter";
 import { getCampaign } from "@/server/content/get-campaign";
@@ -25,15 +22,12 @@ export const revalidate = 10;
 // Read from content at build time; a malformed file fails the build.
 const riskyEmailDomains = parseRiskyEmailDomains(riskyEmailDomainsFile);
 
-export default async function LetterPage({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function LetterPage({ params }: { params: LocaleParams }) {
+  const locale = await openLocalePage(params);
 
   const campaign = getCampaign(locale);
   const stats = getStats();
   const t = await getTranslations("Letter");
-  const tCount = await getTranslations("Count");
   const tForm = await getTranslations("SignForm");
   const tRisk = await getTranslations("RiskyEmail");
   const tAbuse = await getTranslations("Abuse");
@@ -89,14 +83,7 @@ export default async function LetterPage({ params }: { params: Promise<{ locale:
         <section className="hero" aria-labelledby="title">
           <h1 id="title">{campaign.title}</h1>
           <p className="lede">{campaign.lede}</p>
-          <LiveCount
-            initialTotal={stats.total}
-            goal={stats.goal}
-            locale={locale}
-            forms={buildPluralForms(locale, (count) => tCount("signatures", { count }))}
-            goalLabel={tCount("goal", { goal: "{goal}" })}
-            progressLabel={tCount("progress", { percent: "{percent}" })}
-          />
+          <CampaignCount total={stats.total} goal={stats.goal} locale={locale} />
           <a className="button button--primary" href="#sign">
             {t("signCta")}
           </a>

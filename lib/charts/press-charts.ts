@@ -173,9 +173,25 @@ function frame(options: Frame): { open: string; close: string; top: number; bott
   return { open: parts.filter(Boolean).join("\n"), close: "</svg>\n", top: 128, bottom: ruleY - 12 };
 }
 
-function emptyMessage(message: string, area: { left: number; right: number; top: number; bottom: number }): string {
-  return text(message, { x: (area.left + area.right) / 2, y: (area.top + area.bottom) / 2, size: 22, fill: COLOR.muted, anchor: "middle" });
+/** A whole chart that has nothing to draw yet: its frame and `message` in the middle. */
+function emptyChart(chrome: ReturnType<typeof frame>, message: string, width: number): string {
+  const area = { left: MARGIN_X, right: width - MARGIN_X, top: chrome.top, bottom: chrome.bottom };
+  const centred = text(message, { x: (area.left + area.right) / 2, y: (area.top + area.bottom) / 2, size: 22, fill: COLOR.muted, anchor: "middle" });
+  return [chrome.open, centred, chrome.close].join("\n");
 }
+
+/** What every press chart is given besides its data: its text, in `locale`, and its size (1200×675 unless given). */
+type PressChartOptions<Labels> = {
+  title: string;
+  subtitle: string;
+  sourceLine: string;
+  locale: string;
+  labels: Labels;
+  /** The accessible description; each chart says what it defaults to. */
+  description?: string;
+  width?: number;
+  height?: number;
+};
 
 export type DailyCount = { day: string; count: number };
 
@@ -196,20 +212,10 @@ export type SignaturesOverTimeLabels = {
  *
  * Days come from the per-day counters (UTC); missing days are drawn as zero,
  * like the dashboard chart (lib/charts/daily-chart.ts lays out both). All
- * text is escaped; numbers and dates are formatted for `locale`.
+ * text is escaped; numbers and dates are formatted for `locale`. The
+ * accessible description defaults to the subtitle and the source line.
  */
-export function renderSignaturesOverTimeSvg(options: {
-  daily: readonly DailyCount[];
-  title: string;
-  subtitle: string;
-  sourceLine: string;
-  locale: string;
-  labels: SignaturesOverTimeLabels;
-  /** The accessible description; defaults to the subtitle and the source line. */
-  description?: string;
-  width?: number;
-  height?: number;
-}): string {
+export function renderSignaturesOverTimeSvg(options: PressChartOptions<SignaturesOverTimeLabels> & { daily: readonly DailyCount[] }): string {
   const width = options.width ?? 1200;
   const height = options.height ?? 675;
   const number = new Intl.NumberFormat(options.locale);
@@ -228,9 +234,7 @@ export function renderSignaturesOverTimeSvg(options: {
     height,
   });
 
-  if (series.length === 0) {
-    return [chrome.open, emptyMessage(options.labels.empty, { left: MARGIN_X, right: width - MARGIN_X, top: chrome.top, bottom: chrome.bottom }), chrome.close].join("\n");
-  }
+  if (series.length === 0) return emptyChart(chrome, options.labels.empty, width);
 
   const sorted = [...series].sort((a, b) => a.day.localeCompare(b.day));
   let running = 0;
@@ -346,21 +350,11 @@ export type CountriesLabels = {
  * horizontal bars, largest first (ties by code, so the order is stable),
  * each count printed at its bar's end, and one line for the rest when more
  * countries have signed. Countries with no signature are left out. All text
- * is escaped; numbers are formatted for `locale`.
+ * is escaped; numbers are formatted for `locale`. The accessible
+ * description defaults to the subtitle, every bar's number and the source
+ * line.
  */
-export function renderCountriesSvg(options: {
-  countries: readonly CountryCount[];
-  title: string;
-  subtitle: string;
-  sourceLine: string;
-  locale: string;
-  labels: CountriesLabels;
-  top?: number;
-  /** The accessible description; defaults to the subtitle, every bar's number and the source line. */
-  description?: string;
-  width?: number;
-  height?: number;
-}): string {
+export function renderCountriesSvg(options: PressChartOptions<CountriesLabels> & { countries: readonly CountryCount[]; top?: number }): string {
   const width = options.width ?? 1200;
   const height = options.height ?? 675;
   const top = Math.max(1, Math.floor(options.top ?? 15));
@@ -384,9 +378,7 @@ export function renderCountriesSvg(options: {
       .filter((line) => line.trim())
       .join("\n");
   const chrome = frame({ title: options.title, subtitle: options.subtitle, sourceLine: options.sourceLine, description, locale: options.locale, width, height });
-  if (shown.length === 0) {
-    return [chrome.open, emptyMessage(options.labels.empty, { left: MARGIN_X, right: width - MARGIN_X, top: chrome.top, bottom: chrome.bottom }), chrome.close].join("\n");
-  }
+  if (shown.length === 0) return emptyChart(chrome, options.labels.empty, width);
 
   const axisY = chrome.top + 22;
   const rowsTop = axisY + 14;

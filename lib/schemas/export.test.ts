@@ -1,6 +1,7 @@
 import { fc, test as propertyTest } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { EXPORT_FILTER_ERROR_CODES, isDayString, parseSignatureExportFilter } from "./export";
+import { EXPORT_FILTER_ERROR_CODES, parseSignatureExportFilter } from "./export";
+import { isDayString } from "./query-string";
 import { forbidRealClock } from "@/test/clock";
 
 describe("parseSignatureExportFilter", () => {

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { isCountryCode } from "../countries";
+import { countryParam, isDayString, parseQuery, queryParam, type QueryResult } from "./query-string";
 
 // zod/mini and error codes, like the sign schema (decision 0002): the admin
 // export form can check its filters in the browser with the same schema the
@@ -16,24 +16,6 @@ export type ExportSignatureStatus = (typeof EXPORT_SIGNATURE_STATUSES)[number];
 /** Error codes; the admin UI maps each to a sentence. */
 export const EXPORT_FILTER_ERROR_CODES = ["statusInvalid", "countryInvalid", "dateInvalid", "rangeInvalid", "invalid"] as const;
 export type ExportFilterErrorCode = (typeof EXPORT_FILTER_ERROR_CODES)[number];
-
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
-export function isDayString(value: unknown): value is string {
-  if (typeof value !== "string" || !DAY_PATTERN.test(value)) return false;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-}
-
-/**
- * A query-string value: absent and empty mean "no filter" (an HTML form
- * submits an untouched select or date input as `?country=`).
- */
-const queryParam = z.pipe(
-  z.optional(z.string({ error: "invalid" })),
-  z.transform((value) => value?.trim() || undefined),
-);
 
 const day = z.pipe(queryParam, z.optional(z.string().check(z.refine(isDayString, { error: "dateInvalid" }))));
 
@@ -52,10 +34,7 @@ const day = z.pipe(queryParam, z.optional(z.string().check(z.refine(isDayString,
 export const SignatureExportFilterSchema = z
   .object({
     status: z.pipe(queryParam, z._default(z.enum(EXPORT_SIGNATURE_STATUSES, { error: "statusInvalid" }), "verified")),
-    country: z.pipe(
-      z.pipe(queryParam, z.transform((value) => value?.toUpperCase())),
-      z.optional(z.string().check(z.refine(isCountryCode, { error: "countryInvalid" }))),
-    ),
+    country: countryParam,
     from: day,
     to: day,
   })
@@ -68,13 +47,10 @@ export const SignatureExportFilterSchema = z
 
 export type SignatureExportFilter = z.output<typeof SignatureExportFilterSchema>;
 export type SignatureExportFilterField = keyof SignatureExportFilter;
-export type SignatureExportFilterErrors = Partial<Record<SignatureExportFilterField, ExportFilterErrorCode>>;
 
 const FIELDS: readonly SignatureExportFilterField[] = ["status", "country", "from", "to"];
 
-export type SignatureExportFilterResult =
-  | { success: true; data: SignatureExportFilter }
-  | { success: false; errors: SignatureExportFilterErrors };
+export type SignatureExportFilterResult = QueryResult<SignatureExportFilter, SignatureExportFilterField, ExportFilterErrorCode>;
 
 /**
  * Checks an export's query string (URLSearchParams or a plain record) and
@@ -82,21 +58,5 @@ export type SignatureExportFilterResult =
  * value), like URLSearchParams.get.
  */
 export function parseSignatureExportFilter(params: URLSearchParams | Record<string, unknown>): SignatureExportFilterResult {
-  const input: Record<string, unknown> = {};
-  for (const field of FIELDS) {
-    const value = params instanceof URLSearchParams ? params.get(field) : params[field];
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== null && first !== undefined) input[field] = first;
-  }
-  const result = SignatureExportFilterSchema.safeParse(input);
-  if (result.success) return { success: true, data: result.data };
-  const errors: SignatureExportFilterErrors = {};
-  for (const issue of result.error.issues) {
-    const field = FIELDS.find((name) => name === issue.path[0]);
-    if (!field || errors[field]) continue;
-    errors[field] = (EXPORT_FILTER_ERROR_CODES as readonly string[]).includes(issue.message)
-      ? (issue.message as ExportFilterErrorCode)
-      : "invalid";
-  }
-  return { success: false, errors };
+  return parseQuery(SignatureExportFilterSchema, FIELDS, EXPORT_FILTER_ERROR_CODES, params);
 }

@@ -46,6 +46,25 @@ export function jsonResponse(body: unknown, init: { status?: number; headers?: R
   });
 }
 
+/**
+ * A file for an organizer (an export): saved (`attachment`) or shown
+ * (`inline`) under `filename`, never stored by a browser or a shared cache
+ * (`cacheControl` may only add to "no-store"), its type never sniffed.
+ */
+export function fileResponse(
+  body: BodyInit,
+  file: { contentType: string; filename: string; disposition: "attachment" | "inline"; cacheControl?: "no-store" | "no-store, no-transform" | "private, no-store" },
+): Response {
+  return new Response(body, {
+    headers: {
+      "content-type": file.contentType,
+      "content-disposition": `${file.disposition}; filename="${file.filename}"`,
+      "cache-control": file.cacheControl ?? "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
+
 export class BodyTooLargeError extends Error {}
 
 /**

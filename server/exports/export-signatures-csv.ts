@@ -1,11 +1,11 @@
 import "server-only";
-import type BetterSqlite3 from "better-sqlite3";
-import { getDb, openReadOnlyDatabase, type AppDatabase } from "@/db/client";
+import { getDb, type AppDatabase } from "@/db/client";
 import type { SignatureStatus } from "@/db/schema";
 import type { ExportSignatureStatus, SignatureExportFilter } from "@/lib/schemas/export";
 import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
 import { formatCsvRecord } from "./csv-record";
+import { createExportStream, openExportReader } from "./export-reader";
 import { exportFileTarget, hashStream, type HashedStreamEnd } from "./hash-stream";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -71,19 +71,6 @@ function toCsvRecord(row: ExportRow): string {
 }
 
 /**
- * The connection the rows are read from. A separate read-only connection to
- * the same file: while a statement is being iterated, its connection cannot
- * write, and WAL lets this reader keep a consistent snapshot while the main
- * connection goes on accepting signatures. An in-memory database (tests)
- * cannot be opened twice, so it is read on its own connection.
- */
-function openReader(db: AppDatabase, databaseUrl: string | undefined): { client: BetterSqlite3.Database; close: () => void } {
-  if (databaseUrl === undefined && db.$client.memory) return { client: db.$client, close: () => undefined };
-  const reader = openReadOnlyDatabase(databaseUrl ?? `file:${db.$client.name}`);
-  return { client: reader.$client, close: () => reader.$client.close() };
-}
-
-/**
  * Streams signatures matching `filter` as a CSV download. Admins, owners and
  * the command line only (the file holds names and email addresses).
  *
@@ -113,25 +100,17 @@ export function exportSignaturesCsv(options: {
   const query = buildSignatureExportQuery(filter);
 
   // Opened before the response starts, so a missing file is a 500, not a truncated 200.
-  const reader = openReader(db, options.databaseUrl);
+  const reader = openExportReader(db, options.databaseUrl);
   let rows: IterableIterator<ExportRow>;
   try {
-    rows = reader.client.prepare(query.sql).raw(true).iterate(...query.params) as IterableIterator<ExportRow>;
+    rows = reader.iterate<ExportRow>(query);
   } catch (error) {
-    reader.close();
+    reader.release();
     throw error;
   }
 
   const filename = `signatures-${filter.status}-${new Date(now).toISOString().slice(0, 10)}.csv`;
   let rowCount = 0;
-  let isReleased = false;
-  const release = () => {
-    if (isReleased) return;
-    isReleased = true;
-    // Ending the iterator resets the statement (ends its read transaction) before the connection closes.
-    rows.return?.();
-    reader.close();
-  };
   // Called by hashStream once the source has released the reader (an
   // in-memory database is read on the main connection, which cannot write
   // while a cursor is open on it).
@@ -147,46 +126,28 @@ export function exportSignaturesCsv(options: {
   };
 
   const encoder = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        // BOM and header go out at once, before any row is looked for: the
-        // first byte does not wait for a selective filter's first match.
-        controller.enqueue(encoder.encode(CSV_HEAD));
-      },
-      pull(controller) {
-        try {
-          let batch = "";
-          let batchRows = 0;
-          while (batchRows < BATCH_ROWS) {
-            const next = rows.next();
-            if (next.done) break;
-            batch += toCsvRecord(next.value);
-            batchRows += 1;
-          }
-          if (batchRows > 0) {
-            controller.enqueue(encoder.encode(batch));
-            rowCount += batchRows;
-          }
-          if (batchRows < BATCH_ROWS) {
-            release();
-            controller.close();
-          }
-        } catch (error) {
-          try {
-            release();
-          } finally {
-            controller.error(error);
-          }
-        }
-      },
-      cancel() {
-        release();
-      },
+  const stream = createExportStream(reader, {
+    start(controller) {
+      // BOM and header go out at once, before any row is looked for: the
+      // first byte does not wait for a selective filter's first match.
+      controller.enqueue(encoder.encode(CSV_HEAD));
     },
-    // Two chunks (~200 KB) read ahead of the client at most.
-    { highWaterMark: 2 },
-  );
+    pull(controller) {
+      let batch = "";
+      let batchRows = 0;
+      while (batchRows < BATCH_ROWS) {
+        const next = rows.next();
+        if (next.done) break;
+        batch += toCsvRecord(next.value);
+        batchRows += 1;
+      }
+      if (batchRows > 0) {
+        controller.enqueue(encoder.encode(batch));
+        rowCount += batchRows;
+      }
+      return batchRows < BATCH_ROWS ? "done" : "more";
+    },
+  });
 
   // Audited when the hashed stream ends, before it closes: if the audit
   // cannot be written, the download fails instead of completing unrecorded.

@@ -2,10 +2,9 @@ import "server-only";
 import { and, asc, eq, gte, inArray } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
-import type { Locale } from "@/lib/i18n/locales";
 import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
-import { createDeliveryDocument } from "./delivery-document";
+import { createDeliveryDocument, type DeliveryDocumentOptions } from "./delivery-document";
 import { countryTotalsFilename, formatCountryTotalsCsv, getCountryTotals } from "./export-country-totals";
 import { EXPORT_FILE_TARGET_TYPE, sha256Hex } from "./hash-stream";
 
@@ -132,14 +131,7 @@ export type DeliveryPackageFile = { name: string; contentType: string; bytes: Ui
  * document the size of a national campaign (a few MB) that is fine; the
  * streamed route is the way for very large ones.
  */
-export async function createDeliveryPackage(options: {
-  actor: Actor;
-  country?: string;
-  locale: Locale;
-  db?: AppDatabase;
-  databaseUrl?: string;
-  now?: number;
-}): Promise<{ files: DeliveryPackageFile[]; manifest: ExportManifest }> {
+export async function createDeliveryPackage(options: DeliveryDocumentOptions): Promise<{ files: DeliveryPackageFile[]; manifest: ExportManifest }> {
   assertRole(options.actor, "admin");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();

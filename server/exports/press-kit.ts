@@ -11,6 +11,7 @@ import { getCountryName } from "@/lib/countries";
 import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
 import type { PressKitFile } from "@/lib/schemas/press-kit";
+import { SHIPPED_FONT_DIR, SHIPPED_FONT_FILES } from "@/server/assets/shipped-fonts";
 import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getCampaign } from "@/server/content/get-campaign";
@@ -241,15 +242,14 @@ function configureShippedFonts(): void {
   if (fontsConfigured) return;
   fontsConfigured = true;
   if (process.env.FONTCONFIG_FILE) return;
-  const fontsDir = path.join(process.cwd(), "assets", "fonts");
-  if (!fs.existsSync(path.join(fontsDir, "DejaVuSans.ttf"))) return;
+  if (!fs.existsSync(SHIPPED_FONT_FILES.regular)) return;
   // One config per fonts folder, so two deployments on one machine never point at each other's fonts.
-  const configDir = path.join(os.tmpdir(), `undersigned-fontconfig-${createHash("sha256").update(fontsDir).digest("hex").slice(0, 12)}`);
+  const configDir = path.join(os.tmpdir(), `undersigned-fontconfig-${createHash("sha256").update(SHIPPED_FONT_DIR).digest("hex").slice(0, 12)}`);
   const configFile = path.join(configDir, "fonts.conf");
   const config = [
     `<?xml version="1.0"?>`,
     `<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">`,
-    `<fontconfig><dir>${escapeXml(fontsDir)}</dir><cachedir>${escapeXml(path.join(configDir, "cache"))}</cachedir></fontconfig>`,
+    `<fontconfig><dir>${escapeXml(SHIPPED_FONT_DIR)}</dir><cachedir>${escapeXml(path.join(configDir, "cache"))}</cachedir></fontconfig>`,
     "",
   ].join("\n");
   try {

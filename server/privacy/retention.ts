@@ -1,13 +1,14 @@
 import "server-only";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
-import { auditLog, mailOutbox, signatures, signatureTokens } from "@/db/schema";
+import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { normalizeEmail } from "@/lib/email";
 import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
-import { dropIpHashFromAudit, eraseSignature } from "@/server/signatures/withdraw-signature";
+import { eraseSignature } from "@/server/signatures/withdraw-signature";
+import { dropIpHashFromAudit, erasedPersonalData } from "./erasure";
 import { addToCounter } from "@/server/stats/counters";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -80,24 +81,10 @@ export function anonymiseAllSignatures(options: { actor: Actor; db?: AppDatabase
       tx.delete(mailOutbox).run();
       const anonymised = tx
         .update(signatures)
-        .set({
-          name: "",
-          email: "",
-          emailKey: sql`'anonymised:' || ${signatures.id}`,
-          refCode: sql`'anonymised:' || ${signatures.id}`,
-          city: null,
-          ipHash: null,
-          utmSource: null,
-          utmCampaign: null,
-          isPublicName: false,
-          wantsUpdates: false,
-        })
+        .set(erasedPersonalData(sql`'anonymised:' || ${signatures.id}`))
         .where(sql`${signatures.emailKey} not like 'anonymised:%'`)
         .run().changes;
-      tx.update(auditLog)
-        .set({ details: sql`json_remove(${auditLog.details}, '$.ipHash')` })
-        .where(and(eq(auditLog.targetType, "signature"), sql`case when json_valid(${auditLog.details}) then json_type(${auditLog.details}, '$.ipHash') end is not null`))
-        .run();
+      dropIpHashFromAudit(tx, "all");
       recordAudit(tx, { actor: toAuditActor(options.actor), action: "retention.anonymiseAll", rowCount: anonymised, now });
       return { anonymised, deletedPending };
     },

@@ -1,24 +1,15 @@
 import "server-only";
-import path from "node:path";
 import PDFDocument from "pdfkit";
 import { createTranslator } from "use-intl/core";
 import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
+import { SHIPPED_FONT_FILES } from "@/server/assets/shipped-fonts";
 import { getCampaign } from "@/server/content/get-campaign";
 import { formatShortLink, getCampaignUrl, getQrModules } from "./campaign-qr";
 
 // A printable A4 poster of the campaign (decision 0009): the title, the
 // demands, a QR code of the letter's link and the link in large type, for a
 // notice board, a shop window or a rally sign. One page, always.
-
-/**
- * The only fonts the poster uses (Latin and Cyrillic, shipped with the app).
- * pdfkit's built-in Helvetica has no Cyrillic and is never loaded: the
- * document is created with DejaVu as its default font.
- */
-const FONT_DIR = path.join(process.cwd(), "assets", "fonts");
-const FONT_REGULAR = path.join(FONT_DIR, "DejaVuSans.ttf");
-const FONT_BOLD = path.join(FONT_DIR, "DejaVuSans-Bold.ttf");
 
 /** A4 in points. */
 const PAGE_WIDTH = 595.28;
@@ -123,13 +114,14 @@ export function renderPosterPdf(locale: Locale, text: PosterText): Promise<Buffe
     size: "A4",
     // No margins: every element is placed; nothing flows onto a second page.
     margin: 0,
-    font: FONT_REGULAR,
+    // The shipped DejaVu from the start: pdfkit would otherwise open Helvetica (no Cyrillic).
+    font: SHIPPED_FONT_FILES.regular,
     lang: locale,
     displayTitle: true,
     info: { Title: text.title, Subject: text.scanToSign, Author: text.siteName, Creator: text.siteName },
   });
-  pdf.registerFont("regular", FONT_REGULAR);
-  pdf.registerFont("bold", FONT_BOLD);
+  pdf.registerFont("regular", SHIPPED_FONT_FILES.regular);
+  pdf.registerFont("bold", SHIPPED_FONT_FILES.bold);
 
   const done = new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];

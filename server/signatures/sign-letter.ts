@@ -164,28 +164,32 @@ export function recordSignature(
     expiresAt: now + WITHDRAW_TOKEN_TTL_DAYS * DAY_MS,
     createdAt: now,
   };
-  if (signature.status === "pending") {
-    const { token, tokenHash } = createToken(now);
-    const manage = createToken(now);
-    const email = renderSignatureEmail({
-      kind: "confirm",
-      locale: mailLocale,
-      name: signature.name,
-      actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
-      manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
-      withdrawUrl,
-      campaignTitle: getCampaign(mailLocale).title,
-      expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
-    });
-    const willSend = enqueueEmail(tx, {
-      kind: "confirm",
+  // Queues the email to the address on file; false when it will not be sent (see enqueueEmail).
+  const queueEmail = (kind: "confirm" | "alreadySigned", links: { actionUrl: string; manageUrl?: string }) =>
+    enqueueEmail(tx, {
+      kind,
       to: signature.email,
       emailKey,
       signatureId: signature.id,
       locale: mailLocale,
-      email,
+      email: renderSignatureEmail({
+        kind,
+        locale: mailLocale,
+        name: signature.name,
+        ...links,
+        withdrawUrl,
+        campaignTitle: getCampaign(mailLocale).title,
+        expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
+      }),
       now,
       domain: mailDomain,
+    });
+  if (signature.status === "pending") {
+    const { token, tokenHash } = createToken(now);
+    const manage = createToken(now);
+    const willSend = queueEmail("confirm", {
+      actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
+      manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
     });
     if (willSend) {
       preparedQuery(tx, "recordSignature.tokens", (db) => {
@@ -211,25 +215,7 @@ export function recordSignature(
     return willSend;
   }
   if (signature.status === "verified") {
-    const email = renderSignatureEmail({
-      kind: "alreadySigned",
-      locale: mailLocale,
-      name: signature.name,
-      actionUrl: `${config.appUrl}/${mailLocale}`,
-      withdrawUrl,
-      campaignTitle: getCampaign(mailLocale).title,
-      expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
-    });
-    const willSend = enqueueEmail(tx, {
-      kind: "alreadySigned",
-      to: signature.email,
-      emailKey,
-      signatureId: signature.id,
-      locale: mailLocale,
-      email,
-      now,
-      domain: mailDomain,
-    });
+    const willSend = queueEmail("alreadySigned", { actionUrl: `${config.appUrl}/${mailLocale}` });
     if (willSend) tx.insert(signatureTokens).values(withdrawTokenRow).run();
     return willSend;
   }

@@ -1,10 +1,11 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
-import { auditLog, mailOutbox, signatures, signatureTokens, type TokenPurpose } from "@/db/schema";
+import { mailOutbox, signatures, signatureTokens, type TokenPurpose } from "@/db/schema";
 import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { listRecipientHashes } from "@/server/privacy/daily-hash-keys";
+import { dropIpHashFromAudit, erasedPersonalData } from "@/server/privacy/erasure";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
 import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
@@ -91,17 +92,7 @@ export function eraseSignature(
   const updated = tx
     .update(signatures)
     .set({
-      name: "",
-      email: "",
-      emailKey: `withdrawn:${row.signatureId}`,
-      // A share link names its owner to whoever knows whose it is: it stops working (decision 0019).
-      refCode: `withdrawn:${row.signatureId}`,
-      city: null,
-      ipHash: null,
-      utmSource: null,
-      utmCampaign: null,
-      isPublicName: false,
-      wantsUpdates: false,
+      ...erasedPersonalData(`withdrawn:${row.signatureId}`),
       status: "withdrawn",
       withdrawnAt: now,
     })
@@ -126,21 +117,6 @@ export function eraseSignature(
     rowCount: 1,
     now,
   });
-}
-
-/** Removes `ipHash` from the details of these signatures' audit rows (the flags of decision 0011). */
-export function dropIpHashFromAudit(tx: Transaction, signatureIds: number[]): void {
-  if (signatureIds.length === 0) return;
-  tx.update(auditLog)
-    .set({ details: sql`json_remove(${auditLog.details}, '$.ipHash')` })
-    .where(
-      and(
-        eq(auditLog.targetType, "signature"),
-        inArray(auditLog.targetId, signatureIds.map(String)),
-        sql`case when json_valid(${auditLog.details}) then json_type(${auditLog.details}, '$.ipHash') end is not null`,
-      ),
-    )
-    .run();
 }
 
 /**

@@ -1,10 +1,8 @@
-import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
-import { notFound } from "next/navigation";
 import { SharePanel } from "@/components/share/SharePanel";
 import { SiteHeader } from "@/components/site/SiteHeader";
-import { routing } from "@/lib/i18n/routing";
+import { localePageMetadata, openLocalePage, readQueryParam, type LocalePageProps } from "@/lib/i18n/locale-page";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
 import { getInternalMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "@/server/http/internal-request";
@@ -13,14 +11,10 @@ import { getSignerSharing } from "@/server/sharing/referrals";
 // Dynamic: the share link uses APP_URL (read at start) and the signer's own code.
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: "Confirmed" });
-  return { title: t("title"), robots: { index: false } };
-}
+export const generateMetadata = localePageMetadata("Confirmed", { robots: { index: false } });
 
-function findRefCode(token: unknown): string | undefined {
-  if (typeof token !== "string") return undefined;
+function findRefCode(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
   try {
     return getSignerSharing({ token, purpose: "confirm" }).refCode;
   } catch (error) {
@@ -29,19 +23,11 @@ function findRefCode(token: unknown): string | undefined {
   }
 }
 
-export default async function ConfirmedPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function ConfirmedPage({ params, searchParams }: LocalePageProps) {
+  const locale = await openLocalePage(params);
   const t = await getTranslations("Confirmed");
   const tShare = await getTranslations("Referral");
-  const token = (await searchParams).token;
+  const token = readQueryParam(await searchParams, "token");
   // The front's template of this page (decision 0014): it fills in each signer's ref code.
   const markers = getInternalMarkers();
   const isTemplate = isInternalRequest((await headers()).get(INTERNAL_REQUEST_HEADER)) && token === markers.token;

@@ -1,9 +1,7 @@
-import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { SharePanel } from "@/components/share/SharePanel";
 import { SiteHeader } from "@/components/site/SiteHeader";
-import { routing } from "@/lib/i18n/routing";
+import { localePageMetadata, openLocalePage, readQueryParam, type LocalePageProps } from "@/lib/i18n/locale-page";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
 import { getSignerUpdates, type SignerUpdates } from "@/server/mailings/unsubscribe";
@@ -13,30 +11,20 @@ import { setUpdatesAction } from "./updates-action";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: "Referral" });
-  return { title: t("myTitle"), robots: { index: false, follow: false } };
-}
+export const generateMetadata = localePageMetadata("Referral", { titleKey: "myTitle", robots: { index: false, follow: false } });
 
 /** The signer's private page, reached from their email: their link and how many signed through it. */
-export default async function MyPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function MyPage({ params, searchParams }: LocalePageProps) {
+  const locale = await openLocalePage(params);
   const t = await getTranslations("Referral");
   const tWithdraw = await getTranslations("Withdraw");
   const tUpdates = await getTranslations("Unsubscribe.my");
-  const { token, updates: changed } = await searchParams;
+  const query = await searchParams;
+  const token = readQueryParam(query, "token");
+  const changed = readQueryParam(query, "updates");
   let sharing: SignerSharing | undefined;
   let updates: SignerUpdates | undefined;
-  if (typeof token === "string") {
+  if (token !== undefined) {
     try {
       sharing = getSignerSharing({ token });
       updates = getSignerUpdates({ token });

@@ -1,9 +1,8 @@
-import fs from "node:fs";
-import path from "node:path";
 import { hasLocale } from "next-intl";
 import { getTranslations } from "next-intl/server";
 import { ImageResponse } from "next/og";
 import { routing } from "@/lib/i18n/routing";
+import { readShippedFontFaces, SHIPPED_FONT_FAMILY } from "@/server/assets/shipped-fonts";
 import { getCampaign } from "@/server/content/get-campaign";
 import { getStats } from "@/server/stats/get-stats";
 
@@ -36,25 +35,6 @@ const INK = "#1b1b1f";
 const MUTED = "#4a4a55";
 const PAPER = "#fbfaf7";
 const TRACK = "#e7e1d6";
-
-const FONT_FAMILY = "DejaVu Sans";
-
-type OgFont = { name: string; data: Buffer; weight: 400 | 700; style: "normal" };
-let fonts: OgFont[] | undefined;
-
-/**
- * DejaVu Sans, regular and bold, from the repository: next/og fetches a
- * font from Google for any glyph the fonts it is given lack, and this
- * server fetches nothing. DejaVu covers Latin and Cyrillic; the image holds
- * no emoji.
- */
-function loadFonts(): OgFont[] {
-  fonts ??= [
-    { name: FONT_FAMILY, data: fs.readFileSync(path.join(process.cwd(), "assets", "fonts", "DejaVuSans.ttf")), weight: 400, style: "normal" },
-    { name: FONT_FAMILY, data: fs.readFileSync(path.join(process.cwd(), "assets", "fonts", "DejaVuSans-Bold.ttf")), weight: 700, style: "normal" },
-  ];
-  return fonts;
-}
 
 /**
  * Characters no shipped font draws would make next/og go to the network
@@ -106,7 +86,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ loc
           backgroundColor: PAPER,
           borderTop: `14px solid ${ACCENT}`,
           padding: "48px 72px 56px",
-          fontFamily: FONT_FAMILY,
+          fontFamily: SHIPPED_FONT_FAMILY,
           color: INK,
         }}
       >
@@ -152,7 +132,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ loc
     {
       width: WIDTH,
       height: HEIGHT,
-      fonts: loadFonts(),
+      // Only the shipped fonts: for a glyph they lack next/og would fetch one from Google.
+      fonts: readShippedFontFaces(),
       // next/og's default (max-age=0, must-revalidate) would send every
       // preview fetch through a CDN to this server; the image changes at most
       // once a minute.

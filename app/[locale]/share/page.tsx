@@ -1,10 +1,8 @@
-import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { SharePanel } from "@/components/share/SharePanel";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { LOCALE_NAMES } from "@/lib/i18n/locales";
-import { routing } from "@/lib/i18n/routing";
+import { localePageMetadata, openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import { getCampaign } from "@/server/content/get-campaign";
 import { EMBED_FRAME, getShareToolkit } from "@/server/sharing/share-toolkit";
 
@@ -13,17 +11,11 @@ import { EMBED_FRAME, getShareToolkit } from "@/server/sharing/share-toolkit";
 // It reads no data; every image and frame on it is fetched and cached on its own.
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: "Share" });
-  return { title: t("page.title") };
-}
+export const generateMetadata = localePageMetadata("Share", { titleKey: "page.title" });
 
 /** `/{locale}/share`: the public sharing toolkit, for everyone, signed or not (decision 0020). Works without JavaScript. */
-export default async function SharePage({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function SharePage({ params }: { params: LocaleParams }) {
+  const locale = await openLocalePage(params);
   const t = await getTranslations("Share");
   const toolkit = getShareToolkit({ locale, embedTitle: t("page.embedTitle") });
   const title = getCampaign(locale).title;

@@ -1,34 +1,19 @@
-import { hasLocale } from "next-intl";
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { WorldMap } from "@/components/signers/WorldMap";
 import { SiteHeader } from "@/components/site/SiteHeader";
 import { getCountryName } from "@/lib/countries";
-import { routing } from "@/lib/i18n/routing";
+import { localePageMetadata, openLocalePage, readQueryParam, type LocalePageProps } from "@/lib/i18n/locale-page";
 import { listPublicSigners } from "@/server/signatures/list-public-signers";
 import { getStats } from "@/server/stats/get-stats";
 import { renderWorldMap } from "@/server/stats/world-map";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: "Signers" });
-  return { title: t("title") };
-}
+export const generateMetadata = localePageMetadata("Signers");
 
-export default async function SignersPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
-  const query = await searchParams;
-  const cursor = typeof query.after === "string" ? query.after : undefined;
+export default async function SignersPage({ params, searchParams }: LocalePageProps) {
+  const locale = await openLocalePage(params);
+  const cursor = readQueryParam(await searchParams, "after");
   const { signers, nextCursor } = listPublicSigners({ cursor, limit: 50 });
   const stats = getStats();
   const t = await getTranslations("Signers");

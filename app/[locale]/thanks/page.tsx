@@ -1,24 +1,16 @@
-import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { SharePanel } from "@/components/share/SharePanel";
 import { SiteHeader } from "@/components/site/SiteHeader";
-import { routing } from "@/lib/i18n/routing";
+import { localePageMetadata, openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import { getConfig } from "@/server/config";
 
 // Dynamic (it reads no data): the share link needs APP_URL as the server was started with.
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: "Thanks" });
-  return { title: t("title"), robots: { index: false } };
-}
+export const generateMetadata = localePageMetadata("Thanks", { robots: { index: false } });
 
-export default async function ThanksPage({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function ThanksPage({ params }: { params: LocaleParams }) {
+  const locale = await openLocalePage(params);
   const t = await getTranslations("Thanks");
   const tShare = await getTranslations("Referral");
   return (

@@ -1,19 +1,13 @@
-import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { LinkMessage, TokenButtonForm } from "@/components/site/LinkPage";
 import { SiteHeader } from "@/components/site/SiteHeader";
-import { routing } from "@/lib/i18n/routing";
+import { localePageMetadata, openLocalePage, readQueryParam, type LocalePageProps } from "@/lib/i18n/locale-page";
 import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
 import { unsubscribeAction } from "./unsubscribe-action";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  const t = await getTranslations({ locale: hasLocale(routing.locales, locale) ? locale : routing.defaultLocale, namespace: "Unsubscribe" });
-  return { title: t("title"), robots: { index: false, follow: false } };
-}
+export const generateMetadata = localePageMetadata("Unsubscribe", { robots: { index: false, follow: false } });
 
 /**
  * The link in every update email (decision 0022). Opening it changes
@@ -22,20 +16,13 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
  * valid, unknown, expired or malformed, and so is the page after the
  * button: nobody can learn from them whether an address is subscribed.
  */
-export default async function UnsubscribePage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function UnsubscribePage({ params, searchParams }: LocalePageProps) {
+  const locale = await openLocalePage(params);
   const query = await searchParams;
-  const token = typeof query.token === "string" && LINK_TOKEN_SHAPE.test(query.token) ? query.token : "";
+  const given = readQueryParam(query, "token");
+  const token = given !== undefined && LINK_TOKEN_SHAPE.test(given) ? given : "";
   const t = await getTranslations("Unsubscribe");
-  const isDone = query.done === "1";
+  const isDone = readQueryParam(query, "done") === "1";
   return (
     <>
       <SiteHeader path="/unsubscribe" query={token && !isDone ? `?token=${token}` : ""} />

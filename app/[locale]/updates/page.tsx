@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { hasLocale } from "next-intl";
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { SiteHeader } from "@/components/site/SiteHeader";
+import { openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
 import { listPublishedUpdates } from "@/server/updates/find-updates";
@@ -14,7 +14,7 @@ import { describeUpdate, publicationLine } from "./update-article";
 // actions). The front sends it with a shared-cache Cache-Control (decision 0021).
 export const revalidate = 30;
 
-export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
+export async function generateMetadata({ params }: { params: LocaleParams }): Promise<Metadata> {
   const { locale } = await params;
   if (!hasLocale(routing.locales, locale)) return {};
   const t = await getTranslations({ locale, namespace: "Updates" });
@@ -31,10 +31,8 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
 }
 
 /** The public news log: published updates, newest first, each linking to its own page. */
-export default async function UpdatesPage({ params }: { params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function UpdatesPage({ params }: { params: LocaleParams }) {
+  const locale = await openLocalePage(params);
   const t = await getTranslations("Updates");
   const format = await getFormatter();
   const entries = listPublishedUpdates({ locale });

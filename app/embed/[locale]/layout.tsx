@@ -1,9 +1,6 @@
 import type { Metadata, Viewport } from "next";
-import { notFound } from "next/navigation";
-import { hasLocale } from "next-intl";
-import { setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
-import { routing } from "@/lib/i18n/routing";
+import { openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import "../embed.css";
 
 /**
@@ -21,10 +18,8 @@ export const metadata: Metadata = {
   referrer: "same-origin",
 };
 
-export default async function EmbedLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+export default async function EmbedLayout({ children, params }: { children: ReactNode; params: LocaleParams }) {
+  const locale = await openLocalePage(params);
   return (
     <html lang={locale}>
       <body className="embed">{children}</body>

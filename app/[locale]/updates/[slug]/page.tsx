@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { SiteHeader } from "@/components/site/SiteHeader";
+import { openLocalePage } from "@/lib/i18n/locale-page";
 import type { Locale } from "@/lib/i18n/locales";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
@@ -61,9 +62,8 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 
 /** One published update at its own URL; a draft, an unknown or a malformed slug is a 404. */
 export default async function UpdatePage({ params }: { params: Params }) {
-  const { locale, slug } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+  const locale = await openLocalePage(params);
+  const { slug } = await params;
   const update = findPublishedUpdate({ slug, locale });
   if (!update) notFound();
   const t = await getTranslations("Updates");

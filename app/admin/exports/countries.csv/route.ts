@@ -1,4 +1,5 @@
 import { appErrorResponse } from "@/server/api/app-error-response";
+import { fileResponse } from "@/server/api/http";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { countryTotalsFilename, formatCountryTotalsCsv, getCountryTotals } from "@/server/exports/export-country-totals";
 
@@ -11,14 +12,7 @@ export async function GET(): Promise<Response> {
     const now = Date.now();
     // The same formatter the audit row's SHA-256 was computed over: the manifest matches these bytes.
     const rows = getCountryTotals({ actor: organizer, format: "csv", now });
-    return new Response(formatCountryTotalsCsv(rows), {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${countryTotalsFilename("csv", now)}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return fileResponse(formatCountryTotalsCsv(rows), { contentType: "text/csv; charset=utf-8", filename: countryTotalsFilename("csv", now), disposition: "attachment" });
   } catch (error) {
     return appErrorResponse(error);
   }

@@ -1,4 +1,5 @@
 import { appErrorResponse } from "@/server/api/app-error-response";
+import { fileResponse } from "@/server/api/http";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { countryTotalsFilename, formatCountryTotalsJson, getCountryTotals } from "@/server/exports/export-country-totals";
 
@@ -11,14 +12,7 @@ export async function GET(): Promise<Response> {
     const now = Date.now();
     // The same formatter the audit row's SHA-256 was computed over: the manifest matches these bytes.
     const body = formatCountryTotalsJson(getCountryTotals({ actor: organizer, format: "json", now }));
-    return new Response(body, {
-      headers: {
-        "content-type": "application/json; charset=utf-8",
-        "content-disposition": `inline; filename="${countryTotalsFilename("json", now)}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return fileResponse(body, { contentType: "application/json; charset=utf-8", filename: countryTotalsFilename("json", now), disposition: "inline" });
   } catch (error) {
     return appErrorResponse(error);
   }

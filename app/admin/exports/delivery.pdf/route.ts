@@ -1,6 +1,6 @@
 import { parseDeliveryQuery } from "@/lib/schemas/delivery";
 import { appErrorResponse } from "@/server/api/app-error-response";
-import { jsonResponse } from "@/server/api/http";
+import { fileResponse, jsonResponse } from "@/server/api/http";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { createDeliveryDocument } from "@/server/exports/delivery-document";
 
@@ -19,14 +19,7 @@ export async function GET(request: Request): Promise<Response> {
     const parsed = parseDeliveryQuery(new URL(request.url).searchParams);
     if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
     const { stream, filename } = createDeliveryDocument({ actor: organizer, ...parsed.data });
-    return new Response(stream, {
-      headers: {
-        "content-type": "application/pdf",
-        "content-disposition": `attachment; filename="${filename}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return fileResponse(stream, { contentType: "application/pdf", filename, disposition: "attachment" });
   } catch (error) {
     return appErrorResponse(error);
   }

@@ -1,6 +1,6 @@
 import { parseManifestQuery } from "@/lib/schemas/delivery";
 import { appErrorResponse } from "@/server/api/app-error-response";
-import { jsonResponse } from "@/server/api/http";
+import { fileResponse, jsonResponse } from "@/server/api/http";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { getExportManifest } from "@/server/exports/manifest";
 
@@ -19,14 +19,7 @@ export async function GET(request: Request): Promise<Response> {
     const parsed = parseManifestQuery(new URL(request.url).searchParams);
     if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
     const manifest = getExportManifest({ actor: organizer, ...parsed.data });
-    return new Response(manifest.text, {
-      headers: {
-        "content-type": "text/plain; charset=utf-8",
-        "content-disposition": `inline; filename="${manifest.filename}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return fileResponse(manifest.text, { contentType: "text/plain; charset=utf-8", filename: manifest.filename, disposition: "inline" });
   } catch (error) {
     return appErrorResponse(error);
   }

@@ -1,6 +1,6 @@
 import { parseSignatureExportFilter } from "@/lib/schemas/export";
 import { appErrorResponse } from "@/server/api/app-error-response";
-import { jsonResponse } from "@/server/api/http";
+import { fileResponse, jsonResponse } from "@/server/api/http";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { exportSignaturesCsv } from "@/server/exports/export-signatures-csv";
 
@@ -19,16 +19,14 @@ export async function GET(request: Request): Promise<Response> {
     const parsed = parseSignatureExportFilter(new URL(request.url).searchParams);
     if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
     const { stream, filename } = exportSignaturesCsv({ actor: organizer, filter: parsed.data });
-    return new Response(stream, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${filename}"`,
-        // no-transform: a proxy (or Next's own compression) must not re-encode the file
-        // whose SHA-256 goes into the delivery manifest; skipping gzip also halves
-        // the export's CPU cost on a large list (bench/RESULTS.md).
-        "cache-control": "no-store, no-transform",
-        "x-content-type-options": "nosniff",
-      },
+    return fileResponse(stream, {
+      contentType: "text/csv; charset=utf-8",
+      filename,
+      disposition: "attachment",
+      // no-transform: a proxy (or Next's own compression) must not re-encode the file
+      // whose SHA-256 goes into the delivery manifest; skipping gzip also halves
+      // the export's CPU cost on a large list (bench/RESULTS.md).
+      cacheControl: "no-store, no-transform",
     });
   } catch (error) {
     return appErrorResponse(error);

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { hasLocale } from "next-intl";
-import { getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
-import { buildPluralForms } from "@/components/letter/plural-forms";
-import { LiveCount } from "@/components/letter/LiveCount";
+import { getTranslations } from "next-intl/server";
+import { CampaignCount } from "@/components/letter/CampaignCount";
+import { openLocalePage, type LocaleParams } from "@/lib/i18n/locale-page";
 import { routing } from "@/lib/i18n/routing";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
@@ -20,7 +19,7 @@ export function generateStaticParams(): { locale: string }[] {
   return [];
 }
 
-type Props = { params: Promise<{ locale: string }> };
+type Props = { params: LocaleParams };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
@@ -31,25 +30,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /** `/embed/counter?locale=xx`: the live count for partner sites to frame. */
 export default async function EmbedCounterPage({ params }: Props) {
-  const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
-  setRequestLocale(locale);
+  const locale = await openLocalePage(params);
   const campaign = getCampaign(locale);
   const stats = getStats();
   const t = await getTranslations({ locale, namespace: "Embed" });
-  const tCount = await getTranslations({ locale, namespace: "Count" });
 
   return (
     <main className="embed-counter">
       <h1 className="embed-counter__title">{campaign.shortTitle}</h1>
-      <LiveCount
-        initialTotal={stats.total}
-        goal={stats.goal}
-        locale={locale}
-        forms={buildPluralForms(locale, (count) => tCount("signatures", { count }))}
-        goalLabel={tCount("goal", { goal: "{goal}" })}
-        progressLabel={tCount("progress", { percent: "{percent}" })}
-      />
+      <CampaignCount total={stats.total} goal={stats.goal} locale={locale} />
       <a className="embed-counter__cta" href={`${getConfig().appUrl}/${locale}`} target="_blank" rel="noopener">
         {t("signCta")}
         <span className="visually-hidden"> {t("newTab")}</span>

@@ -1,6 +1,6 @@
 import { parsePressKitRequest } from "@/lib/schemas/press-kit";
 import { appErrorResponse } from "@/server/api/app-error-response";
-import { jsonResponse } from "@/server/api/http";
+import { fileResponse, jsonResponse } from "@/server/api/http";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { getPressKitFile } from "@/server/exports/press-kit";
 
@@ -23,15 +23,8 @@ export async function GET(request: Request, context: { params: Promise<{ file: s
         : jsonResponse({ errors: { locale: parsed.error } }, { status: 400 });
     }
     const download = await getPressKitFile({ actor: organizer, ...parsed.data });
-    return new Response(download.body, {
-      headers: {
-        "content-type": download.contentType,
-        "content-disposition": `attachment; filename="${download.filename}"`,
-        // Organizers' downloads, audited one by one: no shared or browser cache may answer for us.
-        "cache-control": "private, no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    // Organizers' downloads, audited one by one: no shared or browser cache may answer for us.
+    return fileResponse(download.body, { contentType: download.contentType, filename: download.filename, disposition: "attachment", cacheControl: "private, no-store" });
   } catch (error) {
     return appErrorResponse(error);
   }
