@@ -12,7 +12,7 @@ import { markAddressUndeliverable } from "@/server/mail/smtp-failure";
 import { runMaintenance } from "@/server/maintenance/run-maintenance";
 import { setSignerUpdates } from "@/server/mailings/unsubscribe";
 import { invalidateSignature } from "@/server/moderation/invalidate-signature";
-import { purgeUnconfirmedSignatures } from "@/server/privacy/retention";
+import { exportPersonalData, purgeUnconfirmedSignatures } from "@/server/privacy/retention";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
 import { createOrganizer, createSigner, linkTokenFromOutbox } from "@/test/mailing-factories";
@@ -83,6 +83,8 @@ describe("the one reminder to confirm", () => {
     expect(email!.textBody).toMatch(/http:\/\/app\.test\/en\/withdraw\?token=[\w-]+\s*$/);
     expect(db.select({ remindedAt: signatures.remindedAt }).from(signatures).get()).toEqual({ remindedAt: T0 + 48 * HOUR });
     expect(counter(db, "sent")).toBe(1);
+    // A subject access request says it was sent.
+    expect(exportPersonalData({ actor: SYSTEM, email: "late@example.org", db, now: T0 + 7 * DAY }).signature?.remindedAt).toBe("2026-11-04T10:00:00.000Z");
   });
 
   it("carries a new confirmation link that works for 7 days, and the dashboard counts who confirmed after it", async () => {
