@@ -1,5 +1,4 @@
-import { expect, test } from "./support/fixtures";
-import { confirmByLink } from "./support/fixtures";
+import { confirmByLink, expect, test } from "./support/fixtures";
 import { extractLink, listEmails, listRefusals, refuseMailTo, uniqueEmail, waitForEmail, type CaughtEmail } from "./support/mail";
 import { createOrganizerAccount, createOwnServer, readDatabase } from "./support/own-server";
 

@@ -1,5 +1,4 @@
-import { expect, test } from "./support/fixtures";
-import { confirmByLink } from "./support/fixtures";
+import { confirmByLink, expect, test } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
 import { createOrganizerAccount, createOwnServer, readDatabase } from "./support/own-server";
 

@@ -24,7 +24,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Debian's libfaketime (package faketime), preloaded to start a server with its clock moved (LIBFAKETIME_PATH if elsewhere). */
-const LIBFAKETIME = process.env.LIBFAKETIME_PATH || "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+function findLibfaketime(): string {
+  const candidates = [process.env.LIBFAKETIME_PATH, `/usr/lib/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu/faketime/libfaketime.so.1`, "/usr/lib/faketime/libfaketime.so.1"];
+  const found = candidates.find((candidate) => candidate && fs.existsSync(candidate));
+  if (!found) throw new Error("libfaketime is missing: apt-get install faketime (or set LIBFAKETIME_PATH)");
+  return found;
+}
 
 export type OwnServer = {
   baseUrl: string;
@@ -62,7 +67,7 @@ export async function createOwnServer(options: { smtpPort: number; env?: Record<
     baseUrl,
     databasePath,
     async start(startOptions: { fakeTime?: string } = {}) {
-      const clock = startOptions.fakeTime ? { LD_PRELOAD: LIBFAKETIME, FAKETIME: startOptions.fakeTime, TZ: "UTC" } : {};
+      const clock = startOptions.fakeTime ? { LD_PRELOAD: findLibfaketime(), FAKETIME: startOptions.fakeTime, TZ: "UTC" } : {};
       child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(process.cwd(), "dist", "server.js")], {
         stdio: ["ignore", "ignore", "inherit"],
         env: {
