@@ -52,6 +52,12 @@ export const signatures = sqliteTable(
     undeliverableAt: integer("undeliverable_at"),
     /** The refusal's SMTP code (e.g. "550 5.1.1"), never the server's text. */
     undeliverableReason: text("undeliverable_reason"),
+    /**
+     * When the one reminder to confirm was queued (decision 0022, "One
+     * reminder"): set in the transaction that queues it, and never cleared,
+     * so a signature gets at most one.
+     */
+    remindedAt: integer("reminded_at"),
   },
   (table) => [
     uniqueIndex("signatures_email_key_unique").on(table.emailKey),
@@ -96,9 +102,10 @@ export const signatureTokens = sqliteTable(
  * total/country/day count verified signatures (public); status counts every
  * signature by status, ref verified signatures per referral code and
  * utm verified signatures per utm_source (organizers, and each signer for
- * their own code).
+ * their own code); reminder counts reminders to confirm ("sent") and the
+ * signatures confirmed after one ("confirmed"), for the dashboard.
  */
-export const COUNTER_SCOPES = ["total", "country", "day", "status", "ref", "utm"] as const;
+export const COUNTER_SCOPES = ["total", "country", "day", "status", "ref", "utm", "reminder"] as const;
 export type CounterScope = (typeof COUNTER_SCOPES)[number];
 
 /**
@@ -183,6 +190,10 @@ export const users = sqliteTable(
     sessionVersion: integer("session_version").notNull().default(0),
     /** The last 30-second TOTP step accepted: a code of that step or an earlier one is refused (decision 0018). */
     totpLastStep: integer("totp_last_step"),
+    /** The language of the organizer's daily digest; null: they get none (decision 0025). */
+    digestLocale: text("digest_locale"),
+    /** The UTC day (YYYY-MM-DD) of the last digest queued for them: set in the same transaction, so one a day. */
+    digestSentOn: text("digest_sent_on"),
   },
   (table) => [uniqueIndex("users_email_unique").on(table.email)],
 );

@@ -80,7 +80,7 @@ test("the admin pages have no WCAG 2.1 AA violations", async ({ page }) => {
   await page.goto("/admin/login");
   await expectNoViolations(page, "the sign-in page");
   await signInAs(page, "owner");
-  for (const path of ["/admin", "/admin/signatures", "/admin/signatures/bulk?country=DE", "/admin/exports", "/admin/organizers", "/admin/audit", "/admin/maintenance"]) {
+  for (const path of ["/admin", "/admin/signatures", "/admin/signatures/bulk?country=DE", "/admin/exports", "/admin/organizers", "/admin/audit", "/admin/maintenance", "/admin/account"]) {
     await page.goto(path);
     await expectNoViolations(page, path);
   }

@@ -24,7 +24,7 @@ test("the server maintains itself: an owner sees every task's last run, and the 
       })
       .toBeGreaterThan(0);
     const table = page.getByRole("table");
-    for (const task of ["rotateHashKeys", "purgeUnconfirmed", "expireRows", "checkpoint", "backup"]) {
+    for (const task of ["rotateHashKeys", "purgeUnconfirmed", "remindUnconfirmed", "sendDigests", "expireRows", "checkpoint", "backup"]) {
       await expect(table.getByRole("row").filter({ hasText: task }).filter({ hasText: "schedule" }).first()).toBeVisible();
     }
     await expect(table.getByRole("row").filter({ hasText: "backup" }).first()).toContainText("done");

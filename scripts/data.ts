@@ -1,6 +1,7 @@
 // Personal data and retention, from the command line (operators only):
 //   npm run data -- maintenance [--task NAME]...      run the server's hourly maintenance now (all tasks, or these:
-//                                                     rotateHashKeys, purgeUnconfirmed, expireRows, checkpoint, backup)
+//                                                     rotateHashKeys, purgeUnconfirmed, remindUnconfirmed, sendDigests,
+//                                                     expireRows, checkpoint, backup)
 //   npm run data -- purge-unconfirmed [--days N]      delete signatures never confirmed (default UNCONFIRMED_RETENTION_DAYS, 30)
 //   npm run data -- anonymise --yes                    closed campaign: erase all personal data, keep every count
 //   npm run data -- export-person --email E            print what is stored about one address (JSON)

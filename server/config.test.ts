@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_MAIL_RATE_PER_MINUTE, getConfig, resetConfigForTesting } from "./config";
+import { DEFAULT_MAIL_RATE_PER_MINUTE, getConfig, MAX_CONFIRM_REMINDER_HOURS, resetConfigForTesting } from "./config";
 
 describe("getConfig", () => {
   beforeEach(() => resetConfigForTesting());
@@ -68,5 +68,35 @@ describe("MAIL_RATE_PER_MINUTE", () => {
 
   it.each(["off", "-1", "1.5", "10/min", "2000000"])("refuses %j at start, naming the variable", (value) => {
     expect(() => read(value)).toThrow(/MAIL_RATE_PER_MINUTE/);
+  });
+});
+
+describe("CONFIRM_REMINDER_HOURS", () => {
+  const original = process.env.CONFIRM_REMINDER_HOURS;
+  afterEach(() => {
+    if (original === undefined) delete process.env.CONFIRM_REMINDER_HOURS;
+    else process.env.CONFIRM_REMINDER_HOURS = original;
+    resetConfigForTesting();
+  });
+
+  const read = (value: string | undefined) => {
+    if (value === undefined) delete process.env.CONFIRM_REMINDER_HOURS;
+    else process.env.CONFIRM_REMINDER_HOURS = value;
+    resetConfigForTesting();
+    return getConfig().confirmReminderHours;
+  };
+
+  it("defaults to 48 hours, takes whole hours up to 6 days, and 0 for no reminder", () => {
+    expect(read(undefined)).toBe(48);
+    expect(read("")).toBe(48);
+    expect(read("24")).toBe(24);
+    expect(read("0")).toBe(0);
+    expect(read("144")).toBe(144);
+    // Below the first link's 7 days: its token is the record that a confirmation email went out.
+    expect(MAX_CONFIRM_REMINDER_HOURS).toBeLessThan(7 * 24);
+  });
+
+  it.each(["off", "-1", "0.5", "48h", "145", "1000"])("refuses %j at start, naming the variable", (value) => {
+    expect(() => read(value)).toThrow(/CONFIRM_REMINDER_HOURS/);
   });
 });

@@ -5,6 +5,14 @@ import { z } from "zod";
 
 /** One update email a second: within what small plans of ordinary SMTP relays allow (decision 0022). */
 export const DEFAULT_MAIL_RATE_PER_MINUTE = 60;
+/** The one reminder to confirm goes this many hours after the confirmation email (decision 0022). */
+export const DEFAULT_CONFIRM_REMINDER_HOURS = 48;
+/**
+ * The latest a reminder may be set for: a day before the first link (7 days)
+ * expires and is deleted, since that link's token is the record that a
+ * confirmation email was sent at all (server/signatures/remind-unconfirmed-signatures.ts).
+ */
+export const MAX_CONFIRM_REMINDER_HOURS = 144;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -44,6 +52,13 @@ const EnvSchema = z.object({
     .min(0, "MAIL_RATE_PER_MINUTE must be 0 (no throttle) or more")
     .max(1_000_000, "MAIL_RATE_PER_MINUTE is at most 1,000,000")
     .default(DEFAULT_MAIL_RATE_PER_MINUTE),
+  /** Hours after the confirmation email when an unconfirmed signature gets its one reminder; 0 = no reminders (decision 0022). */
+  CONFIRM_REMINDER_HOURS: z.coerce
+    .number({ error: "CONFIRM_REMINDER_HOURS must be a whole number of hours (0 = no reminder)" })
+    .int("CONFIRM_REMINDER_HOURS must be a whole number of hours (0 = no reminder)")
+    .min(0, "CONFIRM_REMINDER_HOURS must be 0 (no reminder) or more")
+    .max(MAX_CONFIRM_REMINDER_HOURS, `CONFIRM_REMINDER_HOURS is at most ${MAX_CONFIRM_REMINDER_HOURS} (6 days): the reminder must go while the confirmation email's link is still on record`)
+    .default(DEFAULT_CONFIRM_REMINDER_HOURS),
 });
 
 export type AppConfig = {
@@ -74,6 +89,8 @@ export type AppConfig = {
   backupKeep: number;
   /** Update emails per minute; 0: no throttle (confirmation emails are never held back). */
   mailRatePerMinute: number;
+  /** Hours after the confirmation email when the one reminder goes; 0: none. */
+  confirmReminderHours: number;
 };
 
 let cached: AppConfig | undefined;
@@ -120,6 +137,7 @@ export function getConfig(): AppConfig {
     backupDir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
     backupKeep: env.BACKUP_KEEP,
     mailRatePerMinute: env.MAIL_RATE_PER_MINUTE,
+    confirmReminderHours: env.CONFIRM_REMINDER_HOURS,
   };
   return cached;
 }

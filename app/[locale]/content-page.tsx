@@ -17,7 +17,14 @@ export async function ContentPage({ spec, params }: { spec: ContentPageSpec; par
   const locale = await openLocalePage(params);
   const t = await getTranslations(spec.namespace);
   const tPrivacy = await getTranslations("Privacy");
-  const page = getContentPage(spec.name, locale, getContentPageValues({ formatDays: (count) => tPrivacy("days", { count }) }));
+  const page = getContentPage(
+    spec.name,
+    locale,
+    getContentPageValues({
+      formatDays: (count) => tPrivacy("days", { count }),
+      describeConfirmReminder: (hours) => (hours > 0 ? tPrivacy("confirmReminder", { reminderHours: hours }) : tPrivacy("confirmReminderOff")),
+    }),
+  );
   return (
     <>
       <SiteHeader path={`/${spec.name}`} />

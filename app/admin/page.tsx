@@ -34,6 +34,21 @@ export default async function AdminDashboardPage() {
         <p>{t("goal", { total: format.number(dashboard.total), goal: format.number(dashboard.goal), percent })}</p>
       </section>
 
+      <section aria-labelledby="reminders-heading">
+        <h2 id="reminders-heading">{t("remindersHeading")}</h2>
+        <p>{dashboard.reminders.hours > 0 ? t("remindersOn", { reminderHours: dashboard.reminders.hours }) : t("remindersOff")}</p>
+        <dl className="stat-grid">
+          <div className="stat">
+            <dt>{t("remindersSent")}</dt>
+            <dd data-reminders="sent">{format.number(dashboard.reminders.sent)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{t("remindersConfirmed")}</dt>
+            <dd data-reminders="confirmedAfter">{format.number(dashboard.reminders.confirmedAfter)}</dd>
+          </div>
+        </dl>
+      </section>
+
       <section aria-labelledby="daily-heading">
         <h2 id="daily-heading">{t("dailyHeading")}</h2>
         {first && last ? (

@@ -23,10 +23,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Debian's libfaketime (package faketime), preloaded to start a server with its clock moved (LIBFAKETIME_PATH if elsewhere). */
+function findLibfaketime(): string {
+  const candidates = [process.env.LIBFAKETIME_PATH, `/usr/lib/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu/faketime/libfaketime.so.1`, "/usr/lib/faketime/libfaketime.so.1"];
+  const found = candidates.find((candidate) => candidate && fs.existsSync(candidate));
+  if (!found) throw new Error("libfaketime is missing: apt-get install faketime (or set LIBFAKETIME_PATH)");
+  return found;
+}
+
 export type OwnServer = {
   baseUrl: string;
   databasePath: string;
-  start(): Promise<void>;
+  /**
+   * `fakeTime` (libfaketime's FAKETIME: "+49h" for that far ahead, or
+   * "@2026-12-08 06:30:00" for that instant, UTC) starts the server with its
+   * clock moved, still ticking: the production code as it is, at another
+   * time. The `faketime` command is not used: it forks, and `kill()` must
+   * reach the server itself.
+   */
+  start(options?: { fakeTime?: string }): Promise<void>;
   /** SIGKILL: no shutdown code runs, as in a crash or a power cut of the process. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -51,7 +66,8 @@ export async function createOwnServer(options: { smtpPort: number; env?: Record<
   return {
     baseUrl,
     databasePath,
-    async start() {
+    async start(startOptions: { fakeTime?: string } = {}) {
+      const clock = startOptions.fakeTime ? { LD_PRELOAD: findLibfaketime(), FAKETIME: startOptions.fakeTime, TZ: "UTC" } : {};
       child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(process.cwd(), "dist", "server.js")], {
         stdio: ["ignore", "ignore", "inherit"],
         env: {
@@ -68,6 +84,7 @@ export async function createOwnServer(options: { smtpPort: number; env?: Record<
           BOT_CHECK: "off",
           NEXT_TELEMETRY_DISABLED: "1",
           ...options.env,
+          ...clock,
         },
       });
       for (let attempt = 0; ; attempt += 1) {

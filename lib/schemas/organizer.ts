@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { isEmailShape } from "../email";
+import { LOCALES } from "../i18n/locales";
 
 export const ORGANIZER_ROLES = ["owner", "admin", "viewer"] as const;
 
@@ -23,4 +24,10 @@ export type CreateOrganizerInput = z.output<typeof CreateOrganizerSchema>;
 export const LoginSchema = z.object({
   email: OrganizerEmailSchema,
   password: z.string().check(z.minLength(1), z.maxLength(200)),
+});
+
+/** The account page's daily digest form (decision 0025): the box, and the language it comes in. */
+export const DigestPreferenceFormSchema = z.object({
+  enabled: z.optional(z.literal("on")),
+  locale: z.enum(LOCALES),
 });

@@ -198,13 +198,18 @@ export function getCampaign(locale: Locale): Campaign {
  * (pages render on their first request, with the server's settings):
  * what the privacy notice says about retention is what the server does.
  */
-export function getContentPageValues(options: { formatDays: (count: number) => string }): Record<string, string> {
+export function getContentPageValues(options: {
+  formatDays: (count: number) => string;
+  /** The sentence about the one reminder to confirm, for CONFIRM_REMINDER_HOURS (0: reminders are off). */
+  describeConfirmReminder: (hours: number) => string;
+}): Record<string, string> {
   const config = getConfig();
   return {
     contact: getCampaign(DEFAULT_LOCALE).privacyContact,
     unconfirmedDays: options.formatDays(config.unconfirmedRetentionDays),
     backupKeep: String(config.backupKeep),
     backupKeepDays: options.formatDays(config.backupKeep),
+    confirmReminder: options.describeConfirmReminder(config.confirmReminderHours),
   };
 }
 

@@ -15,8 +15,13 @@ import { getCampaign, getContentPage, getContentPageValues, listContentWarnings 
 const HOUR = 60 * 60 * 1000;
 
 function pageText(name: "privacy" | "safety", locale: Locale): string {
-  const days = new IntlMessageFormat(MESSAGE_CATALOGS[locale].Privacy.days, locale);
-  const values = getContentPageValues({ formatDays: (count) => String(days.format({ count })) });
+  const catalog = MESSAGE_CATALOGS[locale].Privacy;
+  const days = new IntlMessageFormat(catalog.days, locale);
+  const reminder = new IntlMessageFormat(catalog.confirmReminder, locale);
+  const values = getContentPageValues({
+    formatDays: (count) => String(days.format({ count })),
+    describeConfirmReminder: (hours) => (hours > 0 ? String(reminder.format({ reminderHours: hours })) : catalog.confirmReminderOff),
+  });
   const { html, isFallback } = getContentPage(name, locale, values);
   expect(isFallback).toBe(false);
   // The text a reader sees: tags become line breaks, micromark's four escapes are undone.
@@ -37,12 +42,20 @@ const DAYS: Record<Locale, (count: number) => string> = {
   uk: (count) => `${count} днів`,
 };
 
+/** How each language says what the reminder sentence must say (server/signatures/remind-unconfirmed-signatures.ts does it). */
+const REMINDER: Record<Locale, { one: RegExp; never: RegExp; withdraw: RegExp; none: RegExp; hours48: string; hours24: string }> = {
+  en: { one: /we send you one reminder/, never: /never a second/, withdraw: /withdraw/, none: /We send no reminders/, hours48: "48 hours", hours24: "24 hours" },
+  ru: { one: /присылаем одно напоминание/, never: /второго не будет/, withdraw: /отзов/, none: /Напоминаний мы не присылаем/, hours48: "48 часов", hours24: "24 часа" },
+  uk: { one: /надсилаємо одне нагадування/, never: /другого не буде/, withdraw: /відклич/, none: /Нагадувань ми не надсилаємо/, hours48: "48 годин", hours24: "24 години" },
+};
+
 const PAGES = LOCALES.flatMap((locale) => (["privacy", "safety"] as const).map((name) => [name, locale] as const));
 
 describe("the privacy notice and the safety guide", () => {
   afterEach(() => {
     delete process.env.UNCONFIRMED_RETENTION_DAYS;
     delete process.env.BACKUP_KEEP;
+    delete process.env.CONFIRM_REMINDER_HOURS;
     resetConfigForTesting();
   });
 
@@ -60,6 +73,25 @@ describe("the privacy notice and the safety guide", () => {
     expect(changed).toContain(DAYS[locale](14));
     expect(changed).toContain(DAYS[locale](10));
     expect(changed).not.toContain(DAYS[locale](30));
+  });
+
+  it.each(PAGES)("%s (%s) says one reminder to confirm may come after CONFIRM_REMINDER_HOURS, never a second, and that withdrawing stops it", (name, locale) => {
+    const sentence = pageText(name, locale)
+      .split("\n")
+      .find((line) => REMINDER[locale].one.test(line));
+    expect(sentence).toContain(REMINDER[locale].hours48);
+    expect(sentence).toMatch(REMINDER[locale].never);
+    expect(sentence).toMatch(REMINDER[locale].withdraw);
+
+    process.env.CONFIRM_REMINDER_HOURS = "24";
+    resetConfigForTesting();
+    expect(pageText(name, locale)).toContain(REMINDER[locale].hours24);
+
+    process.env.CONFIRM_REMINDER_HOURS = "0";
+    resetConfigForTesting();
+    const off = pageText(name, locale);
+    expect(off).not.toMatch(REMINDER[locale].one);
+    expect(off).toMatch(REMINDER[locale].none);
   });
 
   it.each(PAGES)("%s (%s) promises nothing is irreversible or one-way", (name, locale) => {

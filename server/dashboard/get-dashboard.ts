@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, gte } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog, SIGNATURE_STATUSES, statCounters, type SignatureStatus } from "@/db/schema";
 import { assertRole, ROLE_RANK, type Actor } from "@/server/auth/actor";
+import { getConfig } from "@/server/config";
 import { getStats, listDailyTotals } from "@/server/stats/get-stats";
 
 /** The statuses in the order the dashboard shows them. */
@@ -22,6 +23,12 @@ export type Dashboard = {
   recentActivity: { id: number; createdAt: number; actorEmail: string | null; actorHidden?: true; action: string; rowCount: number | null }[] | null;
   /** Admins and owners (the bulk tools are theirs): flagged signatures of the last 24 h by source, biggest first. */
   suspiciousBursts: SuspiciousBurst[] | null;
+  /**
+   * The one reminder to confirm (decision 0022): how many were sent, and how
+   * many of those signers confirmed afterwards, from counters; `hours` is
+   * CONFIRM_REMINDER_HOURS (0: reminders are off).
+   */
+  reminders: { sent: number; confirmedAfter: number; hours: number };
 };
 
 export type SuspiciousBurst = { kind: "ipHash" | "emailDomain"; value: string; count: number; lastSeen: number };
@@ -33,12 +40,24 @@ const SUSPICIOUS_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Reads at most this many flagged rows: the panel stays cheap during a flood. */
 const SUSPICIOUS_ROW_LIMIT = 2_000;
 
-/** `signature.suspicious` audit rows (decision 0011) counted by IP hash and by email domain. */
-function listSuspiciousBursts(db: AppDatabase, now: number): SuspiciousBurst[] {
+/**
+ * `signature.suspicious` audit rows (decision 0011) from `since` (and before
+ * `until`, when given) counted by IP hash and by email domain, biggest first:
+ * the newest SUSPICIOUS_ROW_LIMIT rows, the first `limit` sources. The
+ * dashboard (its last 24 h) and the organizers' digest (a UTC day, counts only).
+ * Internal: its callers check who may see what.
+ */
+export function listSuspiciousBursts(db: AppDatabase, window: { since: number; until?: number }, limit = 20): SuspiciousBurst[] {
   const rows = db
     .select({ details: auditLog.details, createdAt: auditLog.createdAt })
     .from(auditLog)
-    .where(and(eq(auditLog.action, "signature.suspicious"), gte(auditLog.createdAt, now - SUSPICIOUS_WINDOW_MS)))
+    .where(
+      and(
+        eq(auditLog.action, "signature.suspicious"),
+        gte(auditLog.createdAt, window.since),
+        window.until === undefined ? undefined : lt(auditLog.createdAt, window.until),
+      ),
+    )
     .orderBy(desc(auditLog.createdAt))
     .limit(SUSPICIOUS_ROW_LIMIT)
     .all();
@@ -62,7 +81,7 @@ function listSuspiciousBursts(db: AppDatabase, now: number): SuspiciousBurst[] {
     if (reasons.includes("ipSustained")) add("ipHash", details.ipHash, row.createdAt);
     if (reasons.includes("domainSustained")) add("emailDomain", details.domain, row.createdAt);
   }
-  return [...bursts.values()].sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen).slice(0, 20);
+  return [...bursts.values()].sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen).slice(0, limit);
 }
 
 /**
@@ -76,6 +95,8 @@ export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: nu
   const db = options.db ?? getDb();
   const stats = getStats({ db, now: options.now });
   const statusRows = db.select().from(statCounters).where(eq(statCounters.scope, "status")).all();
+  const reminderRows = db.select().from(statCounters).where(eq(statCounters.scope, "reminder")).all();
+  const reminderCount = (key: string) => reminderRows.find((row) => row.key === key)?.count ?? 0;
   const statusTotals = Object.fromEntries(SIGNATURE_STATUSES.map((status) => [status, 0])) as Record<SignatureStatus, number>;
   for (const row of statusRows) if (row.key in statusTotals) statusTotals[row.key as SignatureStatus] = row.count;
   const seesActivity = options.actor.kind === "system" || ROLE_RANK[options.actor.role] >= ROLE_RANK.admin;
@@ -95,6 +116,7 @@ export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: nu
           .all()
           .map((row) => (seesTypedEmails || !TYPED_EMAIL_ACTIONS.has(row.action) ? row : { ...row, actorEmail: null, actorHidden: true as const }))
       : null,
-    suspiciousBursts: seesActivity ? listSuspiciousBursts(db, options.now ?? Date.now()) : null,
+    suspiciousBursts: seesActivity ? listSuspiciousBursts(db, { since: (options.now ?? Date.now()) - SUSPICIOUS_WINDOW_MS }) : null,
+    reminders: { sent: reminderCount("sent"), confirmedAfter: reminderCount("confirmed"), hours: getConfig().confirmReminderHours },
   };
 }

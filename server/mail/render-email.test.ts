@@ -15,7 +15,7 @@ describe("renderSignatureEmail", () => {
     fc.assert(
       fc.property(
         fc.record({
-          kind: fc.constantFrom("confirm" as const, "alreadySigned" as const),
+          kind: fc.constantFrom("confirm" as const, "alreadySigned" as const, "confirmReminder" as const),
           locale: fc.constantFrom(...LOCALES),
           name,
           actionUrl: url,
@@ -69,5 +69,27 @@ describe("renderSignatureEmail", () => {
     });
     expect(email.text.split("\n\n")).toContain(sentence);
     expect(email.html).toContain(`<p>${sentence}</p>`);
+  });
+
+  it.each([
+    ["en", "Reminder: please confirm your email address", "This is the only reminder we send"],
+    ["ru", "Напоминание: подтвердите адрес электронной почты", "Это единственное напоминание"],
+    ["uk", "Нагадування: підтвердьте адресу електронної пошти", "Це єдине нагадування"],
+  ] as const)("the reminder (%s) has a neutral subject, says it is the only one, and carries the confirm and withdraw links", (locale, subject, onlyOne) => {
+    const email = renderSignatureEmail({
+      kind: "confirmReminder",
+      locale,
+      name: "Ann",
+      actionUrl: "https://example.org/confirm?token=c",
+      withdrawUrl: "https://example.org/withdraw?token=w",
+      campaignTitle: "Open letter of eleven political prisoners",
+      expiresInDays: 7,
+    });
+    expect(email.subject).toBe(subject);
+    expect(email.subject).not.toContain("Open letter");
+    expect(email.text).toContain(onlyOne);
+    expect(email.text).toContain("https://example.org/confirm?token=c");
+    expect(email.text.trimEnd().endsWith("https://example.org/withdraw?token=w")).toBe(true);
+    expect(email.html).toContain('href="https://example.org/confirm?token=c"');
   });
 });

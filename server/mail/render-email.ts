@@ -3,11 +3,13 @@ import { createTranslator } from "use-intl/core";
 import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
 
-export type EmailKind = "confirm" | "alreadySigned";
+/** confirmReminder: the one reminder to confirm (decision 0022), a confirm link like the first, saying it is the only one. */
+export type EmailKind = "confirm" | "alreadySigned" | "confirmReminder";
 
 export type RenderedEmail = { subject: string; text: string; html: string };
 
-function escapeHtml(value: string): string {
+/** For text placed in an email's HTML part. */
+export function escapeHtml(value: string): string {
   return value
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")

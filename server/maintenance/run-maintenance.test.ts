@@ -58,6 +58,9 @@ describe("the server's own maintenance", () => {
     expect(tasksRun(db)).toEqual([
       { task: "rotateHashKeys", outcome: "ok", trigger: "schedule" },
       { task: "purgeUnconfirmed", outcome: "ok", trigger: "schedule" },
+      { task: "remindUnconfirmed", outcome: "ok", trigger: "schedule" },
+      // 12:00 UTC, past the digest hour: nobody asked for one.
+      { task: "sendDigests", outcome: "ok", trigger: "schedule" },
       { task: "expireRows", outcome: "ok", trigger: "schedule" },
       { task: "checkpoint", outcome: "ok", trigger: "schedule" },
       { task: "backup", outcome: "skipped", trigger: "schedule" },

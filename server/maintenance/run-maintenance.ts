@@ -7,15 +7,24 @@ import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { SYSTEM } from "@/server/auth/actor";
 import { getConfig } from "@/server/config";
 import { forgetPastHashKeys, rotateDailyHashKeys } from "@/server/privacy/daily-hash-keys";
+import { sendOrganizerDigests } from "@/server/digest/send-organizer-digests";
 import { purgeUnconfirmedSignatures } from "@/server/privacy/retention";
+import { remindUnconfirmedSignatures } from "@/server/signatures/remind-unconfirmed-signatures";
 import { deleteExpiredRows } from "./expire-rows";
 import { takeDailyBackup } from "./take-daily-backup";
 
 // The server's own maintenance (decision 0019): what the privacy notice
 // promises about retention happens without anyone running a command.
 
-/** In the order they run: erasures first, then the checkpoint that takes their bytes out of the WAL, then the backup. */
-export const MAINTENANCE_TASKS = ["rotateHashKeys", "purgeUnconfirmed", "expireRows", "checkpoint", "backup"] as const;
+/**
+ * In the order they run: erasures first, then the emails the schedule sends
+ * (the one reminder to confirm, decision 0022; the organizers' digests,
+ * decision 0025), then the checkpoint that takes erased bytes out of the
+ * WAL, then the backup. Hourly is fine for both emails: the reminder is due
+ * hours after signing and an hour late changes nothing, and the digest is
+ * daily. What matters is that they run once per process group, which the lease gives.
+ */
+export const MAINTENANCE_TASKS = ["rotateHashKeys", "purgeUnconfirmed", "remindUnconfirmed", "sendDigests", "expireRows", "checkpoint", "backup"] as const;
 export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number];
 export type MaintenanceTrigger = "schedule" | "manual";
 
@@ -66,6 +75,15 @@ const TASKS: Record<MaintenanceTask, (context: TaskContext) => Promise<TaskOutco
   purgeUnconfirmed: ({ db, now }) => {
     const days = getConfig().unconfirmedRetentionDays;
     return { outcome: "ok", summary: { days, ...purgeUnconfirmedSignatures({ actor: SYSTEM, days, db, now, checkpoint: false }) } };
+  },
+  remindUnconfirmed: async ({ db, now }) => {
+    const hours = getConfig().confirmReminderHours;
+    if (hours === 0) return { outcome: "skipped", summary: { reason: "CONFIRM_REMINDER_HOURS is 0" } };
+    return { outcome: "ok", summary: await remindUnconfirmedSignatures({ actor: SYSTEM, hours, db, now }) };
+  },
+  sendDigests: ({ db, now }) => {
+    const summary = sendOrganizerDigests({ actor: SYSTEM, db, now });
+    return { outcome: summary.reason ? "skipped" : "ok", summary };
   },
   expireRows: async ({ db, now }) => ({ outcome: "ok", summary: await deleteExpiredRows({ db, now }) }),
   checkpoint: ({ db }) => {

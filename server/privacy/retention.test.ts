@@ -62,7 +62,7 @@ describe("retention", () => {
   it("exports what is stored about one person, found by any spelling of their address", () => {
     sign(db, "Person@Example.org", T0, true);
     const data = exportPersonalData({ actor: SYSTEM, email: "person+x@example.org", db, now: T0 + DAY });
-    expect(data.signature).toMatchObject({ name: "Name Person", country: "UA", city: "Lviv", status: "verified", networkHashStored: true });
+    expect(data.signature).toMatchObject({ name: "Name Person", country: "UA", city: "Lviv", status: "verified", networkHashStored: true, remindedAt: null });
     expect(data.emailsWaiting).toEqual([expect.objectContaining({ kind: "confirm", status: "queued" })]);
     expect(exportPersonalData({ actor: SYSTEM, email: "nobody@example.org", db, now: T0 + DAY }).signature).toBeNull();
   });

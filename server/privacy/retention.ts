@@ -141,6 +141,8 @@ export type PersonalDataExport = {
     status: string;
     createdAt: string;
     verifiedAt: string | null;
+    /** When the one reminder to confirm was sent (decision 0022), if it was. */
+    remindedAt: string | null;
     consentVersion: string;
     networkHashStored: boolean;
   } | null;
@@ -179,6 +181,7 @@ export function exportPersonalData(options: { actor: Actor; email: string; db?: 
           status: row.status,
           createdAt: new Date(row.createdAt).toISOString(),
           verifiedAt: row.verifiedAt ? new Date(row.verifiedAt).toISOString() : null,
+          remindedAt: row.remindedAt ? new Date(row.remindedAt).toISOString() : null,
           consentVersion: row.consentVersion,
           networkHashStored: row.ipHash !== null,
         }

@@ -5,7 +5,7 @@ import { getGroupCommit } from "@/db/group-commit";
 import { signatures, signatureTokens } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
-import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { addToCounter, moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
 import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
 
 export type ConfirmationState = "ready" | "alreadyConfirmed";
@@ -21,6 +21,7 @@ function findTokenRow(db: AppDatabase | Transaction, token: string) {
       country: signatures.country,
       referredBy: signatures.referredBy,
       utmSource: signatures.utmSource,
+      remindedAt: signatures.remindedAt,
     })
     .from(signatureTokens)
     .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
@@ -56,6 +57,8 @@ function applyConfirmation(tx: Transaction, token: string, now: number): Confirm
   if (updated.changes === 1) {
     moveSignatureCounters(tx, { country: row.country, verifiedAt: now, referredBy: row.referredBy, utmSource: row.utmSource }, 1);
     moveStatusCounter(tx, "pending", "verified");
+    // The dashboard's "confirmed after a reminder" (decision 0022): a counter, so nobody counts rows.
+    if (row.remindedAt !== null) addToCounter(tx, "reminder", "confirmed", 1);
   }
   return "ready";
 }

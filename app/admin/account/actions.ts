@@ -4,6 +4,8 @@ import { redirect } from "next/navigation";
 import { isAppError } from "@/server/errors";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { confirmTotpSetup, disableTotp, setRequireTotpForAll } from "@/server/auth/second-factor";
+import { updateDigestPreference } from "@/server/digest/digest-preference";
+import { DigestPreferenceFormSchema } from "@/lib/schemas/organizer";
 
 function field(formData: FormData, name: string): string {
   const value = formData.get(name);
@@ -56,4 +58,15 @@ export async function setRequireTotpAction(formData: FormData): Promise<void> {
     const actor = await requireOrganizer("owner");
     setRequireTotpForAll({ actor, required });
   }, required ? "done=requireOn" : "done=requireOff");
+}
+
+/** Any organizer turns their own daily digest on (in the language chosen) or off (decision 0025). */
+export async function setDigestAction(formData: FormData): Promise<void> {
+  const parsed = DigestPreferenceFormSchema.safeParse({ enabled: field(formData, "enabled") || undefined, locale: field(formData, "locale") });
+  if (!parsed.success) redirect("/admin/account?error=invalid");
+  const enabled = parsed.data.enabled === "on";
+  await run(async () => {
+    const actor = await requireOrganizer("viewer");
+    updateDigestPreference({ actor, locale: enabled ? parsed.data.locale : null });
+  }, enabled ? "done=digestOn" : "done=digestOff");
 }

@@ -1,13 +1,15 @@
 import { getTranslations } from "next-intl/server";
 import QRCode from "qrcode";
 import { TotpSetupForm } from "@/components/admin/TotpSetupForm";
+import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { beginTotpSetup, countRecoveryCodes, getRequireTotpForAll } from "@/server/auth/second-factor";
+import { getDigestPreference } from "@/server/digest/digest-preference";
 import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
-import { confirmTotpAction, disableTotpAction, setRequireTotpAction } from "./actions";
+import { confirmTotpAction, disableTotpAction, setDigestAction, setRequireTotpAction } from "./actions";
 
 const ERROR_KEYS = ["totpCodeWrong", "totpSetupExpired", "totpAlreadyEnabled", "totpNotEnabled", "totpRequiredForAll", "forbidden", "invalid"] as const;
-const DONE_KEYS = new Set(["enabled", "disabled", "requireOn", "requireOff"]);
+const DONE_KEYS = new Set(["enabled", "disabled", "requireOn", "requireOff", "digestOn", "digestOff"]);
 
 /** Every organizer's own second factor; owners also decide whether everyone must have one (docs/decisions/0010-second-factor.md). */
 export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -21,6 +23,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const pending = settingUp ? beginTotpSetup({ actor: organizer }) : null;
   const qrSvg = pending ? await QRCode.toString(pending.otpauthUrl, { type: "svg", margin: 2, errorCorrectionLevel: "M" }) : null;
   const errors = Object.fromEntries(ERROR_KEYS.map((key) => [key, t(`errors.${key}`)]));
+  const digestLocale = getDigestPreference({ actor: organizer });
 
   return (
     <div className="narrow">
@@ -94,6 +97,35 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           </>
         )}
       </section>
+
+      {!organizer.mustEnrolTotp ? (
+        <section aria-labelledby="digest-heading">
+          <h2 id="digest-heading">{t("digestHeading")}</h2>
+          <p>{t("digestIntro")}</p>
+          <form action={setDigestAction} className="sign-form narrow-form">
+            <div className="field field--check">
+              <input id="digest-enabled" name="enabled" type="checkbox" defaultChecked={digestLocale !== null} aria-describedby="digest-hint" />
+              <label htmlFor="digest-enabled">{t("digestLabel")}</label>
+              <p id="digest-hint" className="hint">
+                {t("digestHint")}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor="digest-locale">{t("digestLocale")}</label>
+              <select id="digest-locale" name="locale" defaultValue={digestLocale ?? locale}>
+                {LOCALES.map((option) => (
+                  <option key={option} value={option} lang={option}>
+                    {LOCALE_NAMES[option]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="button">
+              {t("save")}
+            </button>
+          </form>
+        </section>
+      ) : null}
 
       {organizer.role === "owner" && !organizer.mustEnrolTotp ? (
         <section aria-labelledby="require-heading">
