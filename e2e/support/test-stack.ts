@@ -9,17 +9,19 @@
  *   server refuse an address for good (`POST /refusals?address=<address>`:
  *   `550 5.1.1` at RCPT TO from then on) and to read those refusals
  *   (`GET /refusals?to=<address>`);
- * - the production build (the production server (`npm start`), never a build) on
- *   127.0.0.1:E2E_APP_PORT, with a fresh database in a temporary folder and
- *   SMTP_URL pointing at the server above;
+ * - the production server as `npm start` runs it (dist/server.js of the
+ *   existing build; this builds nothing) on 127.0.0.1:E2E_APP_PORT, with a
+ *   fresh database in a temporary folder and SMTP_URL pointing at the SMTP
+ *   server above;
  * - Debian's nginx in front of it with the production config (deploy/nginx,
  *   e2e/support/nginx.ts) on 127.0.0.1:E2E_NGINX_PORT (and its plain-HTTP
  *   redirect on E2E_NGINX_PLAIN_PORT), so the journeys that depend on the
  *   proxy (client address, rate limits, body limit, cached letter page) run
  *   through it; the server has TRUST_PROXY=1, as in production.
  *
- * Everything listens on loopback only. It stops the production server (`npm start`) and nginx and removes the
- * temporary folder on SIGTERM/SIGINT, and exits if either dies.
+ * Everything listens on loopback only. On SIGTERM/SIGINT it stops the
+ * production server and nginx and removes the temporary folder; it exits if
+ * either of them dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
