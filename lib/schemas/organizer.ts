@@ -1,7 +1,6 @@
 import * as z from "zod/mini";
 import { isEmailShape } from "../email";
-
-export const ORGANIZER_ROLES = ["owner", "admin", "viewer"] as const;
+import { USER_ROLES } from "../organizer-roles";
 
 export const OrganizerEmailSchema = z.pipe(
   z.string(),
@@ -16,7 +15,7 @@ export const CreateOrganizerSchema = z.object({
   email: OrganizerEmailSchema,
   name: z.optional(z.string().check(z.maxLength(100))),
   password: OrganizerPasswordSchema,
-  role: z.enum(ORGANIZER_ROLES, { error: "roleInvalid" }),
+  role: z.enum(USER_ROLES, { error: "roleInvalid" }),
 });
 export type CreateOrganizerInput = z.output<typeof CreateOrganizerSchema>;
 

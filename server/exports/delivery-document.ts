@@ -7,7 +7,8 @@ import { getDb, openReadOnlyDatabase, type AppDatabase } from "@/db/client";
 import { getCountryName, isCountryCode } from "@/lib/countries";
 import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getCampaign, type Campaign } from "@/server/content/get-campaign";
 import { AppError } from "@/server/errors";
@@ -156,7 +157,7 @@ export function createDeliveryDocument(options: {
   databaseUrl?: string;
   now?: number;
 }): { stream: ReadableStream<Uint8Array>; filename: string } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const { actor, locale } = options;
   const country = options.country?.toUpperCase();
   // The code goes into the file name and the SQL parameters: only a real one.

@@ -3,7 +3,8 @@ import { and, asc, eq, gte, inArray } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { Locale } from "@/lib/i18n/locales";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { createDeliveryDocument } from "./delivery-document";
 import { countryTotalsFilename, formatCountryTotalsCsv, getCountryTotals } from "./export-country-totals";
@@ -80,7 +81,7 @@ export function createExportManifest(options: {
  * Admins and owners, and the command line. Audited (`export.manifest`).
  */
 export function getExportManifest(options: { actor: Actor; since?: number; db?: AppDatabase; now?: number }): { text: string; filename: string; lineCount: number } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const rows = db
@@ -140,7 +141,7 @@ export async function createDeliveryPackage(options: {
   databaseUrl?: string;
   now?: number;
 }): Promise<{ files: DeliveryPackageFile[]; manifest: ExportManifest }> {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const pdf = createDeliveryDocument({ ...options, db, now });

@@ -1,26 +1,8 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { isAppError } from "@/server/errors";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { confirmTotpSetup, disableTotp, setRequireTotpForAll } from "@/server/auth/second-factor";
-
-function field(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value.slice(0, 300) : "";
-}
-
-async function run(work: () => Promise<unknown>, done: string): Promise<never> {
-  let outcome = done;
-  try {
-    await work();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
-    outcome = `error=${encodeURIComponent(error.messageKey)}`;
-  }
-  redirect(`/admin/account?${outcome}`);
-}
+import { errorCodeOf, formText, runAdminAction } from "../admin-action";
 
 export type ConfirmTotpState = { recoveryCodes?: string[]; error?: string };
 
@@ -32,28 +14,31 @@ export type ConfirmTotpState = { recoveryCodes?: string[]; error?: string };
  */
 export async function confirmTotpAction(_previous: ConfirmTotpState, formData: FormData): Promise<ConfirmTotpState> {
   try {
-    const actor = await requireOrganizer("viewer", { enrolling: true });
-    return confirmTotpSetup({ actor, secret: field(formData, "secret"), code: field(formData, "code") });
+    const actor = await requireOrganizer("manageOwnAccount", { enrolling: true });
+    return confirmTotpSetup({ actor, secret: formText(formData, "secret"), code: formText(formData, "code") });
   } catch (error) {
-    if (!isAppError(error)) throw error;
-    if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
-    return { error: error.messageKey };
+    return { error: errorCodeOf(error) };
   }
 }
 
 /** Any organizer turns their own second factor off, with a current code. */
 export async function disableTotpAction(formData: FormData): Promise<void> {
-  await run(async () => {
-    const actor = await requireOrganizer("viewer", { enrolling: true });
-    disableTotp({ actor, code: field(formData, "code") });
-  }, "done=disabled");
+  await runAdminAction({
+    capability: "manageOwnAccount",
+    enrolling: true,
+    page: "/admin/account",
+    work: (actor) => disableTotp({ actor, code: formText(formData, "code") }),
+    done: "disabled",
+  });
 }
 
 /** Owners require (or stop requiring) a second factor of every organizer. */
 export async function setRequireTotpAction(formData: FormData): Promise<void> {
-  const required = field(formData, "required") === "on";
-  await run(async () => {
-    const actor = await requireOrganizer("owner");
-    setRequireTotpForAll({ actor, required });
-  }, required ? "done=requireOn" : "done=requireOff");
+  const required = formText(formData, "required") === "on";
+  await runAdminAction({
+    capability: "manageSettings",
+    page: "/admin/account",
+    work: (actor) => setRequireTotpForAll({ actor, required }),
+    done: required ? "requireOn" : "requireOff",
+  });
 }

@@ -1,10 +1,12 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { getCountryName } from "@/lib/countries";
+import { canChange } from "@/lib/signature-lifecycle";
+import { can } from "@/server/auth/permissions";
 import { isAppError } from "@/server/errors";
 import { getSignatureDetail } from "@/server/moderation/search-signatures";
 import { getAdminLocale } from "../../admin-locale";
-import { requireOrganizerPage } from "../../guard";
+import { idFromParams, requireOrganizerPage } from "../../guard";
 import { invalidateSignatureAction, restoreSignatureAction } from "../actions";
 
 export default async function SignatureDetailPage({
@@ -14,13 +16,12 @@ export default async function SignatureDetailPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const organizer = await requireOrganizerPage("admin");
+  const organizer = await requireOrganizerPage("seePersonalData");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.moderation" });
   const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
   const format = await getFormatter({ locale });
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = await idFromParams(params);
   let signature;
   try {
     signature = getSignatureDetail({ actor: organizer, id });
@@ -29,6 +30,7 @@ export default async function SignatureDetailPage({
     throw error;
   }
   const { error, done } = await searchParams;
+  const moderates = can(organizer, "moderate");
   const date = (value: number | null) => (value ? format.dateTime(new Date(value), { dateStyle: "medium", timeStyle: "medium" }) : "—");
   const rows: [string, string][] = [
     [t("name"), signature.name || t("erasedName")],
@@ -68,7 +70,7 @@ export default async function SignatureDetailPage({
           </div>
         ))}
       </dl>
-      {signature.status === "pending" || signature.status === "verified" ? (
+      {moderates && canChange("invalidate", signature.status) ? (
         <form action={invalidateSignatureAction} className="sign-form narrow-form">
           <input type="hidden" name="id" value={signature.id} />
           <div className="field">
@@ -80,7 +82,7 @@ export default async function SignatureDetailPage({
           </button>
         </form>
       ) : null}
-      {signature.status === "invalidated" ? (
+      {moderates && canChange("restore", signature.status) ? (
         <form action={restoreSignatureAction}>
           <input type="hidden" name="id" value={signature.id} />
           <button type="submit" className="button">

@@ -2,13 +2,12 @@ import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { UpdateArticle } from "@/app/[locale]/updates/update-article";
 import { isLocale } from "@/lib/i18n/locales";
-import { ROLE_RANK } from "@/server/auth/actor";
+import { can } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { isAppError } from "@/server/errors";
 import { getUpdatePreview } from "@/server/updates/admin-updates";
-import { UPDATE_PERMISSIONS } from "@/server/updates/update-record";
 import { getAdminLocale } from "../../../admin-locale";
-import { requireOrganizerPage } from "../../../guard";
+import { idFromParams, requireOrganizerPage } from "../../../guard";
 import { publishUpdateAction } from "../../actions";
 import { languageName } from "../../editor-labels";
 
@@ -25,10 +24,8 @@ export default async function UpdatePreviewPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const organizer = await requireOrganizerPage(UPDATE_PERMISSIONS.read);
-  const rawId = (await params).id;
-  const id = /^\d{1,12}$/.test(rawId) ? Number(rawId) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id < 1) notFound();
+  const organizer = await requireOrganizerPage("readUpdates");
+  const id = await idFromParams(params);
   const query = await searchParams;
   const adminLocale = await getAdminLocale();
   const reader = isLocale(query.locale) ? query.locale : adminLocale;
@@ -43,7 +40,7 @@ export default async function UpdatePreviewPage({
   }
   const url = `${getConfig().appUrl}/${reader}/updates/${preview.slug}`;
   const isRevision = revision !== undefined;
-  const canPublish = !isRevision && preview.state === "draft" && ROLE_RANK[organizer.role] >= ROLE_RANK[UPDATE_PERMISSIONS.write];
+  const canPublish = !isRevision && preview.state === "draft" && can(organizer, "publishUpdates");
   return (
     <>
       <p>
