@@ -1,11 +1,21 @@
 import "server-only";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { getGroupCommit } from "@/db/group-commit";
+import { signatures } from "@/db/schema";
 import { AppError } from "@/server/errors";
 import { findSignatureByToken } from "./find-signature-by-token";
 import { changeSignatureStatus } from "./lifecycle";
 
 export type ConfirmationState = "ready" | "alreadyConfirmed";
+
+/** What confirming needs of the row: its status and the fields the counters it joins are keyed on. */
+const CONFIRMED_COLUMNS = {
+  signatureId: signatures.id,
+  status: signatures.status,
+  country: signatures.country,
+  referredBy: signatures.referredBy,
+  utmSource: signatures.utmSource,
+};
 
 /**
  * Says what pressing "confirm" would do for this token, without changing
@@ -15,7 +25,7 @@ export type ConfirmationState = "ready" | "alreadyConfirmed";
  */
 export function getConfirmationState(options: { token: string; db?: AppDatabase; now?: number }): ConfirmationState {
   const db = options.db ?? getDb();
-  const row = findSignatureByToken(db, options.token, ["confirm"]);
+  const row = findSignatureByToken(db, options.token, ["confirm"], CONFIRMED_COLUMNS);
   if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
   if (row.status === "verified") return "alreadyConfirmed";
   if (row.expiresAt <= (options.now ?? Date.now())) throw new AppError("EXPIRED", "tokenExpired");
@@ -23,11 +33,12 @@ export function getConfirmationState(options: { token: string; db?: AppDatabase;
 }
 
 function applyConfirmation(tx: Transaction, token: string, now: number): ConfirmationState {
-  const row = findSignatureByToken(tx, token, ["confirm"]);
+  const row = findSignatureByToken(tx, token, ["confirm"], CONFIRMED_COLUMNS);
   if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
   if (row.status === "verified") return "alreadyConfirmed";
   if (row.expiresAt <= now) throw new AppError("EXPIRED", "tokenExpired");
-  changeSignatureStatus(tx, { signature: { ...row, id: row.signatureId }, transition: "confirm", set: { verifiedAt: now } });
+  // A pending signature has never been verified (a restore gives a confirmed one back as verified).
+  changeSignatureStatus(tx, { signature: { ...row, id: row.signatureId, verifiedAt: null }, transition: "confirm", set: { verifiedAt: now } });
   return "ready";
 }
 

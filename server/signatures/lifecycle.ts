@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { signatures, type NewSignature } from "@/db/schema";
 import {
   canChange,
@@ -17,9 +18,9 @@ import { addToCounter } from "@/server/stats/counters";
 // Applies lib/signature-lifecycle.ts inside the transaction of each change:
 // every path that creates, changes or deletes a signature goes through
 // these functions, so the counters move exactly as the declared table says
-// and always equal a recount (decision 0023). No work of its own on the
-// sign and confirmation paths: the same statements as before, the counter
-// upsert prepared once per connection (server/stats/counters.ts).
+// and always equal a recount (decision 0023). No statement of its own on
+// the sign and confirmation paths; the one-row UPDATE and the counter
+// upsert (server/stats/counters.ts) are prepared once per connection.
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -47,10 +48,10 @@ export function applyCounterMoves(tx: Transaction, moves: readonly CounterMove[]
   for (const move of moves) addToCounter(tx, move.scope, move.key, move.delta);
 }
 
-/** Counts a signature the caller has just inserted (`sign`), in the same transaction. */
-export function countNewSignature(tx: Transaction, signature: CountedSignature): void {
-  assertTransition("sign", null);
-  applyCounterMoves(tx, counterMoves(null, signature));
+/** Counts a signature the caller has just inserted (`sign`, so with no verification yet), in the same transaction. */
+export function countNewSignature(tx: Transaction, signature: Pick<CountedSignature, "country" | "referredBy" | "utmSource">): void {
+  const { country, referredBy, utmSource } = signature;
+  applyCounterMoves(tx, counterMoves(null, { status: SIGNATURE_TRANSITIONS.sign.to, country, verifiedAt: null, referredBy, utmSource }));
 }
 
 /**
@@ -69,12 +70,20 @@ export function changeSignatureStatus(
   assertTransition(transition, signature.status);
   const to = SIGNATURE_TRANSITIONS[transition].to;
   if (to === null) throw new Error(`${transition} deletes rows: use moveCountersForGroups after deleting them`);
-  const changed = tx
-    .update(signatures)
-    .set({ ...set, status: to })
-    .where(and(eq(signatures.id, signature.id), eq(signatures.status, signature.status)))
-    .run().changes;
-  if (changed !== 1) return false;
+  // One prepared statement per transition and set of columns written (a handful in all): building and
+  // compiling the UPDATE cost more than running it on the confirmation path (decision 0012).
+  const columns = (Object.keys(set) as (keyof StatusChangeColumns)[]).filter((column) => set[column] !== undefined).sort();
+  const update = preparedQuery(tx, `changeSignatureStatus:${to}:${columns.join(",")}`, (db) =>
+    db
+      .update(signatures)
+      .set({ ...Object.fromEntries(columns.map((column) => [column, sql`${sql.placeholder(column)}`])), status: to })
+      .where(and(eq(signatures.id, sql.placeholder("changedSignatureId")), eq(signatures.status, sql.placeholder("fromStatus"))))
+      .prepare(),
+  );
+  const values: Record<string, unknown> = { changedSignatureId: signature.id, fromStatus: signature.status };
+  // Placeholders skip drizzle's column mapping: booleans go in as SQLite integers.
+  for (const column of columns) values[column] = typeof set[column] === "boolean" ? Number(set[column]) : set[column];
+  if (update.run(values).changes !== 1) return false;
   applyCounterMoves(tx, counterMoves(signature, afterChange(signature, to, set)));
   return true;
 }

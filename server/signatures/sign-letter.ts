@@ -126,7 +126,7 @@ export function recordSignature(
       .prepare(),
   ).get(row);
 
-  if (inserted) countNewSignature(tx, { status: SIGNATURE_TRANSITIONS.sign.to, country: row.country, verifiedAt: null, referredBy: row.referredBy, utmSource: row.utmSource });
+  if (inserted) countNewSignature(tx, row);
   const signature = inserted
     ? { id: inserted.id, status: "pending" as const, name: data.name, email: data.email, locale }
     : tx

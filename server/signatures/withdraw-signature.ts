@@ -7,7 +7,7 @@ import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { listRecipientHashes } from "@/server/privacy/daily-hash-keys";
 import { AppError } from "@/server/errors";
-import { findSignatureByToken, type TokenSignature } from "./find-signature-by-token";
+import { ERASABLE_SIGNATURE_COLUMNS, findSignatureByToken } from "./find-signature-by-token";
 import { changeSignatureStatus } from "./lifecycle";
 
 /** The withdrawal link lasts as long as a campaign reasonably runs; every email carries a fresh one. */
@@ -30,6 +30,8 @@ export const ERASED_PERSONAL_DATA = {
 } as const;
 
 
+type TokenSignature = NonNullable<ReturnType<typeof findSignatureByToken<typeof ERASABLE_SIGNATURE_COLUMNS>>>;
+
 function assertUsable(row: TokenSignature | undefined, now: number): asserts row is TokenSignature {
   // A withdrawn signature has no tokens left; the status check covers a race with another withdrawal.
   if (!row || !canChange("withdraw", row.status)) throw new AppError("NOT_FOUND", "tokenInvalid");
@@ -49,7 +51,7 @@ export function getWithdrawalState(options: {
   now?: number;
 }): "ready" {
   const db = options.db ?? getDb();
-  assertUsable(findSignatureByToken(db, options.token, options.purposes ?? ["withdraw"]), options.now ?? Date.now());
+  assertUsable(findSignatureByToken(db, options.token, options.purposes ?? ["withdraw"], ERASABLE_SIGNATURE_COLUMNS), options.now ?? Date.now());
   return "ready";
 }
 
@@ -136,7 +138,7 @@ export function withdrawSignature(options: {
   const now = options.now ?? Date.now();
   db.transaction(
     (tx) => {
-      const row = findSignatureByToken(tx, options.token, options.purposes ?? ["withdraw"]);
+      const row = findSignatureByToken(tx, options.token, options.purposes ?? ["withdraw"], ERASABLE_SIGNATURE_COLUMNS);
       assertUsable(row, now);
       eraseSignature(tx, row, { actor: { userId: null, email: null }, action: "signature.withdraw", now });
     },
