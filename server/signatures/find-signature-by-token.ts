@@ -32,7 +32,7 @@ export function findSignatureByToken<Columns extends SelectedFields>(
   columns: Columns,
 ) {
   if (!LINK_TOKEN_SHAPE.test(token) || purposes.length === 0) return undefined;
-  // One purpose as `=`: measurably cheaper than `IN (?)` per confirmation (bench/RESULTS.md, session 6).
+  // One purpose as `=`, the confirmation's statement as it was before this helper (decision 0012: that path is measured).
   const purpose = purposes.length === 1 ? eq(signatureTokens.purpose, purposes[0]!) : inArray(signatureTokens.purpose, [...purposes]);
   return db
     .select({ ...columns, expiresAt: signatureTokens.expiresAt })

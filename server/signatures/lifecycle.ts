@@ -70,7 +70,7 @@ export function changeSignatureStatus(
   assertTransition(transition, signature.status);
   const to = SIGNATURE_TRANSITIONS[transition].to;
   if (to === null) throw new Error(`${transition} deletes rows: use moveCountersForGroups after deleting them`);
-  // One prepared statement per transition and set of columns written (a handful in all): building and
+  // One prepared statement per status reached and set of columns written (a handful in all): building and
   // compiling the UPDATE cost more than running it on the confirmation path (decision 0012).
   const columns = (Object.keys(set) as (keyof StatusChangeColumns)[]).filter((column) => set[column] !== undefined).sort();
   const update = preparedQuery(tx, `changeSignatureStatus:${to}:${columns.join(",")}`, (db) =>
