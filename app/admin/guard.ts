@@ -27,3 +27,19 @@ export async function idFromParams(params: Promise<{ id: string }>): Promise<num
   if (!Number.isSafeInteger(id) || id < 1) notFound();
   return id;
 }
+
+/** What `read` returns, or the 404 page when it throws NOT_FOUND (an unknown id). */
+export function orNotFound<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+}
+
+/** The props of an admin page about one record (`[id]` in its URL). */
+export type RecordPageProps = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};

@@ -1,34 +1,20 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import { notFound } from "next/navigation";
 import { getCountryName } from "@/lib/countries";
 import { canChange } from "@/lib/signature-lifecycle";
 import { can } from "@/server/auth/permissions";
-import { isAppError } from "@/server/errors";
 import { getSignatureDetail } from "@/server/moderation/search-signatures";
 import { getAdminLocale } from "../../admin-locale";
-import { idFromParams, requireOrganizerPage } from "../../guard";
+import { idFromParams, orNotFound, requireOrganizerPage, type RecordPageProps } from "../../guard";
 import { invalidateSignatureAction, restoreSignatureAction } from "../actions";
 
-export default async function SignatureDetailPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function SignatureDetailPage({ params, searchParams }: RecordPageProps) {
   const organizer = await requireOrganizerPage("seePersonalData");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.moderation" });
   const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
   const format = await getFormatter({ locale });
   const id = await idFromParams(params);
-  let signature;
-  try {
-    signature = getSignatureDetail({ actor: organizer, id });
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
+  const signature = orNotFound(() => getSignatureDetail({ actor: organizer, id }));
   const { error, done } = await searchParams;
   const moderates = can(organizer, "moderate");
   const date = (value: number | null) => (value ? format.dateTime(new Date(value), { dateStyle: "medium", timeStyle: "medium" }) : "—");
