@@ -1,9 +1,13 @@
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+// Relative paths: drizzle-kit loads this file without the app's path aliases.
+import { USER_ROLES, type UserRole } from "../lib/organizer-roles";
+import { COUNTER_SCOPES, SIGNATURE_STATUSES, type CounterScope, type SignatureStatus } from "../lib/signature-lifecycle";
 
-/** Lifecycle of a signature: only `verified` ones count or show anywhere public. */
-export const SIGNATURE_STATUSES = ["pending", "verified", "invalidated", "withdrawn"] as const;
-export type SignatureStatus = (typeof SIGNATURE_STATUSES)[number];
+// The lists are declared once, where the browser-safe code can read them too:
+// statuses, transitions and counters in lib/signature-lifecycle.ts, roles in
+// lib/organizer-roles.ts (decision 0023).
+export { COUNTER_SCOPES, SIGNATURE_STATUSES, USER_ROLES, type CounterScope, type SignatureStatus, type UserRole };
 
 export const signatures = sqliteTable(
   "signatures",
@@ -99,18 +103,10 @@ export const signatureTokens = sqliteTable(
 );
 
 /**
- * total/country/day count verified signatures (public); status counts every
- * signature by status, ref verified signatures per referral code and
- * utm verified signatures per utm_source (organizers, and each signer for
- * their own code); reminder counts reminders to confirm ("sent") and the
- * signatures confirmed after one ("confirmed"), for the dashboard.
- */
-export const COUNTER_SCOPES = ["total", "country", "day", "status", "ref", "utm", "reminder"] as const;
-export type CounterScope = (typeof COUNTER_SCOPES)[number];
-
-/**
- * The public numbers, moved in the same transaction that verifies, invalidates
- * or withdraws a signature, so nothing public ever counts rows.
+ * The public numbers (and the organizers' per-status, per-referral and
+ * per-source ones), moved in the same transaction that creates, changes or
+ * deletes a signature, so nothing public ever counts rows. Which signature
+ * is in which counter: lib/signature-lifecycle.ts.
  */
 export const statCounters = sqliteTable(
   "stat_counters",
@@ -164,9 +160,6 @@ export const mailOutbox = sqliteTable(
 export type Signature = typeof signatures.$inferSelect;
 export type NewSignature = typeof signatures.$inferInsert;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
-
-export const USER_ROLES = ["owner", "admin", "viewer"] as const;
-export type UserRole = (typeof USER_ROLES)[number];
 
 /** Organizers. Passwords are argon2id hashes; a disabled account cannot sign in or act. */
 export const users = sqliteTable(

@@ -10,15 +10,16 @@ import { parseArgs } from "node:util";
 import { SYSTEM } from "../server/auth/actor";
 import { resetTotp } from "../server/auth/second-factor";
 import { createOrganizer, listOrganizers, updateOrganizer } from "../server/users/manage-users";
-import type { UserRole } from "../db/schema";
+import { USER_ROLES, type UserRole } from "../lib/organizer-roles";
 import { printUsage, runCommand } from "./run-command";
 
+const ROLES = USER_ROLES.join("|");
 const USAGE = `usage:
-  user create --email E --role owner|admin|viewer [--name N] [--password-stdin]
+  user create --email E --role ${ROLES} [--name N] [--password-stdin]
   user list
   user disable --email E
   user enable --email E
-  user role --email E --role owner|admin|viewer
+  user role --email E --role ${ROLES}
   user password --email E [--password-stdin]
   user totp-reset --email E`;
 

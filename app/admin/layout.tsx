@@ -3,11 +3,23 @@ import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/admin/SignOutButton";
 import { findCurrentOrganizer } from "@/server/auth/require-organizer";
-import { ROLE_RANK } from "@/server/auth/actor";
+import { can, type Capability } from "@/server/auth/permissions";
 import { getAdminLocale } from "./admin-locale";
 import "../globals.css";
 
 export const dynamic = "force-dynamic";
+
+/** The admin area's sections, each shown to those who may open it (its page asks the same capability). */
+const SECTIONS = [
+  { href: "/admin", label: "nav.dashboard", capability: "readTotals" },
+  { href: "/admin/signatures", label: "nav.signatures", capability: "seePersonalData" },
+  { href: "/admin/exports", label: "nav.exports", capability: "readTotals" },
+  { href: "/admin/partners", label: "nav.partners", capability: "readTotals" },
+  { href: "/admin/updates", label: "nav.updates", capability: "readUpdates" },
+  { href: "/admin/organizers", label: "nav.organizers", capability: "manageOrganizers" },
+  { href: "/admin/audit", label: "nav.audit", capability: "readAuditLog" },
+  { href: "/admin/maintenance", label: "nav.maintenance", capability: "maintain" },
+] as const satisfies readonly { href: string; label: `nav.${string}`; capability: Capability }[];
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations({ locale: await getAdminLocale(), namespace: "Admin" });
@@ -19,7 +31,6 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const t = await getTranslations({ locale, namespace: "Admin" });
   const tAccount = await getTranslations({ locale, namespace: "Admin.account" });
   const organizer = await findCurrentOrganizer();
-  const rank = organizer ? ROLE_RANK[organizer.role] : 0;
   return (
     <html lang={locale}>
       <body className="admin">
@@ -30,36 +41,11 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             </a>
             {organizer ? (
               <ul>
-                <li>
-                  <a href="/admin">{t("nav.dashboard")}</a>
-                </li>
-                {rank >= ROLE_RANK.admin ? (
-                  <li>
-                    <a href="/admin/signatures">{t("nav.signatures")}</a>
+                {SECTIONS.filter((section) => can(organizer, section.capability)).map((section) => (
+                  <li key={section.href}>
+                    <a href={section.href}>{t(section.label)}</a>
                   </li>
-                ) : null}
-                <li>
-                  <a href="/admin/exports">{t("nav.exports")}</a>
-                </li>
-                <li>
-                  <a href="/admin/partners">{t("nav.partners")}</a>
-                </li>
-                <li>
-                  <a href="/admin/updates">{t("nav.updates")}</a>
-                </li>
-                {rank >= ROLE_RANK.owner ? (
-                  <>
-                    <li>
-                      <a href="/admin/organizers">{t("nav.organizers")}</a>
-                    </li>
-                    <li>
-                      <a href="/admin/audit">{t("nav.audit")}</a>
-                    </li>
-                    <li>
-                      <a href="/admin/maintenance">{t("nav.maintenance")}</a>
-                    </li>
-                  </>
-                ) : null}
+                ))}
                 <li>
                   <a href="/admin/account">{tAccount("navLink")}</a>
                 </li>

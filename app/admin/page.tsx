@@ -7,7 +7,7 @@ import { getAdminLocale } from "./admin-locale";
 import { requireOrganizerPage } from "./guard";
 
 export default async function AdminDashboardPage() {
-  const organizer = await requireOrganizerPage("viewer");
+  const organizer = await requireOrganizerPage("readTotals");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.dashboard" });
   const tAbuse = await getTranslations({ locale, namespace: "Abuse.dashboard" });

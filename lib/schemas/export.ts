@@ -1,17 +1,10 @@
 import * as z from "zod/mini";
 import { countryParam, isDayString, parseQuery, queryParam, type QueryResult } from "./query-string";
+import { SIGNATURE_STATUSES } from "../signature-lifecycle";
 
 // zod/mini and error codes, like the sign schema (decision 0002): the admin
 // export form can check its filters in the browser with the same schema the
 // route handler uses, and the route answers codes the UI translates.
-
-/**
- * The statuses a signature export can select. Mirrors db/schema's
- * SIGNATURE_STATUSES (lib/ may not import db/); server/exports checks at
- * compile time that the two lists agree.
- */
-export const EXPORT_SIGNATURE_STATUSES = ["pending", "verified", "invalidated", "withdrawn"] as const;
-export type ExportSignatureStatus = (typeof EXPORT_SIGNATURE_STATUSES)[number];
 
 /** Error codes; the admin UI maps each to a sentence. */
 export const EXPORT_FILTER_ERROR_CODES = ["statusInvalid", "countryInvalid", "dateInvalid", "rangeInvalid", "invalid"] as const;
@@ -33,7 +26,7 @@ const day = z.pipe(queryParam, z.optional(z.string().check(z.refine(isDayString,
  */
 export const SignatureExportFilterSchema = z
   .object({
-    status: z.pipe(queryParam, z._default(z.enum(EXPORT_SIGNATURE_STATUSES, { error: "statusInvalid" }), "verified")),
+    status: z.pipe(queryParam, z._default(z.enum(SIGNATURE_STATUSES, { error: "statusInvalid" }), "verified")),
     country: countryParam,
     from: day,
     to: day,

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { isCountryCode } from "../countries";
 import { EMAIL_MAX_LENGTH } from "../email";
+import { INVALIDATABLE_STATUSES, SIGNATURE_STATUSES, type InvalidatableStatus } from "../signature-lifecycle";
 import { cleanText, textLength } from "../text";
 
 // The organizers' moderation forms and the server share these schemas
@@ -16,14 +17,6 @@ export const REASON_MIN_LENGTH = 3;
 export const REASON_MAX_LENGTH = 500;
 export const SEARCH_LIMIT_DEFAULT = 50;
 export const SEARCH_LIMIT_MAX = 200;
-
-/** Same list as `SIGNATURE_STATUSES` in db/schema.ts (lib/ may not import db/; a test keeps them equal). */
-export const MODERATION_STATUSES = ["pending", "verified", "invalidated", "withdrawn"] as const;
-export type ModerationStatus = (typeof MODERATION_STATUSES)[number];
-
-/** Only these can be invalidated: invalidated ones already are, withdrawn ones left on their own. */
-export const INVALIDATABLE_STATUSES = ["pending", "verified"] as const;
-export type InvalidatableStatus = (typeof INVALIDATABLE_STATUSES)[number];
 
 /** Error codes; each should map to a message in messages/ for the moderation pages and API. */
 export const MODERATION_ERROR_CODES = [
@@ -156,7 +149,7 @@ export const SignatureSearchSchema = z
     ),
     name: optionalText("invalid", cleanedText("nameTooLong", SEARCH_NAME_MAX_LENGTH)),
     country: countryField,
-    status: optionalText("statusInvalid", z.pipe(trimmed, z.enum(MODERATION_STATUSES, { error: "statusInvalid" }))),
+    status: optionalText("statusInvalid", z.pipe(trimmed, z.enum(SIGNATURE_STATUSES, { error: "statusInvalid" }))),
     /** UTC days, both included, on the day the signature was made. */
     from: dateField,
     to: dateField,
@@ -237,6 +230,36 @@ export const BulkInvalidationFilterSchema = z
 
 export type BulkInvalidationFilterInput = z.input<typeof BulkInvalidationFilterSchema>;
 export type BulkInvalidationFilterData = z.output<typeof BulkInvalidationFilterSchema>;
+
+/** The bulk filter as a form or a query string carries it: each narrowing field once, `statuses` repeated. */
+export type BulkFilterFields = Partial<Record<(typeof NARROWING_FILTERS)[number], string>> & { statuses?: string[] };
+
+/**
+ * Reads the bulk filter's fields from a form or a query string (`values(name)`
+ * gives every value sent under a name): the preview page and the action
+ * read it with this, and carry it on with `bulkFilterQuery`. Blanks are left
+ * out; the schema then checks what is left. Each value is cut at 300
+ * characters, more than any field allows, so the schema still refuses what
+ * is too long.
+ */
+export function readBulkFilterFields(values: (name: string) => readonly unknown[]): BulkFilterFields {
+  const fields: BulkFilterFields = {};
+  for (const name of NARROWING_FILTERS) {
+    const [first] = values(name);
+    if (typeof first === "string" && first !== "") fields[name] = first.slice(0, 300);
+  }
+  const statuses = values("statuses").filter((value): value is string => typeof value === "string" && value !== "");
+  if (statuses.length > 0) fields.statuses = statuses.map((status) => status.slice(0, 300));
+  return fields;
+}
+
+/** The bulk filter's fields as a query string (or, one pair each, a form's hidden fields). */
+export function bulkFilterQuery(fields: BulkFilterFields): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const name of NARROWING_FILTERS) if (fields[name] !== undefined) query.set(name, fields[name]);
+  for (const status of fields.statuses ?? []) query.append("statuses", status);
+  return query;
+}
 
 export const InvalidateSchema = z.object({
   reason: z.pipe(

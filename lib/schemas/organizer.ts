@@ -1,8 +1,7 @@
 import * as z from "zod/mini";
 import { isEmailShape } from "../email";
 import { LOCALES } from "../i18n/locales";
-
-export const ORGANIZER_ROLES = ["owner", "admin", "viewer"] as const;
+import { USER_ROLES } from "../organizer-roles";
 
 export const OrganizerEmailSchema = z.pipe(
   z.string(),
@@ -17,7 +16,7 @@ export const CreateOrganizerSchema = z.object({
   email: OrganizerEmailSchema,
   name: z.optional(z.string().check(z.maxLength(100))),
   password: OrganizerPasswordSchema,
-  role: z.enum(ORGANIZER_ROLES, { error: "roleInvalid" }),
+  role: z.enum(USER_ROLES, { error: "roleInvalid" }),
 });
 export type CreateOrganizerInput = z.output<typeof CreateOrganizerSchema>;
 

@@ -2,11 +2,12 @@ import "server-only";
 import { desc, lt } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog, type AuditLogRow } from "@/db/schema";
-import { assertRole, type Actor } from "@/server/auth/actor";
+import type { Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 
-/** The audit log, newest first, 100 rows a page by keyset on id. Owners only. */
+/** The audit log, newest first, 100 rows a page by keyset on id. Needs `readAuditLog` (owners). */
 export function listAuditLog(options: { actor: Actor; before?: number; db?: AppDatabase }): { rows: AuditLogRow[]; nextBefore: number | undefined } {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "readAuditLog");
   const db = options.db ?? getDb();
   const rows = db
     .select()

@@ -2,10 +2,11 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
 import { getDb } from "@/db/client";
-import { users, type UserRole } from "@/db/schema";
+import { users } from "@/db/schema";
 import { AppError } from "@/server/errors";
-import { ROLE_RANK, type Actor } from "./actor";
+import type { Actor } from "./actor";
 import { getAuthOptions } from "./auth-options";
+import { roleCan, type Capability } from "./permissions";
 import { getRequireTotpForAll } from "./second-factor";
 
 export type Organizer = Extract<Actor, { kind: "organizer" }> & {
@@ -38,13 +39,14 @@ export async function findCurrentOrganizer(): Promise<Organizer | null> {
  * Guards every admin page, route and action: throws UNAUTHENTICATED (no
  * valid session), FORBIDDEN "secondFactorRequired" (a second factor is
  * required of everyone and this account has none; only the account page,
- * which passes `enrolling`, lets them in to set it up) or FORBIDDEN (role
- * below `minimum`). proxy.ts is not a security boundary; this is.
+ * which passes `enrolling`, lets them in to set it up) or FORBIDDEN (the
+ * role lacks `capability`, server/auth/permissions.ts). proxy.ts is not a
+ * security boundary; this is.
  */
-export async function requireOrganizer(minimum: UserRole, options: { enrolling?: boolean } = {}): Promise<Organizer> {
+export async function requireOrganizer(capability: Capability, options: { enrolling?: boolean } = {}): Promise<Organizer> {
   const organizer = await findCurrentOrganizer();
   if (!organizer) throw new AppError("UNAUTHENTICATED", "signInRequired");
   if (organizer.mustEnrolTotp && !options.enrolling) throw new AppError("FORBIDDEN", "secondFactorRequired");
-  if (ROLE_RANK[organizer.role] < ROLE_RANK[minimum]) throw new AppError("FORBIDDEN", "forbidden");
+  if (!roleCan(organizer.role, capability)) throw new AppError("FORBIDDEN", "forbidden");
   return organizer;
 }

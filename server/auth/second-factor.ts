@@ -7,7 +7,8 @@ import { appSettings, users, type User } from "@/db/schema";
 import { OrganizerEmailSchema } from "@/lib/schemas/organizer";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
-import { assertRole, toAuditActor, type Actor } from "./actor";
+import { toAuditActor, type Actor } from "./actor";
+import { assertCan } from "./permissions";
 
 // Why a TOTP second factor, recovery codes and an owner-wide switch: docs/decisions/0010-second-factor.md.
 
@@ -192,11 +193,11 @@ export function disableTotp(options: { actor: Actor; code: unknown; db?: AppData
 /**
  * Removes someone's second factor when they lost their phone and their
  * recovery codes, and ends their sessions (whoever has the phone may hold
- * one); they set a new one up after signing in. Owners and the command
- * line only.
+ * one); they set a new one up after signing in. Needs `manageOrganizers`
+ * (owners, the command line).
  */
 export function resetTotp(options: { actor: Actor; email: string; db?: AppDatabase; now?: number }): { email: string } {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "manageOrganizers");
   const email = OrganizerEmailSchema.safeParse(options.email);
   if (!email.success) throw new AppError("INVALID", "emailInvalid");
   const db = options.db ?? getDb();
@@ -228,11 +229,11 @@ export function getRequireTotpForAll(options: { db?: AppDatabase | Transaction }
 
 /**
  * Requires (or stops requiring) a second factor of every organizer: those
- * without one are sent to set it up before anything else. Owners and the
- * command line only.
+ * without one are sent to set it up before anything else. Needs
+ * `manageSettings` (owners, the command line).
  */
 export function setRequireTotpForAll(options: { actor: Actor; required: boolean; db?: AppDatabase; now?: number }): void {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "manageSettings");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const value = options.required ? "true" : "false";

@@ -2,7 +2,8 @@ import "server-only";
 import { and, desc, eq, gte, lt } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog, SIGNATURE_STATUSES, statCounters, type SignatureStatus } from "@/db/schema";
-import { assertRole, ROLE_RANK, type Actor } from "@/server/auth/actor";
+import type { Actor } from "@/server/auth/actor";
+import { assertCan, can } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { getStats, listDailyTotals } from "@/server/stats/get-stats";
 
@@ -86,12 +87,13 @@ export function listSuspiciousBursts(db: AppDatabase, window: { since: number; u
 
 /**
  * Everything the dashboard shows, from counter rows and the newest audit
- * rows only: its cost does not grow with the number of signatures. Viewers
- * and up; recent activity is left out for viewers, and the addresses typed
- * into refused sign-ins are shown to owners only.
+ * rows only: its cost does not grow with the number of signatures. Needs
+ * `readTotals`; recent activity needs `seePersonalData`, the suspicious
+ * bursts `moderate`, and the addresses typed into refused sign-ins
+ * `readAuditLog` (owners).
  */
 export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: number }): Dashboard {
-  assertRole(options.actor, "viewer");
+  assertCan(options.actor, "readTotals");
   const db = options.db ?? getDb();
   const stats = getStats({ db, now: options.now });
   const statusRows = db.select().from(statCounters).where(eq(statCounters.scope, "status")).all();
@@ -99,8 +101,9 @@ export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: nu
   const reminderCount = (key: string) => reminderRows.find((row) => row.key === key)?.count ?? 0;
   const statusTotals = Object.fromEntries(SIGNATURE_STATUSES.map((status) => [status, 0])) as Record<SignatureStatus, number>;
   for (const row of statusRows) if (row.key in statusTotals) statusTotals[row.key as SignatureStatus] = row.count;
-  const seesActivity = options.actor.kind === "system" || ROLE_RANK[options.actor.role] >= ROLE_RANK.admin;
-  const seesTypedEmails = options.actor.kind === "system" || options.actor.role === "owner";
+  // Organizers' addresses are in the activity; what strangers typed into sign-in only where the audit log may be read.
+  const seesActivity = can(options.actor, "seePersonalData");
+  const seesTypedEmails = can(options.actor, "readAuditLog");
   return {
     statusTotals,
     total: stats.total,
@@ -116,7 +119,7 @@ export function getDashboard(options: { actor: Actor; db?: AppDatabase; now?: nu
           .all()
           .map((row) => (seesTypedEmails || !TYPED_EMAIL_ACTIONS.has(row.action) ? row : { ...row, actorEmail: null, actorHidden: true as const }))
       : null,
-    suspiciousBursts: seesActivity ? listSuspiciousBursts(db, { since: (options.now ?? Date.now()) - SUSPICIOUS_WINDOW_MS }) : null,
+    suspiciousBursts: can(options.actor, "moderate") ? listSuspiciousBursts(db, { since: (options.now ?? Date.now()) - SUSPICIOUS_WINDOW_MS }) : null,
     reminders: { sent: reminderCount("sent"), confirmedAfter: reminderCount("confirmed"), hours: getConfig().confirmReminderHours },
   };
 }

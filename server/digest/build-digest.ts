@@ -2,12 +2,13 @@ import "server-only";
 import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog, mailings, signatures, statCounters, type UserRole } from "@/db/schema";
-import { ROLE_RANK, SYSTEM } from "@/server/auth/actor";
+import { SYSTEM } from "@/server/auth/actor";
+import { roleCan } from "@/server/auth/permissions";
 import { listSuspiciousBursts } from "@/server/dashboard/get-dashboard";
 import { getMailingProgress } from "@/server/mailings/get-mailing-progress";
 import { parseMailingContent, type MailingContent } from "@/server/mailings/mailing-content";
 import { getStats } from "@/server/stats/get-stats";
-import { toDayKey } from "@/server/stats/counters";
+import { toDayKey } from "@/lib/signature-lifecycle";
 
 // What the organizers' daily digest says (decision 0025): counts and public
 // titles only. No address, name, IP hash or email domain is ever read into it.
@@ -108,7 +109,15 @@ export function buildDigest(options: { dayStart: number; db?: AppDatabase; now: 
   };
 }
 
-/** The digest as `role` may read it: viewers get the totals and countries, as on their dashboard (decision 0025). */
+/**
+ * The digest as `role` may read it, as on their dashboard (decision 0025):
+ * the bursts to those who moderate, the mailings to those who send them;
+ * everyone gets the totals and countries.
+ */
 export function digestFor(digest: Digest, role: UserRole): Digest {
-  return ROLE_RANK[role] >= ROLE_RANK.admin ? digest : { ...digest, bursts: null, mailings: null };
+  return {
+    ...digest,
+    bursts: roleCan(role, "moderate") ? digest.bursts : null,
+    mailings: roleCan(role, "sendMailings") ? digest.mailings : null,
+  };
 }

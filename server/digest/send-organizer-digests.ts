@@ -3,11 +3,12 @@ import { and, eq, isNotNull, isNull, ne, or } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { users } from "@/db/schema";
 import { isLocale } from "@/lib/i18n/locales";
-import { assertRole, type Actor } from "@/server/auth/actor";
+import { type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
 import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
-import { toDayKey } from "@/server/stats/counters";
+import { toDayKey } from "@/lib/signature-lifecycle";
 import { buildDigest, digestFor } from "./build-digest";
 import { renderDigestEmail } from "./render-digest-email";
 
@@ -35,7 +36,7 @@ const wantsTodaysDigest = (today: string) =>
  * maintenance and the command line (owners).
  */
 export function sendOrganizerDigests(options: { actor: Actor; db?: AppDatabase; now?: number }): DigestRunSummary {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "maintain");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   if (new Date(now).getUTCHours() < DIGEST_HOUR_UTC) return { sent: 0, reason: "beforeDigestHour" };

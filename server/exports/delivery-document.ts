@@ -2,11 +2,12 @@ import "server-only";
 import { getDb, type AppDatabase } from "@/db/client";
 import { isCountryCode } from "@/lib/countries";
 import type { Locale } from "@/lib/i18n/locales";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getCampaign } from "@/server/content/get-campaign";
 import { AppError } from "@/server/errors";
-import { toDayKey } from "@/server/stats/counters";
+import { toDayKey } from "@/lib/signature-lifecycle";
 import { getStats } from "@/server/stats/get-stats";
 import { DeliveryPdf, type NamedSignerRow } from "./delivery-pdf";
 import { createExportStream, openExportReader } from "./export-reader";
@@ -77,7 +78,7 @@ export type DeliveryDocumentOptions = {
  * and the SHA-256 of exactly the bytes sent, for the delivery manifest.
  */
 export function createDeliveryDocument(options: DeliveryDocumentOptions): { stream: ReadableStream<Uint8Array>; filename: string } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const { actor, locale } = options;
   const country = options.country?.toUpperCase();
   // The code goes into the file name and the SQL parameters: only a real one.

@@ -2,7 +2,8 @@ import "server-only";
 import { stringify } from "csv-stringify/sync";
 import { getDb, type AppDatabase } from "@/db/client";
 import { getCountryName } from "@/lib/countries";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getStats } from "@/server/stats/get-stats";
 import { exportFileTarget, sha256Hex } from "./hash-stream";
@@ -29,7 +30,7 @@ export function getCountryTotals(options: {
   db?: AppDatabase;
   now?: number;
 }): CountryTotal[] {
-  assertRole(options.actor, "viewer");
+  assertCan(options.actor, "readTotals");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const { countries } = getStats({ db, now });

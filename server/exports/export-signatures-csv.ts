@@ -1,8 +1,8 @@
 import "server-only";
 import { getDb, type AppDatabase } from "@/db/client";
-import type { SignatureStatus } from "@/db/schema";
-import type { ExportSignatureStatus, SignatureExportFilter } from "@/lib/schemas/export";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import type { SignatureExportFilter } from "@/lib/schemas/export";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { formatCsvRecord } from "./csv-record";
 import { createExportStream, openExportReader } from "./export-reader";
@@ -14,11 +14,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH_ROWS = 1000;
 
 export const SIGNATURES_CSV_COLUMNS = ["name", "email", "country", "city", "public_name", "verified_at"] as const;
-
-// lib/ may not import db/, so the filter schema keeps its own status list;
-// this stops compiling if the two lists drift apart.
-type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _statusListsAgree: SameMembers<ExportSignatureStatus, SignatureStatus> = true;
 
 // The BOM is what makes Excel read the file as UTF-8 (Cyrillic names); CRLF
 // line ends are what RFC 4180 and Excel expect. Fields are formatted by
@@ -93,7 +88,7 @@ export function exportSignaturesCsv(options: {
   db?: AppDatabase;
   now?: number;
 }): { stream: ReadableStream<Uint8Array>; filename: string } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const { actor, filter } = options;
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();

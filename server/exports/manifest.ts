@@ -2,7 +2,8 @@ import "server-only";
 import { and, asc, eq, gte, inArray } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { createDeliveryDocument, type DeliveryDocumentOptions } from "./delivery-document";
 import { countryTotalsFilename, formatCountryTotalsCsv, getCountryTotals } from "./export-country-totals";
@@ -79,7 +80,7 @@ export function createExportManifest(options: {
  * Admins and owners, and the command line. Audited (`export.manifest`).
  */
 export function getExportManifest(options: { actor: Actor; since?: number; db?: AppDatabase; now?: number }): { text: string; filename: string; lineCount: number } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const rows = db
@@ -132,7 +133,7 @@ export type DeliveryPackageFile = { name: string; contentType: string; bytes: Ui
  * streamed route is the way for very large ones.
  */
 export async function createDeliveryPackage(options: DeliveryDocumentOptions): Promise<{ files: DeliveryPackageFile[]; manifest: ExportManifest }> {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const pdf = createDeliveryDocument({ ...options, db, now });

@@ -12,7 +12,8 @@ import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
 import type { PressKitFile } from "@/lib/schemas/press-kit";
 import { SHIPPED_FONT_DIR, SHIPPED_FONT_FILES } from "@/server/assets/shipped-fonts";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getCampaign } from "@/server/content/get-campaign";
 import { getStats, listDailyTotals } from "@/server/stats/get-stats";
@@ -81,7 +82,7 @@ export async function getPressKitFile(options: {
   db?: AppDatabase;
   now?: number;
 }): Promise<PressKitDownload> {
-  assertRole(options.actor, "viewer");
+  assertCan(options.actor, "readTotals");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const { file, locale } = options;

@@ -2,7 +2,8 @@ import "server-only";
 import { getDb, type AppDatabase } from "@/db/client";
 import type { UpdateState } from "@/db/schema";
 import { LOCALES, type Locale } from "@/lib/i18n/locales";
-import { assertRole, type Actor } from "@/server/auth/actor";
+import { type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { getMailingProgress, findLatestMailingId, type MailingProgress } from "./get-mailing-progress";
 import { getRequireMailingApproval } from "./mailing-approval";
 import { findUpdateForMailing, pickUpdateText } from "./mailing-content";
@@ -22,7 +23,7 @@ export type MailingPage = {
  * Admins and owners. Null when there is no such update.
  */
 export function getMailingPage(options: { actor: Actor; updateId: number; locale: Locale; db?: AppDatabase; now?: number }): MailingPage | null {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "sendMailings");
   const db = options.db ?? getDb();
   const update = findUpdateForMailing({ updateId: options.updateId, db });
   if (!update) return null;

@@ -3,7 +3,8 @@ import { and, count, desc, eq, gt } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { getDb, type AppDatabase } from "@/db/client";
 import { mailingRecipients, mailings, users, MAILING_RECIPIENT_STATES, type MailingRecipientState, type MailingState } from "@/db/schema";
-import { assertRole, type Actor } from "@/server/auth/actor";
+import { type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { getMailThrottle } from "@/server/mail/mail-throttle";
 import { getRequireMailingApproval } from "./mailing-approval";
 
@@ -41,7 +42,7 @@ export type MailingProgress = {
  * The latest mailing of an update (any state), or null. Admins and owners.
  */
 export function findLatestMailingId(options: { actor: Actor; updateId: number; db?: AppDatabase }): number | null {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "sendMailings");
   const db = options.db ?? getDb();
   return db.select({ id: mailings.id }).from(mailings).where(eq(mailings.updateId, options.updateId)).orderBy(desc(mailings.id)).limit(1).get()?.id ?? null;
 }
@@ -52,7 +53,7 @@ export function findLatestMailingId(options: { actor: Actor; updateId: number; d
  * and the time left. Admins and owners. Null when there is no such mailing.
  */
 export function getMailingProgress(options: { actor: Actor; mailingId: number; db?: AppDatabase; now?: number }): MailingProgress | null {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "sendMailings");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const creator = alias(users, "creator");

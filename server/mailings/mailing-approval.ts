@@ -2,7 +2,8 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { appSettings } from "@/db/schema";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 
 const REQUIRE_APPROVAL_KEY = "requireMailingApproval";
@@ -19,7 +20,7 @@ export function getRequireMailingApproval(options: { db?: AppDatabase | Transact
  * line only; audited. Mailings already waiting keep waiting for approval.
  */
 export function setRequireMailingApproval(options: { actor: Actor; required: boolean; db?: AppDatabase; now?: number }): void {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "manageSettings");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const value = options.required ? "true" : "false";

@@ -2,7 +2,8 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { mailings, type Mailing, type MailingState } from "@/db/schema";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan, type Capability } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { getRequireMailingApproval } from "./mailing-approval";
@@ -17,11 +18,12 @@ type Options = { actor: Actor; mailingId: number; db?: AppDatabase; now?: number
 
 function changeState(
   options: Options,
+  capability: Capability,
   action: string,
   from: readonly MailingState[],
   decide: (mailing: Mailing, tx: Transaction, now: number) => Partial<Mailing> & { state: MailingState },
 ): MailingState {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, capability);
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const state = db.transaction(
@@ -58,7 +60,7 @@ const confirmedBy = (actor: Actor) => (actor.kind === "organizer" ? actor.id : n
  * audited. Returns the new state.
  */
 export function confirmMailing(options: Options): MailingState {
-  return changeState(options, "mailing.confirm", ["prepared"], (_mailing, tx, now) =>
+  return changeState(options, "sendMailings", "mailing.confirm", ["prepared"], (_mailing, tx, now) =>
     getRequireMailingApproval({ db: tx })
       ? { state: "awaitingApproval", confirmedBy: confirmedBy(options.actor), confirmedAt: now }
       : { state: "sending", confirmedBy: confirmedBy(options.actor), confirmedAt: now, startedAt: now },
@@ -72,7 +74,7 @@ export function confirmMailing(options: Options): MailingState {
  * "approverMustDiffer"). Audited.
  */
 export function approveMailing(options: Options): MailingState {
-  return changeState(options, "mailing.approve", ["awaitingApproval"], (mailing, _tx, now) => {
+  return changeState(options, "approveMailings", "mailing.approve", ["awaitingApproval"], (mailing, _tx, now) => {
     const { actor } = options;
     if (actor.kind !== "organizer" || actor.id === mailing.createdBy || actor.id === mailing.confirmedBy) {
       throw new AppError("FORBIDDEN", "approverMustDiffer");
@@ -83,12 +85,12 @@ export function approveMailing(options: Options): MailingState {
 
 /** Stops sending after the emails already in flight; nothing is lost (resume continues). Admins and owners; audited. */
 export function pauseMailing(options: Options): MailingState {
-  return changeState(options, "mailing.pause", ["sending"], () => ({ state: "paused" }));
+  return changeState(options, "sendMailings", "mailing.pause", ["sending"], () => ({ state: "paused" }));
 }
 
 /** Continues a paused mailing where it stopped. Admins and owners; audited. */
 export function resumeMailing(options: Options): MailingState {
-  return changeState(options, "mailing.resume", ["paused"], () => ({ state: "sending" }));
+  return changeState(options, "sendMailings", "mailing.resume", ["paused"], () => ({ state: "sending" }));
 }
 
 /**
@@ -97,7 +99,7 @@ export function resumeMailing(options: Options): MailingState {
  * Admins and owners; audited.
  */
 export function cancelMailing(options: Options): MailingState {
-  return changeState(options, "mailing.cancel", ["prepared", "awaitingApproval", "sending", "paused"], (_mailing, _tx, now) => ({
+  return changeState(options, "sendMailings", "mailing.cancel", ["prepared", "awaitingApproval", "sending", "paused"], (_mailing, _tx, now) => ({
     state: "cancelled",
     finishedAt: now,
   }));

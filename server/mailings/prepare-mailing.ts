@@ -4,7 +4,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { mailings, type MailingState } from "@/db/schema";
 import { isLocale, LOCALES, type Locale } from "@/lib/i18n/locales";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { findUpdateForMailing, type MailingContent } from "./mailing-content";
@@ -43,7 +44,7 @@ export type MailingAudience = {
  * undeliverable. Admins and owners.
  */
 export function getMailingAudience(options: { actor: Actor; updateId: number; db?: AppDatabase }): MailingAudience {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "sendMailings");
   const db = options.db ?? getDb();
   const byLocale = Object.fromEntries(LOCALES.map((locale) => [locale, 0])) as Record<Locale, number>;
   let recipients = 0;
@@ -86,7 +87,7 @@ function findActiveMailing(tx: Transaction, updateId: number) {
  * progress, or has nobody to go to.
  */
 export function prepareMailing(options: { actor: Actor; updateId: number; db?: AppDatabase; now?: number }): { mailingId: number; recipientCount: number } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "sendMailings");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   return db.transaction(

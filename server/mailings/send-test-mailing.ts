@@ -3,7 +3,8 @@ import { createTranslator } from "use-intl/core";
 import { getDb, type AppDatabase } from "@/db/client";
 import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
@@ -27,7 +28,7 @@ const TEST_SENDS_PER_DAY = 20;
  * RATE_LIMITED past 20 a day.
  */
 export function sendTestMailing(options: { actor: Actor; updateId: number; locale: Locale; db?: AppDatabase; now?: number }): { to: string } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "sendMailings");
   const { actor } = options;
   if (actor.kind !== "organizer") throw new AppError("FORBIDDEN", "forbidden");
   const db = options.db ?? getDb();

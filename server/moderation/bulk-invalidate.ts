@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { getDb, type AppDatabase, type Transaction } from "@/db/client";
+import { getDb, type AppDatabase } from "@/db/client";
 import { signatures } from "@/db/schema";
 import {
   BulkInvalidationFilterSchema,
@@ -9,18 +9,19 @@ import {
   namePatternToLike,
   rangeEndExclusiveMs,
   rangeStartMs,
+  type BulkFilterFields,
   type BulkInvalidationFilterData,
   type BulkInvalidationFilterInput,
   type InvalidateInput,
 } from "@/lib/schemas/moderation";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
-import { addToCounter, toDayKey } from "@/server/stats/counters";
+import { changeSignatureStatuses, countSignatureGroups } from "@/server/signatures/lifecycle";
 import { ensureTextFolding, nameMatches, parseOrThrow } from "./search-signatures";
 
 const SAMPLE_SIZE = 20;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type BulkInvalidationPreview = {
   count: number;
@@ -51,40 +52,18 @@ function bulkFilterWhere(filter: BulkInvalidationFilterData): SQL {
 }
 
 /**
- * The matching rows counted by everything a counter is keyed on. A day is
- * grouped as a whole number of UTC days since 1970 and named by the same
- * `toDayKey` that named it when it was verified, so the keys cannot drift.
- */
-function countMatches(tx: Transaction, where: SQL) {
-  // A literal, not a parameter: a bound JS number is a REAL and would turn this into a fractional division.
-  const dayNumber = sql<number | null>`${signatures.verifiedAt} / ${sql.raw(String(DAY_MS))}`;
-  return tx
-    .select({
-      status: signatures.status,
-      country: signatures.country,
-      dayNumber,
-      referredBy: signatures.referredBy,
-      utmSource: signatures.utmSource,
-      count: sql<number>`count(*)`,
-    })
-    .from(signatures)
-    .where(where)
-    .groupBy(signatures.status, signatures.country, dayNumber, signatures.referredBy, signatures.utmSource)
-    .all();
-}
-
-/**
  * What a bulk invalidation with this filter would do, for the organizer to
  * check before running it: how many, of which status, from where, and the
- * newest few. Admins and owners only. Throws INVALID with a code for a
- * wrong or missing filter (`filterRequired`, `rangeInvalid`, …).
+ * newest few (with their addresses). Needs `moderate`. Throws INVALID with
+ * a code for a wrong or missing filter (`filterRequired`, `rangeInvalid`, …).
  */
 export function previewBulkInvalidation(options: {
   actor: Actor;
-  filter: BulkInvalidationFilterInput;
+  /** Parsed here: typed input, or the fields of the form as they came (`readBulkFilterFields`). */
+  filter: BulkInvalidationFilterInput | BulkFilterFields;
   db?: AppDatabase;
 }): BulkInvalidationPreview {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "moderate");
   const filter = parseOrThrow(BulkInvalidationFilterSchema, options.filter);
   const db = options.db ?? getDb();
   ensureTextFolding(db);
@@ -92,7 +71,7 @@ export function previewBulkInvalidation(options: {
   // One read transaction: the numbers and the sample come from the same snapshot.
   return db.transaction((tx) => {
     const preview: BulkInvalidationPreview = { count: 0, byStatus: { pending: 0, verified: 0 }, byCountry: {}, sample: [] };
-    for (const group of countMatches(tx, where)) {
+    for (const group of countSignatureGroups(tx, where)) {
       preview.count += group.count;
       if (group.status === "pending" || group.status === "verified") preview.byStatus[group.status] += group.count;
       preview.byCountry[group.country] = (preview.byCountry[group.country] ?? 0) + group.count;
@@ -119,22 +98,24 @@ export function previewBulkInvalidation(options: {
  * Invalidates every signature matching the filter, with one reason, as the
  * organizer previewed it: if the number of matches is no longer
  * `expectedCount`, nothing changes and CONFLICT `countChanged` says so
- * (details.count is the new number). Admins and owners only.
+ * (details.count is the new number). Needs `moderate`.
  *
  * Set-based so a burst of tens of thousands runs in one short write lock:
- * one grouped count, one UPDATE, and one counter update per country, day
- * and status touched, equal to what moving each row one by one would give.
- * Writes one audit row with the filter, the reason and the row count.
+ * one grouped count, one UPDATE, and one counter update per counter
+ * touched, from the same table of transitions as a single invalidation
+ * (server/signatures/lifecycle.ts), equal to what moving each row one by
+ * one would give. Writes one audit row with the filter, the reason and the row count.
  */
 export function bulkInvalidate(options: {
   actor: Actor;
-  filter: BulkInvalidationFilterInput;
+  /** Parsed here: typed input, or the fields of the form as they came (`readBulkFilterFields`). */
+  filter: BulkInvalidationFilterInput | BulkFilterFields;
   reason: InvalidateInput["reason"];
   expectedCount: number;
   db?: AppDatabase;
   now?: number;
 }): { invalidated: number } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "moderate");
   const filter = parseOrThrow(BulkInvalidationFilterSchema, options.filter);
   const { reason } = parseOrThrow(InvalidateSchema, { reason: options.reason });
   if (!Number.isSafeInteger(options.expectedCount) || options.expectedCount < 0) {
@@ -147,50 +128,19 @@ export function bulkInvalidate(options: {
 
   return db.transaction(
     (tx) => {
-      const groups = countMatches(tx, where);
+      const groups = countSignatureGroups(tx, where);
       const count = groups.reduce((sum, group) => sum + group.count, 0);
       if (count !== options.expectedCount) throw new AppError("CONFLICT", "countChanged", { count: String(count) });
 
       if (count > 0) {
-        const changed = tx
-          .update(signatures)
-          .set({
-            status: "invalidated",
-            invalidatedAt: now,
-            invalidationReason: reason,
-            invalidatedBy: options.actor.kind === "organizer" ? options.actor.id : null,
-          })
-          .where(where)
-          .run().changes;
+        const changed = changeSignatureStatuses(tx, {
+          where,
+          groups,
+          transition: "invalidate",
+          set: { invalidatedAt: now, invalidationReason: reason, invalidatedBy: options.actor.kind === "organizer" ? options.actor.id : null },
+        });
         // Nobody else can write under the immediate lock; if this ever differs, roll back rather than miscount.
         if (changed !== count) throw new AppError("CONFLICT", "countChanged", { count: String(changed) });
-
-        const byCountry = new Map<string, number>();
-        const byDay = new Map<string, number>();
-        const byStatus = new Map<string, number>();
-        const byRef = new Map<string, number>();
-        const byUtm = new Map<string, number>();
-        let verified = 0;
-        for (const group of groups) {
-          byStatus.set(group.status, (byStatus.get(group.status) ?? 0) + group.count);
-          if (group.status !== "verified") continue;
-          verified += group.count;
-          byCountry.set(group.country, (byCountry.get(group.country) ?? 0) + group.count);
-          // Mirrors moveSignatureCounters: a verified row without a date was never in a day counter.
-          if (group.dayNumber !== null) {
-            const day = toDayKey(group.dayNumber * DAY_MS);
-            byDay.set(day, (byDay.get(day) ?? 0) + group.count);
-          }
-          if (group.referredBy) byRef.set(group.referredBy, (byRef.get(group.referredBy) ?? 0) + group.count);
-          if (group.utmSource) byUtm.set(group.utmSource, (byUtm.get(group.utmSource) ?? 0) + group.count);
-        }
-        addToCounter(tx, "total", "", -verified);
-        for (const [country, n] of byCountry) addToCounter(tx, "country", country, -n);
-        for (const [day, n] of byDay) addToCounter(tx, "day", day, -n);
-        for (const [ref, n] of byRef) addToCounter(tx, "ref", ref, -n);
-        for (const [source, n] of byUtm) addToCounter(tx, "utm", source, -n);
-        for (const [status, n] of byStatus) addToCounter(tx, "status", status, -n);
-        addToCounter(tx, "status", "invalidated", count);
       }
 
       recordAudit(tx, {

@@ -1,22 +1,27 @@
 import { fc, test as propertyTest } from "@fast-check/vitest";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { describe, expect } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, statCounters, users } from "@/db/schema";
+import { normalizeEmail } from "@/lib/email";
 import type { BulkInvalidationFilterInput } from "@/lib/schemas/moderation";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
+import { erasePersonalData, purgeUnconfirmedSignatures } from "@/server/privacy/retention";
 import { confirmSignature } from "@/server/signatures/confirm-signature";
 import { signLetter } from "@/server/signatures/sign-letter";
-import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { withdrawSignature } from "@/server/signatures/withdraw-signature";
 import { createTestDatabase } from "@/test/database";
 import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
 import { invalidateSignature, restoreSignature } from "./invalidate-signature";
 import { forbidRealClock } from "@/test/clock";
 
-// Whatever organizers do, in whatever order, every public number (and the
-// per-status numbers) must equal a full recount of the rows.
+// Whatever signers, organizers and the maintenance do, in whatever order,
+// every public number (and the per-status numbers) must equal a full
+// recount of the rows: every transition of lib/signature-lifecycle.ts runs
+// here through the function production calls (sign, confirm, invalidate,
+// restore, bulk invalidate, withdraw, erase on request, purge).
 
 const HOUR = 60 * 60 * 1000;
 // Late evening UTC, so confirmations a few hours later land on other days.
@@ -72,6 +77,10 @@ const filterArbitrary: fc.Arbitrary<BulkInvalidationFilterInput> = fc
   });
 
 const operationArbitrary = fc.oneof(
+  fc.record({ kind: fc.constant("sign" as const), spec: signatureArbitrary, repeatOf: fc.option(fc.nat(), { nil: undefined }) }),
+  fc.record({ kind: fc.constant("withdraw" as const), index: fc.nat() }),
+  fc.record({ kind: fc.constant("erasePerson" as const), index: fc.nat() }),
+  fc.record({ kind: fc.constant("purge" as const), days: fc.integer({ min: 0, max: 5 }) }),
   fc.record({ kind: fc.constant("invalidate" as const), index: fc.nat() }),
   fc.record({ kind: fc.constant("restore" as const), index: fc.nat() }),
   fc.record({ kind: fc.constant("restoreAll" as const) }),
@@ -81,7 +90,13 @@ const operationArbitrary = fc.oneof(
 
 type SignatureSpec = typeof signatureArbitrary extends fc.Arbitrary<infer T> ? T : never;
 type Operation = typeof operationArbitrary extends fc.Arbitrary<infer T> ? T : never;
-type Created = { id: number; token: string };
+type Created = { id: number; email: string; token: string; withdrawToken: string };
+
+/** The links of the newest email to `email`: its confirmation (if any) and withdrawal tokens. */
+function newestLinks(db: AppDatabase, email: string): { confirm?: string; withdraw?: string } {
+  const mail = db.select({ textBody: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.toAddress, email)).orderBy(desc(mailOutbox.id)).get();
+  return { confirm: /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail?.textBody ?? "")?.[1], withdraw: /\/withdraw\?token=([A-Za-z0-9_-]+)/.exec(mail?.textBody ?? "")?.[1] };
+}
 
 function createSignatures(db: AppDatabase, specs: SignatureSpec[]): Created[] {
   return specs.map((spec, index) => {
@@ -96,31 +111,71 @@ function createSignatures(db: AppDatabase, specs: SignatureSpec[]): Created[] {
     const id = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.email, email)).get()!.id;
     const mail = db.select({ textBody: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.toAddress, email)).get()!;
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail.textBody)![1]!;
+    const withdrawToken = newestLinks(db, email).withdraw!;
     if (spec.confirmAfter !== undefined) confirmSignature({ token, db, now: createdAt + spec.confirmAfter });
-    if (spec.isWithdrawn) {
-      // No withdraw function yet: withdraw the way it must be done, with the counter functions.
-      db.transaction((tx) => {
-        const row = tx.select().from(signatures).where(eq(signatures.id, id)).get()!;
-        tx.update(signatures).set({ status: "withdrawn" }).where(eq(signatures.id, id)).run();
-        if (row.status === "verified") moveSignatureCounters(tx, row, -1);
-        moveStatusCounter(tx, row.status, "withdrawn");
-      });
-    }
-    return { id, token };
+    if (spec.isWithdrawn) withdrawSignature({ token: withdrawToken, db, now: createdAt + (spec.confirmAfter ?? 0) + 1 });
+    return { id, email, token, withdrawToken };
   });
 }
 
+/** The row's status, or undefined once it is deleted (purged). */
 function statusOf(db: AppDatabase, id: number) {
-  return db.select({ status: signatures.status }).from(signatures).where(eq(signatures.id, id)).get()!.status;
+  return db.select({ status: signatures.status }).from(signatures).where(eq(signatures.id, id)).get()?.status;
+}
+
+/** A signature made during the sequence: a new address, or again one already used (no second row unless the first was withdrawn or purged). */
+function signDuring(db: AppDatabase, created: Created[], operation: Extract<Operation, { kind: "sign" }>, now: number): void {
+  const { spec } = operation;
+  const email = operation.repeatOf !== undefined && created.length > 0 ? created[operation.repeatOf % created.length]!.email : `late.${created.length}@${spec.domain}`;
+  const parsed = parseSignLetter({ name: spec.name, email, country: spec.country, acceptPrivacy: "on" });
+  if (!parsed.success) throw new Error(`bad fixture: ${JSON.stringify(parsed.errors)}`);
+  const rowsBefore = db.select({ id: signatures.id }).from(signatures).all().length;
+  const live = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.emailKey, normalizeEmail(email))).get();
+  signLetter({ data: parsed.data, ipHash: spec.ipHash, db, now });
+  expect(db.select({ id: signatures.id }).from(signatures).all().length).toBe(live ? rowsBefore : rowsBefore + 1);
+  if (live) return;
+  const id = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.emailKey, normalizeEmail(email))).get()!.id;
+  const links = newestLinks(db, email);
+  created.push({ id, email, token: links.confirm!, withdrawToken: links.withdraw! });
 }
 
 function applyOperation(db: AppDatabase, actor: Actor, created: Created[], operation: Operation, now: number): void {
   const pick = (index: number) => created[index % created.length]!;
   switch (operation.kind) {
+    case "sign": {
+      signDuring(db, created, operation, now);
+      return;
+    }
+    case "withdraw": {
+      const { id, withdrawToken } = pick(operation.index);
+      const before = statusOf(db, id);
+      if (before === undefined || before === "withdrawn") {
+        expect(() => withdrawSignature({ token: withdrawToken, db, now })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+      } else {
+        withdrawSignature({ token: withdrawToken, db, now });
+        expect(statusOf(db, id)).toBe("withdrawn");
+      }
+      return;
+    }
+    case "erasePerson": {
+      const { id, email } = pick(operation.index);
+      const live = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.emailKey, normalizeEmail(email))).get();
+      expect(erasePersonalData({ actor: SYSTEM, email, db, now })).toEqual({ erased: live !== undefined });
+      if (live?.id === id) expect(statusOf(db, id)).toBe("withdrawn");
+      return;
+    }
+    case "purge": {
+      const cutoff = now - operation.days * 24 * HOUR;
+      const stale = db.select().from(signatures).all().filter((row) => row.status === "pending" && row.createdAt < cutoff).length;
+      expect(purgeUnconfirmedSignatures({ actor: SYSTEM, days: operation.days, db, now })).toEqual({ deleted: stale });
+      return;
+    }
     case "invalidate": {
       const { id } = pick(operation.index);
       const before = statusOf(db, id);
-      if (before === "withdrawn") {
+      if (before === undefined) {
+        expect(() => invalidateSignature({ actor, id, reason: "random check", db, now })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+      } else if (before === "withdrawn") {
         expect(() => invalidateSignature({ actor, id, reason: "random check", db, now })).toThrow(expect.objectContaining({ code: "CONFLICT" }));
       } else {
         expect(invalidateSignature({ actor, id, reason: "random check", db, now }).status).toBe("invalidated");
@@ -129,7 +184,11 @@ function applyOperation(db: AppDatabase, actor: Actor, created: Created[], opera
     }
     case "restore": {
       const { id } = pick(operation.index);
-      const before = db.select().from(signatures).where(eq(signatures.id, id)).get()!;
+      const before = db.select().from(signatures).where(eq(signatures.id, id)).get();
+      if (before === undefined) {
+        expect(() => restoreSignature({ actor, id, db, now })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+        return;
+      }
       if (before.status === "withdrawn") {
         expect(() => restoreSignature({ actor, id, db, now })).toThrow(expect.objectContaining({ code: "CONFLICT" }));
         return;
@@ -217,7 +276,7 @@ describe("counters under moderation", () => {
   propertyTest.prop(
     [fc.array(signatureArbitrary, { minLength: 1, maxLength: 20 }), fc.array(operationArbitrary, { maxLength: 15 }), fc.boolean()],
     { numRuns: 250 },
-  )("after any sequence of invalidations, restores and bulk runs, every counter equals a full recount", (specs, operations, asOrganizer) => {
+  )("after any sequence of signatures, confirmations, invalidations, restores, bulk runs, withdrawals, erasures and purges, every counter equals a full recount", (specs, operations, asOrganizer) => {
     const { db, close } = createTestDatabase();
     try {
       let actor: Actor = SYSTEM;

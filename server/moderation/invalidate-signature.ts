@@ -1,12 +1,14 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { signatures } from "@/db/schema";
 import { InvalidateSchema, type InvalidateInput } from "@/lib/schemas/moderation";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { canChange, restoreTransitionFor, SIGNATURE_TRANSITIONS, type SignatureTransition } from "@/lib/signature-lifecycle";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
-import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { changeSignatureStatus } from "@/server/signatures/lifecycle";
 import { MODERATED_SIGNATURE_COLUMNS, parseOrThrow, type ModeratedSignature } from "./search-signatures";
 
 function findModeratedSignature(tx: Transaction, id: number): ModeratedSignature {
@@ -21,12 +23,57 @@ function actorUserId(actor: Actor): number | null {
   return actor.kind === "organizer" ? actor.id : null;
 }
 
+type ModerationStep = {
+  transition: SignatureTransition;
+  set: Parameters<typeof changeSignatureStatus>[1]["set"];
+  details: Record<string, unknown>;
+};
+
+/**
+ * One moderation step on one signature, in one immediate transaction: read
+ * it, let `decide` say what to do (null: nothing, it already is so), change
+ * its status with its counters (server/signatures/lifecycle.ts), audit it
+ * as `action`, and return it as it is now.
+ */
+function moderateOne(options: {
+  actor: Actor;
+  id: number;
+  action: string;
+  decide: (before: ModeratedSignature, now: number) => ModerationStep | null;
+  db?: AppDatabase;
+  now?: number;
+}): ModeratedSignature {
+  const db = options.db ?? getDb();
+  const now = options.now ?? Date.now();
+  return db.transaction(
+    (tx) => {
+      const before = findModeratedSignature(tx, options.id);
+      const step = options.decide(before, now);
+      if (!step) return before;
+      // The immediate transaction holds the write lock since the read, so the guard cannot miss.
+      if (!changeSignatureStatus(tx, { signature: before, transition: step.transition, set: step.set })) throw new AppError("CONFLICT", "signatureChanged");
+      recordAudit(tx, {
+        actor: toAuditActor(options.actor),
+        action: options.action,
+        targetType: "signature",
+        targetId: before.id,
+        details: step.details,
+        rowCount: 1,
+        now,
+      });
+      return findModeratedSignature(tx, before.id);
+    },
+    { behavior: "immediate" },
+  );
+}
+
 /**
  * Marks one signature as invalid (fraud, duplicate person, abuse) with a
- * reason. Admins and owners only. A verified one leaves every public
- * counter it was in (its day is the day it was verified); invalidating
- * twice is a no-op; a withdrawn one is refused with CONFLICT, since the
- * signer already took it back. Throws NOT_FOUND for an unknown id.
+ * reason. Needs `moderate`. A verified one leaves every public counter it
+ * was in (its day is the day it was verified, and verified_at is kept so
+ * a restore gives it back to the same day); invalidating twice is a
+ * no-op; a withdrawn one is refused with CONFLICT, since the signer
+ * already took it back. Throws NOT_FOUND for an unknown id.
  */
 export function invalidateSignature(options: {
   actor: Actor;
@@ -35,78 +82,44 @@ export function invalidateSignature(options: {
   db?: AppDatabase;
   now?: number;
 }): ModeratedSignature {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "moderate");
   const { reason } = parseOrThrow(InvalidateSchema, { reason: options.reason });
-  const db = options.db ?? getDb();
-  const now = options.now ?? Date.now();
-  return db.transaction(
-    (tx) => {
-      const before = findModeratedSignature(tx, options.id);
-      if (before.status === "invalidated") return before;
-      if (before.status === "withdrawn") throw new AppError("CONFLICT", "signatureWithdrawn");
-      const previousStatus = before.status;
-      const after = tx
-        .update(signatures)
-        .set({ status: "invalidated", invalidatedAt: now, invalidationReason: reason, invalidatedBy: actorUserId(options.actor) })
-        .where(and(eq(signatures.id, before.id), eq(signatures.status, previousStatus)))
-        .returning(MODERATED_SIGNATURE_COLUMNS)
-        .get();
-      // The immediate transaction holds the write lock since the read, so the guard cannot miss.
-      if (!after) throw new AppError("CONFLICT", "signatureChanged");
-      // verified_at is kept: a restore must give the signature back to the same day.
-      if (previousStatus === "verified") moveSignatureCounters(tx, before, -1);
-      moveStatusCounter(tx, previousStatus, "invalidated");
-      recordAudit(tx, {
-        actor: toAuditActor(options.actor),
-        action: "signature.invalidate",
-        targetType: "signature",
-        targetId: before.id,
-        details: { reason, previousStatus },
-        rowCount: 1,
-        now,
-      });
-      return after;
+  return moderateOne({
+    ...options,
+    action: "signature.invalidate",
+    decide: (before, now) => {
+      if (before.status === "invalidated") return null;
+      // The only status left that cannot be invalidated: the signer took it back.
+      if (!canChange("invalidate", before.status)) throw new AppError("CONFLICT", "signatureWithdrawn");
+      return {
+        transition: "invalidate",
+        set: { invalidatedAt: now, invalidationReason: reason, invalidatedBy: actorUserId(options.actor) },
+        details: { reason, previousStatus: before.status },
+      };
     },
-    { behavior: "immediate" },
-  );
+  });
 }
 
 /**
  * Undoes an invalidation: the signature becomes verified again if it had
  * been confirmed (counted again on the day it was verified), pending
- * otherwise. Admins and owners only. Restoring one that is not invalidated
+ * otherwise. Needs `moderate`. Restoring one that is not invalidated
  * is a no-op; a withdrawn one is refused with CONFLICT. Throws NOT_FOUND.
  */
 export function restoreSignature(options: { actor: Actor; id: number; db?: AppDatabase; now?: number }): ModeratedSignature {
-  assertRole(options.actor, "admin");
-  const db = options.db ?? getDb();
-  const now = options.now ?? Date.now();
-  return db.transaction(
-    (tx) => {
-      const before = findModeratedSignature(tx, options.id);
+  assertCan(options.actor, "moderate");
+  return moderateOne({
+    ...options,
+    action: "signature.restore",
+    decide: (before) => {
       if (before.status === "withdrawn") throw new AppError("CONFLICT", "signatureWithdrawn");
-      if (before.status !== "invalidated") return before;
-      const restoredTo = before.verifiedAt !== null ? "verified" : "pending";
-      const after = tx
-        .update(signatures)
-        .set({ status: restoredTo, invalidatedAt: null, invalidationReason: null, invalidatedBy: null })
-        .where(and(eq(signatures.id, before.id), eq(signatures.status, "invalidated")))
-        .returning(MODERATED_SIGNATURE_COLUMNS)
-        .get();
-      if (!after) throw new AppError("CONFLICT", "signatureChanged");
-      if (restoredTo === "verified") moveSignatureCounters(tx, before, 1);
-      moveStatusCounter(tx, "invalidated", restoredTo);
-      recordAudit(tx, {
-        actor: toAuditActor(options.actor),
-        action: "signature.restore",
-        targetType: "signature",
-        targetId: before.id,
-        details: { restoredTo, invalidationReason: before.invalidationReason },
-        rowCount: 1,
-        now,
-      });
-      return after;
+      const transition = restoreTransitionFor(before);
+      if (!canChange(transition, before.status)) return null;
+      return {
+        transition,
+        set: { invalidatedAt: null, invalidationReason: null, invalidatedBy: null },
+        details: { restoredTo: SIGNATURE_TRANSITIONS[transition].to, invalidationReason: before.invalidationReason },
+      };
     },
-    { behavior: "immediate" },
-  );
+  });
 }

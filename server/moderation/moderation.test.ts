@@ -3,11 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog, mailOutbox, signatures, SIGNATURE_STATUSES, statCounters, users, type CounterScope, type UserRole } from "@/db/schema";
 import {
+  bulkFilterQuery,
   BulkInvalidationFilterSchema,
   InvalidateSchema,
-  MODERATION_STATUSES,
   namePatternToLike,
   parseModerationInput,
+  readBulkFilterFields,
   SignatureSearchSchema,
 } from "@/lib/schemas/moderation";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
@@ -16,7 +17,7 @@ import { AppError } from "@/server/errors";
 import { confirmSignature } from "@/server/signatures/confirm-signature";
 import { listPublicSigners } from "@/server/signatures/list-public-signers";
 import { signLetter } from "@/server/signatures/sign-letter";
-import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
+import { changeSignatureStatus } from "@/server/signatures/lifecycle";
 import { getStats } from "@/server/stats/get-stats";
 import { createTestDatabase } from "@/test/database";
 import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
@@ -111,7 +112,25 @@ function caught(run: () => unknown): AppError {
 describe("moderation schemas", () => {
   forbidRealClock();
   it("know the same statuses as the database", () => {
-    expect([...MODERATION_STATUSES]).toEqual([...SIGNATURE_STATUSES]);
+    for (const status of SIGNATURE_STATUSES) {
+      expect(parseModerationInput(SignatureSearchSchema, { status })).toEqual({ success: true, data: { status, limit: 50 } });
+    }
+    expect(parseModerationInput(SignatureSearchSchema, { status: "deleted" })).toEqual({ success: false, errors: { status: "statusInvalid" } });
+  });
+
+  it("read the bulk filter alike from the preview's query and the action's form, and carry it on unchanged", () => {
+    const form = new FormData();
+    form.set("emailDomain", "spam.example");
+    form.set("ipHash", "");
+    form.append("statuses", "pending");
+    form.append("statuses", "verified");
+    form.set("reason", "a burst");
+    const query: Record<string, string | string[]> = { emailDomain: "spam.example", ipHash: "", statuses: ["pending", "verified"], done: "3" };
+    const fromForm = readBulkFilterFields((name) => form.getAll(name));
+    expect(fromForm).toEqual({ emailDomain: "spam.example", statuses: ["pending", "verified"] });
+    expect(readBulkFilterFields((name) => ([] as unknown[]).concat(query[name] ?? []))).toEqual(fromForm);
+    expect(bulkFilterQuery(fromForm).toString()).toBe("emailDomain=spam.example&statuses=pending&statuses=verified");
+    expect(readBulkFilterFields((name) => bulkFilterQuery(fromForm).getAll(name))).toEqual(fromForm);
   });
 
   it.each([
@@ -393,9 +412,8 @@ describe("moderation", () => {
     it("refuses a withdrawn signature with CONFLICT", () => {
       const id = sign(db, { email: "anna@example.org", confirmAt: T0 + 1 });
       db.transaction((tx) => {
-        tx.update(signatures).set({ status: "withdrawn" }).where(eq(signatures.id, id)).run();
-        moveSignatureCounters(tx, { country: "DE", verifiedAt: T0 + 1 }, -1);
-        moveStatusCounter(tx, "verified", "withdrawn");
+        const row = tx.select().from(signatures).where(eq(signatures.id, id)).get()!;
+        changeSignatureStatus(tx, { signature: row, transition: "withdraw" });
       });
       const before = counters(db);
       expect(caught(() => invalidateSignature({ actor: admin, id, reason: "fraud", db }))).toMatchObject({ code: "CONFLICT", messageKey: "signatureWithdrawn" });

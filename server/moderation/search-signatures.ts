@@ -14,7 +14,8 @@ import {
   toContainsLike,
   type SignatureSearchInput,
 } from "@/lib/schemas/moderation";
-import { assertRole, type Actor } from "@/server/auth/actor";
+import type { Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { AppError } from "@/server/errors";
 
 /** What organizers see of a signature in lists and after a moderation action. */
@@ -106,14 +107,14 @@ function emailContains(value: string): SQL {
 
 /**
  * Signatures matching every given filter, newest first (created_at, id),
- * paged by keyset. Admins and owners only: the rows carry addresses and
+ * paged by keyset. Needs `seePersonalData`: the rows carry addresses and
  * private names, which viewers must never see.
  */
 export function searchSignatures(options: { actor: Actor; filters: SignatureSearchInput; db?: AppDatabase }): {
   rows: ModeratedSignature[];
   nextCursor: string | undefined;
 } {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "seePersonalData");
   const filters = parseOrThrow(SignatureSearchSchema, options.filters);
   const db = options.db ?? getDb();
   ensureTextFolding(db);
@@ -143,10 +144,10 @@ export function searchSignatures(options: { actor: Actor; filters: SignatureSear
 
 /**
  * One signature with everything organizers may need to judge it (IP hash,
- * language, referral, consent). Admins and owners only. Throws NOT_FOUND.
+ * language, referral, consent). Needs `seePersonalData`. Throws NOT_FOUND.
  */
 export function getSignatureDetail(options: { actor: Actor; id: number; db?: AppDatabase }): SignatureDetail {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "seePersonalData");
   const db = options.db ?? getDb();
   if (!Number.isSafeInteger(options.id) || options.id < 1) throw new AppError("NOT_FOUND", "signatureNotFound");
   const row = db

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
-import { auditLog, signatures } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 
 // What erasing a signer's personal data writes (decision 0019), in one
 // place for the two ways it happens: one signature withdrawn or erased on
@@ -18,7 +18,7 @@ import { auditLog, signatures } from "@/db/schema";
  * knows whose it is. Status, country, dates and referrer stay, so every
  * count stays consistent with its history.
  */
-export function erasedPersonalData(marker: string | SQL) {
+export function erasedPersonalData<Marker extends string | SQL>(marker: Marker) {
   return {
     name: "",
     email: "",
@@ -30,7 +30,7 @@ export function erasedPersonalData(marker: string | SQL) {
     utmCampaign: null,
     isPublicName: false,
     wantsUpdates: false,
-  } satisfies Partial<Record<keyof typeof signatures.$inferInsert, unknown>>;
+  };
 }
 
 /**

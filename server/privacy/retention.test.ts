@@ -8,7 +8,7 @@ import { signLetter } from "@/server/signatures/sign-letter";
 import { getStats } from "@/server/stats/get-stats";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
 import { createTestDatabase } from "@/test/database";
-import { anonymiseAllSignatures, exportPersonalData, purgeUnconfirmedSignatures } from "./retention";
+import { anonymiseAllSignatures, erasePersonalData, exportPersonalData, purgeUnconfirmedSignatures } from "./retention";
 import { forbidRealClock } from "@/test/clock";
 
 const DAY = 86_400_000;
@@ -65,6 +65,15 @@ describe("retention", () => {
     expect(data.signature).toMatchObject({ name: "Name Person", country: "UA", city: "Lviv", status: "verified", networkHashStored: true, remindedAt: null });
     expect(data.emailsWaiting).toEqual([expect.objectContaining({ kind: "confirm", status: "queued" })]);
     expect(exportPersonalData({ actor: SYSTEM, email: "nobody@example.org", db, now: T0 + DAY }).signature).toBeNull();
+  });
+
+  it("finds nothing left to erase in a signature already withdrawn, even named by its erased key", () => {
+    sign(db, "gone@example.org", T0, true);
+    expect(erasePersonalData({ actor: SYSTEM, email: "gone@example.org", db, now: T0 + DAY })).toEqual({ erased: true });
+    const row = db.select().from(signatures).get()!;
+    expect(row).toMatchObject({ status: "withdrawn", emailKey: `withdrawn:${row.id}` });
+    expect(erasePersonalData({ actor: SYSTEM, email: row.emailKey, db, now: T0 + 2 * DAY })).toEqual({ erased: false });
+    expect(db.select().from(signatures).get()).toEqual(row);
   });
 
   it("is for owners (and the command line) only", () => {

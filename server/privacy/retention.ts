@@ -4,12 +4,15 @@ import { getDb, type AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { normalizeEmail } from "@/lib/email";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { canChange, statusesBefore } from "@/lib/signature-lifecycle";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
+import { ERASABLE_SIGNATURE_COLUMNS } from "@/server/signatures/find-signature-by-token";
+import { countSignatureGroups, moveCountersForGroups } from "@/server/signatures/lifecycle";
 import { eraseSignature } from "@/server/signatures/withdraw-signature";
 import { dropIpHashFromAudit, erasedPersonalData } from "./erasure";
-import { addToCounter } from "@/server/stats/counters";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -22,7 +25,8 @@ export function getUnconfirmedRetentionDays(): number {
  * Deletes signatures never confirmed within `days` days, with their tokens,
  * their queued emails and the IP hash of their audit rows: nobody confirmed
  * the address, so nothing of it is kept. The server's maintenance runs it
- * hourly (decision 0019); the command line and owners too.
+ * hourly (decision 0019); the command line and owners too
+ * (`eraseSignatures`).
  */
 export function purgeUnconfirmedSignatures(options: {
   actor: Actor;
@@ -32,18 +36,16 @@ export function purgeUnconfirmedSignatures(options: {
   /** false: the caller checkpoints once after several erasures (the maintenance run). */
   checkpoint?: boolean;
 }): { deleted: number } {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "eraseSignatures");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const days = options.days ?? getUnconfirmedRetentionDays();
   const cutoff = now - days * DAY_MS;
   const result = db.transaction(
     (tx) => {
-      const stale = tx
-        .select({ id: signatures.id, emailKey: signatures.emailKey })
-        .from(signatures)
-        .where(and(eq(signatures.status, "pending"), lt(signatures.createdAt, cutoff)))
-        .all();
+      const where = and(inArray(signatures.status, statusesBefore("purge")), lt(signatures.createdAt, cutoff));
+      const groups = countSignatureGroups(tx, where);
+      const stale = tx.select({ id: signatures.id }).from(signatures).where(where).all();
       for (let start = 0; start < stale.length; start += 500) {
         const ids = stale.slice(start, start + 500).map((row) => row.id);
         tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids)).run();
@@ -51,7 +53,7 @@ export function purgeUnconfirmedSignatures(options: {
         tx.delete(signatures).where(inArray(signatures.id, ids)).run();
         dropIpHashFromAudit(tx, ids);
       }
-      addToCounter(tx, "status", "pending", -stale.length);
+      moveCountersForGroups(tx, "purge", groups);
       // The hourly maintenance run logs itself (maintenance_runs); the audit log hears of real deletions.
       if (stale.length > 0) recordAudit(tx, { actor: toAuditActor(options.actor), action: "retention.purgeUnconfirmed", details: { days }, rowCount: stale.length, now });
       return { deleted: stale.length };
@@ -67,11 +69,12 @@ export function purgeUnconfirmedSignatures(options: {
  * city, network hash, utm) while keeping each row's status, country and
  * dates, so every count, chart and export of totals stays as it was.
  * Pending signatures are deleted. Tokens, emails, share codes and the IP
- * hashes of audit rows go. Owners and the command line only. Backups made
- * before keep the data until they are rotated out.
+ * hashes of audit rows go. Owners and the command line only
+ * (`eraseSignatures`). Backups made before keep the data until they are
+ * rotated out.
  */
 export function anonymiseAllSignatures(options: { actor: Actor; db?: AppDatabase; now?: number }): { anonymised: number; deletedPending: number } {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "eraseSignatures");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const deletedPending = purgeUnconfirmedSignatures({ actor: options.actor, days: 0, db, now: now + 1, checkpoint: false }).deleted;
@@ -97,28 +100,17 @@ export function anonymiseAllSignatures(options: { actor: Actor; db?: AppDatabase
 /**
  * Erases one person's signature on request, exactly as their withdrawal link
  * would (`eraseSignature`), found by any spelling of their address. The
- * command line and owners only; audited without the address.
+ * command line and owners only (`eraseSignatures`); audited without the
+ * address. An already withdrawn signature has nothing left to erase.
  */
 export function erasePersonalData(options: { actor: Actor; email: string; db?: AppDatabase; now?: number }): { erased: boolean } {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "eraseSignatures");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const erased = db.transaction(
     (tx) => {
-      const row = tx
-        .select({
-          signatureId: signatures.id,
-          status: signatures.status,
-          emailKey: signatures.emailKey,
-          country: signatures.country,
-          verifiedAt: signatures.verifiedAt,
-          referredBy: signatures.referredBy,
-          utmSource: signatures.utmSource,
-        })
-        .from(signatures)
-        .where(eq(signatures.emailKey, normalizeEmail(options.email)))
-        .get();
-      if (!row) return false;
+      const row = tx.select(ERASABLE_SIGNATURE_COLUMNS).from(signatures).where(eq(signatures.emailKey, normalizeEmail(options.email))).get();
+      if (!row || !canChange("withdraw", row.status)) return false;
       eraseSignature(tx, row, { actor: toAuditActor(options.actor), action: "privacy.erasePerson", now });
       return true;
     },
@@ -152,10 +144,11 @@ export type PersonalDataExport = {
 
 /**
  * Everything stored about one address, for a subject access request. The
- * command line and admins and up; audited (without the address).
+ * command line and those who may export personal data (`exportPersonalData`);
+ * audited (without the address).
  */
 export function exportPersonalData(options: { actor: Actor; email: string; db?: AppDatabase; now?: number }): PersonalDataExport {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "exportPersonalData");
   const db = options.db ?? getDb();
   const key = normalizeEmail(options.email);
   const row = db.select().from(signatures).where(eq(signatures.emailKey, key)).get();

@@ -3,7 +3,8 @@ import { and, desc, eq, gt, notInArray, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { partnerCodes, signatures, signatureTokens, statCounters } from "@/db/schema";
 import { REF_CODE_SHAPE } from "@/lib/schemas/sign-letter";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
 import { hashToken } from "@/server/security/tokens";
@@ -43,9 +44,9 @@ export function getSignerSharing(options: { token: string; purpose?: "manage" | 
 
 export type PartnerCodeSummary = { code: string; label: string; createdAt: number; verified: number };
 
-/** Partner codes with the verified signatures each brought. Viewers and up (numbers only). */
+/** Partner codes with the verified signatures each brought. Needs `readTotals` (numbers only). */
 export function listPartnerCodes(options: { actor: Actor; db?: AppDatabase }): PartnerCodeSummary[] {
-  assertRole(options.actor, "viewer");
+  assertCan(options.actor, "readTotals");
   const db = options.db ?? getDb();
   return db
     .select({ code: partnerCodes.code, label: partnerCodes.label, createdAt: partnerCodes.createdAt })
@@ -57,11 +58,11 @@ export function listPartnerCodes(options: { actor: Actor; db?: AppDatabase }): P
 
 /**
  * Creates a partner code (e.g. `diaspora-berlin`) for an organisation to put
- * in its links (`?ref=`). Admins and owners. The code must not clash with a
+ * in its links (`?ref=`). Needs `managePartnerCodes`. The code must not clash with a
  * signer's code or another partner's.
  */
 export function createPartnerCode(options: { actor: Actor; code: string; label: string; db?: AppDatabase; now?: number }): PartnerCodeSummary {
-  assertRole(options.actor, "admin");
+  assertCan(options.actor, "managePartnerCodes");
   const code = options.code.trim().toLowerCase();
   const label = options.label.normalize("NFC").trim().slice(0, 100);
   if (!REF_CODE_SHAPE.test(code)) throw new AppError("INVALID", "partnerCodeInvalid");
@@ -89,10 +90,10 @@ export type ReferralSources = { partners: { code: string; label: string; count: 
 /**
  * Where verified signatures came from, for the dashboard: per partner code,
  * all signer links together (no individual signer is singled out), and per
- * utm_source. From counters only. Viewers and up.
+ * utm_source. From counters only. Needs `readTotals`.
  */
 export function getReferralSources(options: { actor: Actor; db?: AppDatabase }): ReferralSources {
-  assertRole(options.actor, "viewer");
+  assertCan(options.actor, "readTotals");
   const db = options.db ?? getDb();
   // Partners are few: join them to their counters. Signer links can be one counter row per signer,
   // so they are summed in SQL rather than read row by row on every dashboard load.

@@ -1,33 +1,23 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { getGroupCommit } from "@/db/group-commit";
-import { signatures, signatureTokens } from "@/db/schema";
+import { signatures } from "@/db/schema";
 import { AppError } from "@/server/errors";
-import { hashToken } from "@/server/security/tokens";
-import { addToCounter, moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
-import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
+import { addToCounter } from "@/server/stats/counters";
+import { findSignatureByToken } from "./find-signature-by-token";
+import { changeSignatureStatus } from "./lifecycle";
 
 export type ConfirmationState = "ready" | "alreadyConfirmed";
 
-
-function findTokenRow(db: AppDatabase | Transaction, token: string) {
-  if (!LINK_TOKEN_SHAPE.test(token)) return undefined;
-  return db
-    .select({
-      signatureId: signatureTokens.signatureId,
-      expiresAt: signatureTokens.expiresAt,
-      status: signatures.status,
-      country: signatures.country,
-      referredBy: signatures.referredBy,
-      utmSource: signatures.utmSource,
-      remindedAt: signatures.remindedAt,
-    })
-    .from(signatureTokens)
-    .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
-    .where(and(eq(signatureTokens.tokenHash, hashToken(token)), eq(signatureTokens.purpose, "confirm")))
-    .get();
-}
+/** What confirming needs of the row: its status and the fields the counters it joins are keyed on. */
+const CONFIRMED_COLUMNS = {
+  signatureId: signatures.id,
+  status: signatures.status,
+  country: signatures.country,
+  referredBy: signatures.referredBy,
+  utmSource: signatures.utmSource,
+  remindedAt: signatures.remindedAt,
+};
 
 /**
  * Says what pressing "confirm" would do for this token, without changing
@@ -37,7 +27,7 @@ function findTokenRow(db: AppDatabase | Transaction, token: string) {
  */
 export function getConfirmationState(options: { token: string; db?: AppDatabase; now?: number }): ConfirmationState {
   const db = options.db ?? getDb();
-  const row = findTokenRow(db, options.token);
+  const row = findSignatureByToken(db, options.token, ["confirm"], CONFIRMED_COLUMNS);
   if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
   if (row.status === "verified") return "alreadyConfirmed";
   if (row.expiresAt <= (options.now ?? Date.now())) throw new AppError("EXPIRED", "tokenExpired");
@@ -45,21 +35,14 @@ export function getConfirmationState(options: { token: string; db?: AppDatabase;
 }
 
 function applyConfirmation(tx: Transaction, token: string, now: number): ConfirmationState {
-  const row = findTokenRow(tx, token);
+  const row = findSignatureByToken(tx, token, ["confirm"], CONFIRMED_COLUMNS);
   if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
   if (row.status === "verified") return "alreadyConfirmed";
   if (row.expiresAt <= now) throw new AppError("EXPIRED", "tokenExpired");
-  const updated = tx
-    .update(signatures)
-    .set({ status: "verified", verifiedAt: now })
-    .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, "pending")))
-    .run();
-  if (updated.changes === 1) {
-    moveSignatureCounters(tx, { country: row.country, verifiedAt: now, referredBy: row.referredBy, utmSource: row.utmSource }, 1);
-    moveStatusCounter(tx, "pending", "verified");
-    // The dashboard's "confirmed after a reminder" (decision 0022): a counter, so nobody counts rows.
-    if (row.remindedAt !== null) addToCounter(tx, "reminder", "confirmed", 1);
-  }
+  // A pending signature has never been verified (a restore gives a confirmed one back as verified).
+  const confirmed = changeSignatureStatus(tx, { signature: { ...row, id: row.signatureId, verifiedAt: null }, transition: "confirm", set: { verifiedAt: now } });
+  // The dashboard's "confirmed after a reminder" (decision 0022): a counter, so nobody counts rows.
+  if (confirmed && row.remindedAt !== null) addToCounter(tx, "reminder", "confirmed", 1);
   return "ready";
 }
 

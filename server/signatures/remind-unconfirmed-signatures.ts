@@ -4,7 +4,8 @@ import { and, asc, eq, gt, isNull, max } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { appSettings, signatures, signatureTokens } from "@/db/schema";
 import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
-import { assertRole, type Actor } from "@/server/auth/actor";
+import { type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
@@ -185,7 +186,7 @@ export async function remindUnconfirmedSignatures(options: {
   db?: AppDatabase;
   now?: number;
 }): Promise<ReminderRunSummary> {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "maintain");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   const config = getConfig();

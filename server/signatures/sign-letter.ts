@@ -7,6 +7,7 @@ import { partnerCodes, signatures, signatureTokens } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import type { SignLetterData } from "@/lib/schemas/sign-letter";
+import { SIGNATURE_TRANSITIONS } from "@/lib/signature-lifecycle";
 import type { SignSuspicion } from "@/server/abuse/check-sign-limits";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
@@ -14,8 +15,8 @@ import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
 import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
 import { renderSignatureEmail } from "@/server/mail/render-email";
-import { moveStatusCounter } from "@/server/stats/counters";
 import { createRefCode, createToken } from "@/server/security/tokens";
+import { countNewSignature } from "./lifecycle";
 import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
 
 export const CONFIRM_TOKEN_TTL_DAYS = 7;
@@ -81,31 +82,7 @@ export function recordSignature(
   const campaign = getCampaign(locale);
   const mailDomain = new URL(config.appUrl).hostname;
 
-  const inserted = preparedQuery(tx, "recordSignature.insert", (db) =>
-    db
-      .insert(signatures)
-      .values({
-        email: sql.placeholder("email"),
-        emailKey: sql.placeholder("emailKey"),
-        name: sql.placeholder("name"),
-        country: sql.placeholder("country"),
-        city: sql.placeholder("city"),
-        isPublicName: sql.placeholder("isPublicName"),
-        wantsUpdates: sql.placeholder("wantsUpdates"),
-        locale: sql.placeholder("locale"),
-        status: "pending",
-        refCode: sql.placeholder("refCode"),
-        consentVersion: sql.placeholder("consentVersion"),
-        ipHash: sql.placeholder("ipHash"),
-        referredBy: sql.placeholder("referredBy"),
-        utmSource: sql.placeholder("utmSource"),
-        utmCampaign: sql.placeholder("utmCampaign"),
-        createdAt: sql.placeholder("createdAt"),
-      })
-      .onConflictDoNothing({ target: signatures.emailKey })
-      .returning({ id: signatures.id })
-      .prepare(),
-  ).get({
+  const row = {
     email: data.email,
     emailKey,
     name: data.name,
@@ -122,9 +99,34 @@ export function recordSignature(
     utmSource: data.utm_source ?? null,
     utmCampaign: data.utm_campaign ?? null,
     createdAt: now,
-  });
+  };
+  const inserted = preparedQuery(tx, "recordSignature.insert", (db) =>
+    db
+      .insert(signatures)
+      .values({
+        email: sql.placeholder("email"),
+        emailKey: sql.placeholder("emailKey"),
+        name: sql.placeholder("name"),
+        country: sql.placeholder("country"),
+        city: sql.placeholder("city"),
+        isPublicName: sql.placeholder("isPublicName"),
+        wantsUpdates: sql.placeholder("wantsUpdates"),
+        locale: sql.placeholder("locale"),
+        status: SIGNATURE_TRANSITIONS.sign.to,
+        refCode: sql.placeholder("refCode"),
+        consentVersion: sql.placeholder("consentVersion"),
+        ipHash: sql.placeholder("ipHash"),
+        referredBy: sql.placeholder("referredBy"),
+        utmSource: sql.placeholder("utmSource"),
+        utmCampaign: sql.placeholder("utmCampaign"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .onConflictDoNothing({ target: signatures.emailKey })
+      .returning({ id: signatures.id })
+      .prepare(),
+  ).get(row);
 
-  if (inserted) moveStatusCounter(tx, null, "pending");
+  if (inserted) countNewSignature(tx, row);
   const signature = inserted
     ? { id: inserted.id, status: "pending" as const, name: data.name, email: data.email, locale }
     : tx

@@ -1,15 +1,15 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
-import { mailOutbox, signatures, signatureTokens, type TokenPurpose } from "@/db/schema";
+import { mailOutbox, signatureTokens, type TokenPurpose } from "@/db/schema";
+import { canChange } from "@/lib/signature-lifecycle";
 import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { recordAudit, type AuditActor } from "@/server/audit/record-audit";
 import { listRecipientHashes } from "@/server/privacy/daily-hash-keys";
 import { dropIpHashFromAudit, erasedPersonalData } from "@/server/privacy/erasure";
 import { AppError } from "@/server/errors";
-import { hashToken } from "@/server/security/tokens";
-import { moveSignatureCounters, moveStatusCounter } from "@/server/stats/counters";
-import { LINK_TOKEN_SHAPE } from "@/lib/schemas/confirm-signature";
+import { ERASABLE_SIGNATURE_COLUMNS, findSignatureByToken } from "./find-signature-by-token";
+import { changeSignatureStatus } from "./lifecycle";
 
 /** The withdrawal link lasts as long as a campaign reasonably runs; every email carries a fresh one. */
 export const WITHDRAW_TOKEN_TTL_DAYS = 365;
@@ -22,31 +22,11 @@ export const WITHDRAW_TOKEN_TTL_DAYS = 365;
 export const WITHDRAWING_PURPOSES = ["withdraw", "manage", "unsubscribe"] as const satisfies readonly TokenPurpose[];
 type WithdrawingPurpose = (typeof WITHDRAWING_PURPOSES)[number];
 
+type TokenSignature = NonNullable<ReturnType<typeof findSignatureByToken<typeof ERASABLE_SIGNATURE_COLUMNS>>>;
 
-function findTokenRow(db: AppDatabase | Transaction, token: string, purposes: readonly WithdrawingPurpose[]) {
-  if (!LINK_TOKEN_SHAPE.test(token) || purposes.length === 0) return undefined;
-  return db
-    .select({
-      signatureId: signatureTokens.signatureId,
-      expiresAt: signatureTokens.expiresAt,
-      status: signatures.status,
-      emailKey: signatures.emailKey,
-      country: signatures.country,
-      verifiedAt: signatures.verifiedAt,
-      referredBy: signatures.referredBy,
-      utmSource: signatures.utmSource,
-    })
-    .from(signatureTokens)
-    .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
-    .where(and(eq(signatureTokens.tokenHash, hashToken(token)), inArray(signatureTokens.purpose, [...purposes])))
-    .get();
-}
-
-type TokenRow = NonNullable<ReturnType<typeof findTokenRow>>;
-
-function assertUsable(row: TokenRow | undefined, now: number): asserts row is TokenRow {
+function assertUsable(row: TokenSignature | undefined, now: number): asserts row is TokenSignature {
   // A withdrawn signature has no tokens left; the status check covers a race with another withdrawal.
-  if (!row || row.status === "withdrawn") throw new AppError("NOT_FOUND", "tokenInvalid");
+  if (!row || !canChange("withdraw", row.status)) throw new AppError("NOT_FOUND", "tokenInvalid");
   if (row.expiresAt <= now) throw new AppError("EXPIRED", "tokenExpired");
 }
 
@@ -63,12 +43,12 @@ export function getWithdrawalState(options: {
   now?: number;
 }): "ready" {
   const db = options.db ?? getDb();
-  assertUsable(findTokenRow(db, options.token, options.purposes ?? ["withdraw"]), options.now ?? Date.now());
+  assertUsable(findSignatureByToken(db, options.token, options.purposes ?? ["withdraw"], ERASABLE_SIGNATURE_COLUMNS), options.now ?? Date.now());
   return "ready";
 }
 
 /** What erasing a signature needs to know of it, read before the erasure. */
-export type ErasableSignature = Pick<TokenRow, "signatureId" | "status" | "emailKey" | "country" | "verifiedAt" | "referredBy" | "utmSource">;
+export type ErasableSignature = Pick<TokenSignature, "signatureId" | "status" | "emailKey" | "country" | "verifiedAt" | "referredBy" | "utmSource">;
 
 /**
  * Erases a signature inside the caller's (immediate) transaction, as a
@@ -89,20 +69,16 @@ export function eraseSignature(
   audit: { actor: AuditActor; action: string; now: number },
 ): void {
   const { now } = audit;
-  const updated = tx
-    .update(signatures)
-    .set({
+  const changed = changeSignatureStatus(tx, {
+    signature: { ...row, id: row.signatureId },
+    transition: "withdraw",
+    set: {
       ...erasedPersonalData(`withdrawn:${row.signatureId}`),
-      status: "withdrawn",
       withdrawnAt: now,
-    })
-    .where(and(eq(signatures.id, row.signatureId), eq(signatures.status, row.status)))
-    .run();
+    },
+  });
   // The immediate transaction holds the write lock since the read, so the guard cannot miss.
-  if (updated.changes !== 1) throw new AppError("NOT_FOUND", "tokenInvalid");
-  // The counters move by what the row held before the erasure (its ref code and utm_source).
-  if (row.status === "verified") moveSignatureCounters(tx, row, -1);
-  moveStatusCounter(tx, row.status, "withdrawn");
+  if (!changed) throw new AppError("NOT_FOUND", "tokenInvalid");
   tx.delete(signatureTokens).where(eq(signatureTokens.signatureId, row.signatureId)).run();
   tx.delete(mailOutbox).where(eq(mailOutbox.signatureId, row.signatureId)).run();
   const recipientHashes = listRecipientHashes(row.emailKey, { db: tx });
@@ -136,7 +112,7 @@ export function withdrawSignature(options: {
   const now = options.now ?? Date.now();
   db.transaction(
     (tx) => {
-      const row = findTokenRow(tx, options.token, options.purposes ?? ["withdraw"]);
+      const row = findSignatureByToken(tx, options.token, options.purposes ?? ["withdraw"], ERASABLE_SIGNATURE_COLUMNS);
       assertUsable(row, now);
       eraseSignature(tx, row, { actor: { userId: null, email: null }, action: "signature.withdraw", now });
     },

@@ -22,11 +22,6 @@ export function readStatsJson(now: number = Date.now()): string {
   return json;
 }
 
-/** Forgets the cached numbers (tests that change counters and read again at once). */
-export function forgetStatsJson(): void {
-  globalForStats.undersignedStatsJson = undefined;
-}
-
 /** Partner sites may read the stats from their own pages (also the answer to a preflight). */
 export const STATS_CORS_HEADERS = {
   "access-control-allow-origin": "*",

@@ -3,9 +3,10 @@ import { and, desc, eq } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { updateRevisions, updates, updateTexts, users } from "@/db/schema";
 import type { Locale } from "@/lib/i18n/locales";
-import { assertRole, type Actor } from "@/server/auth/actor";
+import type { Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { AppError } from "@/server/errors";
-import { loadUpdate, textsByLocale, UPDATE_PERMISSIONS, type UpdateRecord, type UpdateSnapshot, type UpdateTexts } from "./update-record";
+import { loadUpdate, textsByLocale, type UpdateRecord, type UpdateSnapshot, type UpdateTexts } from "./update-record";
 import { chooseUniqueSlug } from "./update-slug";
 import { toUpdateView, type UpdateView } from "./update-view";
 
@@ -23,9 +24,9 @@ export type AdminUpdateRow = {
   publishedAt: number | null;
 };
 
-/** Every update, drafts first, then the newest. */
+/** Every update, drafts first, then the newest. Needs `readUpdates`. */
 export function listUpdatesForAdmin(options: { actor: Actor; db?: AppDatabase }): AdminUpdateRow[] {
-  assertRole(options.actor, UPDATE_PERMISSIONS.read);
+  assertCan(options.actor, "readUpdates");
   const db = options.db ?? getDb();
   const rows = db.select().from(updates).orderBy(desc(updates.state), desc(updates.updatedAt), desc(updates.id)).all();
   const titles = db.select({ updateId: updateTexts.updateId, locale: updateTexts.locale, title: updateTexts.title }).from(updateTexts).all();
@@ -53,10 +54,10 @@ function publicSlugOf(db: AppDatabase, record: UpdateRecord): string {
 
 /**
  * One update as the editor opens it, with the slug it has or will get and
- * the published revisions kept of it (newest first). Viewers and up.
+ * the published revisions kept of it (newest first). Needs `readUpdates`.
  */
 export function getUpdateForEditing(options: { actor: Actor; id: number; db?: AppDatabase }): UpdateRecord & { publicSlug: string; revisions: UpdateRevisionEntry[] } {
-  assertRole(options.actor, UPDATE_PERMISSIONS.read);
+  assertCan(options.actor, "readUpdates");
   const db = options.db ?? getDb();
   const record = loadUpdate(db, options.id);
   const revisions = db
@@ -81,10 +82,10 @@ export type UpdatePreview = {
 /**
  * An update as a reader in `locale` will see it, rendered by the same code
  * as the public page: the current text, or a kept revision's. A draft is
- * shown with the slug it would get if published now. Viewers and up.
+ * shown with the slug it would get if published now. Needs `readUpdates`.
  */
 export function getUpdatePreview(options: { actor: Actor; id: number; locale: Locale; revision?: number; db?: AppDatabase; now?: number }): UpdatePreview {
-  assertRole(options.actor, UPDATE_PERMISSIONS.read);
+  assertCan(options.actor, "readUpdates");
   const db = options.db ?? getDb();
   const record = loadUpdate(db, options.id);
   let shown: UpdateSnapshot & { texts: UpdateTexts } = record;

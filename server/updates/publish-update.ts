@@ -2,23 +2,24 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { updateRevisions, updates } from "@/db/schema";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
-import { loadUpdate, snapshotOf, UPDATE_PERMISSIONS, type UpdateRecord } from "./update-record";
+import { loadUpdate, snapshotOf, type UpdateRecord } from "./update-record";
 import { chooseUniqueSlug } from "./update-slug";
 
 /**
  * Publishes a draft: it gets its slug (from the English title, else the
  * first one written; fixed from now on) and its date, shows on the public
  * pages and in the feeds, and its text is kept as the first published
- * revision. Admins and owners. `expectedRevision` is the revision the
+ * revision. Needs `publishUpdates`. `expectedRevision` is the revision the
  * organizer previewed: if it was edited since, CONFLICT, so what is
  * published is exactly what was previewed. Publishing twice is CONFLICT.
  * Audited. The caller refreshes the cached public pages.
  */
 export function publishUpdate(options: { actor: Actor; id: number; expectedRevision: number; db?: AppDatabase; now?: number }): UpdateRecord {
-  assertRole(options.actor, UPDATE_PERMISSIONS.write);
+  assertCan(options.actor, "publishUpdates");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
   return db.transaction((tx) => {

@@ -4,11 +4,12 @@ import { getDb, type AppDatabase, type Transaction } from "@/db/client";
 import { updateRevisions, updates, updateTexts } from "@/db/schema";
 import { DEFAULT_LOCALE } from "@/lib/i18n/locales";
 import { parseUpdateForm, type UpdateFormData } from "@/lib/schemas/update";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
 import { getCampaign } from "@/server/content/get-campaign";
 import { AppError } from "@/server/errors";
-import { loadUpdate, snapshotOf, UPDATE_PERMISSIONS, type UpdateRecord } from "./update-record";
+import { loadUpdate, snapshotOf, type UpdateRecord } from "./update-record";
 import { draftSlug } from "./update-slug";
 
 /** Parses again whatever the caller passes (the form already did): INVALID with a code per field. */
@@ -36,12 +37,12 @@ function userIdOf(actor: Actor): number | null {
 }
 
 /**
- * Writes a new update as a draft (nothing public changes). Admins and
- * owners. `input` is the editor's form as `parseUpdateForm` reads it;
+ * Writes a new update as a draft (nothing public changes). Needs
+ * `writeUpdates`. `input` is the editor's form as `parseUpdateForm` reads it;
  * throws INVALID with a code per field. Audited.
  */
 export function createUpdate(options: { actor: Actor; input: unknown; db?: AppDatabase; now?: number }): UpdateRecord {
-  assertRole(options.actor, UPDATE_PERMISSIONS.write);
+  assertCan(options.actor, "writeUpdates");
   const data = checkInput(options.input);
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
@@ -70,7 +71,7 @@ export function createUpdate(options: { actor: Actor; input: unknown; db?: AppDa
 }
 
 /**
- * Saves an edit of an update. Admins and owners. `expectedRevision` is the
+ * Saves an edit of an update. Needs `writeUpdates`. `expectedRevision` is the
  * revision the editor was opened on: if someone saved since, CONFLICT
  * (nobody overwrites an edit they have not seen). A published update keeps
  * its slug and publication date, and the new version is kept as a revision
@@ -84,7 +85,7 @@ export function editUpdate(options: {
   db?: AppDatabase;
   now?: number;
 }): UpdateRecord {
-  assertRole(options.actor, UPDATE_PERMISSIONS.write);
+  assertCan(options.actor, "writeUpdates");
   const data = checkInput(options.input);
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();

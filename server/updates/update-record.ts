@@ -6,9 +6,6 @@ import { isLocale, LOCALES, type Locale } from "@/lib/i18n/locales";
 import type { UpdateText } from "@/lib/schemas/update";
 import { AppError } from "@/server/errors";
 
-/** Who may do what with updates (decision 0021): viewers read drafts, admins and owners write and publish. */
-export const UPDATE_PERMISSIONS = { read: "viewer", write: "admin" } as const;
-
 export type UpdateTexts = Partial<Record<Locale, UpdateText>>;
 export type UpdateRecord = Update & { texts: UpdateTexts };
 

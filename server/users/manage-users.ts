@@ -1,9 +1,11 @@
 import "server-only";
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
-import { users, type User, type UserRole } from "@/db/schema";
+import { users, type User } from "@/db/schema";
+import { isUserRole, type UserRole } from "@/lib/organizer-roles";
 import { CreateOrganizerSchema, OrganizerEmailSchema, OrganizerPasswordSchema } from "@/lib/schemas/organizer";
-import { assertRole, toAuditActor, type Actor } from "@/server/auth/actor";
+import { toAuditActor, type Actor } from "@/server/auth/actor";
+import { assertCan, roleCan, rolesThatCan } from "@/server/auth/permissions";
 import { hashPassword } from "@/server/auth/password";
 import { recordAudit } from "@/server/audit/record-audit";
 import { AppError } from "@/server/errors";
@@ -20,14 +22,14 @@ const SUMMARY = {
   lastLoginAt: users.lastLoginAt,
 };
 
-/** Creates an organizer account. Owners and the command line only. */
+/** Creates an organizer account. Needs `manageOrganizers` (owners, the command line). */
 export async function createOrganizer(options: {
   actor: Actor;
   input: { email: string; name?: string; password: string; role: string };
   db?: AppDatabase;
   now?: number;
 }): Promise<OrganizerSummary> {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "manageOrganizers");
   const parsed = CreateOrganizerSchema.safeParse(options.input);
   if (!parsed.success) throw new AppError("INVALID", parsed.error.issues[0]?.message ?? "invalid");
   const db = options.db ?? getDb();
@@ -53,24 +55,26 @@ export async function createOrganizer(options: {
   });
 }
 
-/** Every organizer account. Owners and the command line only. */
+/** Every organizer account. Needs `manageOrganizers` (owners, the command line). */
 export function listOrganizers(options: { actor: Actor; db?: AppDatabase }): OrganizerSummary[] {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "manageOrganizers");
   return (options.db ?? getDb()).select(SUMMARY).from(users).orderBy(asc(users.email)).all();
 }
 
-function countOtherActiveOwners(db: AppDatabase | Transaction, userId: number): number {
+/** Active accounts other than this one that can still manage organizers. */
+function countOtherAccountManagers(db: AppDatabase | Transaction, userId: number): number {
   return db
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.role, "owner"), eq(users.isDisabled, false), ne(users.id, userId)))
+    .where(and(inArray(users.role, [...rolesThatCan("manageOrganizers")]), eq(users.isDisabled, false), ne(users.id, userId)))
     .all().length;
 }
 
 /**
  * Changes an organizer's role, disables or enables the account, or sets a
- * new password. Owners and the command line only; the last active owner
- * cannot be demoted or disabled (nobody could manage accounts any more).
+ * new password. Needs `manageOrganizers` (owners, the command line); the
+ * last active account that can manage organizers cannot be demoted or
+ * disabled (nobody could manage accounts any more).
  * A new role, a disabled account or a new password ends every session of
  * the account at once (its session version moves on, decision 0018).
  */
@@ -81,11 +85,11 @@ export async function updateOrganizer(options: {
   db?: AppDatabase;
   now?: number;
 }): Promise<OrganizerSummary> {
-  assertRole(options.actor, "owner");
+  assertCan(options.actor, "manageOrganizers");
   const email = OrganizerEmailSchema.safeParse(options.email);
   if (!email.success) throw new AppError("INVALID", "emailInvalid");
   const { changes } = options;
-  if (changes.role !== undefined && !["owner", "admin", "viewer"].includes(changes.role)) throw new AppError("INVALID", "roleInvalid");
+  if (changes.role !== undefined && !isUserRole(changes.role)) throw new AppError("INVALID", "roleInvalid");
   let passwordHash: string | undefined;
   if (changes.password !== undefined) {
     const password = OrganizerPasswordSchema.safeParse(changes.password);
@@ -97,8 +101,9 @@ export async function updateOrganizer(options: {
   return db.transaction((tx) => {
     const user = tx.select().from(users).where(eq(users.email, email.data)).get();
     if (!user) throw new AppError("NOT_FOUND", "organizerNotFound");
-    const losesOwnership = user.role === "owner" && !user.isDisabled && ((changes.role && changes.role !== "owner") || changes.isDisabled === true);
-    if (losesOwnership && countOtherActiveOwners(tx, user.id) === 0) throw new AppError("CONFLICT", "lastOwner");
+    const managesAccounts = roleCan(user.role, "manageOrganizers") && !user.isDisabled;
+    const willManageAccounts = roleCan(changes.role ?? user.role, "manageOrganizers") && !(changes.isDisabled ?? user.isDisabled);
+    if (managesAccounts && !willManageAccounts && countOtherAccountManagers(tx, user.id) === 0) throw new AppError("CONFLICT", "lastOwner");
     const endsSessions = (changes.role !== undefined && changes.role !== user.role) || (changes.isDisabled === true && !user.isDisabled) || passwordHash !== undefined;
     const updated = tx
       .update(users)

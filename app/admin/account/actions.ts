@@ -1,28 +1,11 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { isAppError } from "@/server/errors";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { confirmTotpSetup, disableTotp, setRequireTotpForAll } from "@/server/auth/second-factor";
 import { updateDigestPreference } from "@/server/digest/digest-preference";
 import { DigestPreferenceFormSchema } from "@/lib/schemas/organizer";
-
-function field(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value.slice(0, 300) : "";
-}
-
-async function run(work: () => Promise<unknown>, done: string): Promise<never> {
-  let outcome = done;
-  try {
-    await work();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
-    outcome = `error=${encodeURIComponent(error.messageKey)}`;
-  }
-  redirect(`/admin/account?${outcome}`);
-}
+import { redirect } from "next/navigation";
+import { errorCodeOf, formText, runAdminAction } from "../admin-action";
 
 export type ConfirmTotpState = { recoveryCodes?: string[]; error?: string };
 
@@ -34,39 +17,44 @@ export type ConfirmTotpState = { recoveryCodes?: string[]; error?: string };
  */
 export async function confirmTotpAction(_previous: ConfirmTotpState, formData: FormData): Promise<ConfirmTotpState> {
   try {
-    const actor = await requireOrganizer("viewer", { enrolling: true });
-    return confirmTotpSetup({ actor, secret: field(formData, "secret"), code: field(formData, "code") });
+    const actor = await requireOrganizer("manageOwnAccount", { enrolling: true });
+    return confirmTotpSetup({ actor, secret: formText(formData, "secret"), code: formText(formData, "code") });
   } catch (error) {
-    if (!isAppError(error)) throw error;
-    if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
-    return { error: error.messageKey };
+    return { error: errorCodeOf(error) };
   }
 }
 
 /** Any organizer turns their own second factor off, with a current code. */
 export async function disableTotpAction(formData: FormData): Promise<void> {
-  await run(async () => {
-    const actor = await requireOrganizer("viewer", { enrolling: true });
-    disableTotp({ actor, code: field(formData, "code") });
-  }, "done=disabled");
+  await runAdminAction({
+    capability: "manageOwnAccount",
+    enrolling: true,
+    page: "/admin/account",
+    work: (actor) => disableTotp({ actor, code: formText(formData, "code") }),
+    done: "disabled",
+  });
 }
 
 /** Owners require (or stop requiring) a second factor of every organizer. */
 export async function setRequireTotpAction(formData: FormData): Promise<void> {
-  const required = field(formData, "required") === "on";
-  await run(async () => {
-    const actor = await requireOrganizer("owner");
-    setRequireTotpForAll({ actor, required });
-  }, required ? "done=requireOn" : "done=requireOff");
+  const required = formText(formData, "required") === "on";
+  await runAdminAction({
+    capability: "manageSettings",
+    page: "/admin/account",
+    work: (actor) => setRequireTotpForAll({ actor, required }),
+    done: required ? "requireOn" : "requireOff",
+  });
 }
 
 /** Any organizer turns their own daily digest on (in the language chosen) or off (decision 0025). */
 export async function setDigestAction(formData: FormData): Promise<void> {
-  const parsed = DigestPreferenceFormSchema.safeParse({ enabled: field(formData, "enabled") || undefined, locale: field(formData, "locale") });
+  const parsed = DigestPreferenceFormSchema.safeParse({ enabled: formText(formData, "enabled") || undefined, locale: formText(formData, "locale") });
   if (!parsed.success) redirect("/admin/account?error=invalid");
   const enabled = parsed.data.enabled === "on";
-  await run(async () => {
-    const actor = await requireOrganizer("viewer");
-    updateDigestPreference({ actor, locale: enabled ? parsed.data.locale : null });
-  }, enabled ? "done=digestOn" : "done=digestOff");
+  await runAdminAction({
+    capability: "manageOwnAccount",
+    page: "/admin/account",
+    work: (actor) => updateDigestPreference({ actor, locale: enabled ? parsed.data.locale : null }),
+    done: enabled ? "digestOn" : "digestOff",
+  });
 }

@@ -2,6 +2,7 @@ import { getTranslations } from "next-intl/server";
 import QRCode from "qrcode";
 import { TotpSetupForm } from "@/components/admin/TotpSetupForm";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
+import { can } from "@/server/auth/permissions";
 import { beginTotpSetup, countRecoveryCodes, getRequireTotpForAll } from "@/server/auth/second-factor";
 import { getDigestPreference } from "@/server/digest/digest-preference";
 import { getAdminLocale } from "../admin-locale";
@@ -14,7 +15,7 @@ const DONE_KEYS = new Set(["enabled", "disabled", "requireOn", "requireOff", "di
 /** Every organizer's own second factor; owners also decide whether everyone must have one (docs/decisions/0010-second-factor.md). */
 export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // The one admin page open to someone who still has to set up a required second factor.
-  const organizer = await requireOrganizerPage("viewer", { enrolling: true });
+  const organizer = await requireOrganizerPage("manageOwnAccount", { enrolling: true });
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.account" });
   const { error, done, setup } = await searchParams;
@@ -127,7 +128,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         </section>
       ) : null}
 
-      {organizer.role === "owner" && !organizer.mustEnrolTotp ? (
+      {can(organizer, "manageSettings") && !organizer.mustEnrolTotp ? (
         <section aria-labelledby="require-heading">
           <h2 id="require-heading">{t("requireHeading")}</h2>
           <form action={setRequireTotpAction} className="sign-form narrow-form">

@@ -4,7 +4,7 @@ import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const organizer = await requireOrganizerPage("owner");
+  const organizer = await requireOrganizerPage("readAuditLog");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.audit" });
   const format = await getFormatter({ locale });

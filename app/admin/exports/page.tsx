@@ -1,11 +1,13 @@
 import { getTranslations } from "next-intl/server";
 import { CountryField } from "@/components/admin/CountryField";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
-import { ROLE_RANK } from "@/server/auth/actor";
+import { SIGNATURE_STATUSES } from "@/lib/signature-lifecycle";
+import { can } from "@/server/auth/permissions";
 import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
 
-const STATUSES = ["verified", "pending", "invalidated", "withdrawn"] as const;
+/** Verified first: what an export is usually for (and the filter's default). */
+const STATUSES = ["verified", ...SIGNATURE_STATUSES.filter((status) => status !== "verified")] as const;
 const PRESS_FILES = [
   ["signatures-over-time.png", "overTimePng"],
   ["signatures-over-time.svg", "overTimeSvg"],
@@ -15,12 +17,12 @@ const PRESS_FILES = [
 ] as const;
 
 export default async function ExportsPage() {
-  const organizer = await requireOrganizerPage("viewer");
+  const organizer = await requireOrganizerPage("readTotals");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.exports" });
   const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
   const tPress = await getTranslations({ locale, namespace: "Admin.pressKit" });
-  const mayExportPersonalData = ROLE_RANK[organizer.role] >= ROLE_RANK.admin;
+  const mayExportPersonalData = can(organizer, "exportPersonalData");
   return (
     <>
       <h1>{t("title")}</h1>

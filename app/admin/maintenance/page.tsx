@@ -6,7 +6,7 @@ import { requireOrganizerPage } from "../guard";
 
 /** The server's last maintenance runs (decision 0019). Owners only. */
 export default async function MaintenancePage() {
-  const organizer = await requireOrganizerPage("owner");
+  const organizer = await requireOrganizerPage("maintain");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.maintenance" });
   const format = await getFormatter({ locale });

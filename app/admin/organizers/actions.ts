@@ -1,58 +1,39 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { isAppError } from "@/server/errors";
-import { requireOrganizer } from "@/server/auth/require-organizer";
+import { isUserRole } from "@/lib/organizer-roles";
 import { createOrganizer, updateOrganizer } from "@/server/users/manage-users";
-
-const ROLES = ["owner", "admin", "viewer"] as const;
-type Role = (typeof ROLES)[number];
-
-function field(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value.slice(0, 300) : "";
-}
-
-function asRole(value: string): Role | undefined {
-  return (ROLES as readonly string[]).includes(value) ? (value as Role) : undefined;
-}
-
-async function run(work: () => Promise<unknown>, done: string): Promise<never> {
-  let outcome = done;
-  try {
-    await work();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
-    outcome = `error=${encodeURIComponent(error.messageKey)}`;
-  }
-  redirect(`/admin/organizers?${outcome}`);
-}
+import { formText, runAdminAction } from "../admin-action";
 
 /** Owners create an organizer account (re-checked here: a server action is a public endpoint). */
 export async function createOrganizerAction(formData: FormData): Promise<void> {
-  await run(async () => {
-    const actor = await requireOrganizer("owner");
-    await createOrganizer({
-      actor,
-      input: { email: field(formData, "email"), name: field(formData, "name"), password: field(formData, "password"), role: field(formData, "role") },
-    });
-  }, "done=created");
+  await runAdminAction({
+    capability: "manageOrganizers",
+    page: "/admin/organizers",
+    work: (actor) =>
+      createOrganizer({
+        actor,
+        input: { email: formText(formData, "email"), name: formText(formData, "name"), password: formText(formData, "password"), role: formText(formData, "role") },
+      }),
+    done: "created",
+  });
 }
 
 /** Owners change a role, or disable / enable an account. */
 export async function updateOrganizerAction(formData: FormData): Promise<void> {
-  await run(async () => {
-    const actor = await requireOrganizer("owner");
-    const role = asRole(field(formData, "role"));
-    const disabled = field(formData, "disabled");
-    await updateOrganizer({
-      actor,
-      email: field(formData, "email"),
-      changes: {
-        ...(role ? { role } : {}),
-        ...(disabled === "true" || disabled === "false" ? { isDisabled: disabled === "true" } : {}),
-      },
-    });
-  }, "done=updated");
+  const role = formText(formData, "role");
+  const disabled = formText(formData, "disabled");
+  await runAdminAction({
+    capability: "manageOrganizers",
+    page: "/admin/organizers",
+    work: (actor) =>
+      updateOrganizer({
+        actor,
+        email: formText(formData, "email"),
+        changes: {
+          ...(isUserRole(role) ? { role } : {}),
+          ...(disabled === "true" || disabled === "false" ? { isDisabled: disabled === "true" } : {}),
+        },
+      }),
+    done: "updated",
+  });
 }

@@ -1,14 +1,14 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { USER_ROLES } from "@/lib/organizer-roles";
 import { listOrganizers } from "@/server/users/manage-users";
 import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
 import { createOrganizerAction, updateOrganizerAction } from "./actions";
 
-const ROLES = ["owner", "admin", "viewer"] as const;
 const KNOWN_ERRORS = new Set(["emailInvalid", "passwordTooShort", "passwordTooLong", "roleInvalid", "organizerExists", "organizerNotFound", "lastOwner", "forbidden"]);
 
 export default async function OrganizersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const organizer = await requireOrganizerPage("owner");
+  const organizer = await requireOrganizerPage("manageOrganizers");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.organizers" });
   const tRoles = await getTranslations({ locale, namespace: "Admin.roles" });
@@ -51,7 +51,7 @@ export default async function OrganizersPage({ searchParams }: { searchParams: P
                     {t("changeRoleFor", { email: row.email })}
                   </label>
                   <select id={`role-${row.id}`} name="role" defaultValue={row.role}>
-                    {ROLES.map((role) => (
+                    {USER_ROLES.map((role) => (
                       <option key={role} value={role}>
                         {tRoles(role)}
                       </option>
@@ -95,7 +95,7 @@ export default async function OrganizersPage({ searchParams }: { searchParams: P
           <div className="field">
             <label htmlFor="new-role">{t("role")}</label>
             <select id="new-role" name="role" defaultValue="viewer">
-              {ROLES.map((role) => (
+              {USER_ROLES.map((role) => (
                 <option key={role} value={role}>
                   {tRoles(role)}
                 </option>

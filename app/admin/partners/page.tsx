@@ -1,5 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import { ROLE_RANK } from "@/server/auth/actor";
+import { can } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { listPartnerCodes } from "@/server/sharing/referrals";
 import { getAdminLocale } from "../admin-locale";
@@ -9,7 +9,7 @@ import { createPartnerCodeAction } from "./actions";
 const KNOWN_ERRORS = new Set(["partnerCodeInvalid", "partnerLabelRequired", "partnerCodeTaken", "forbidden"]);
 
 export default async function PartnersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const organizer = await requireOrganizerPage("viewer");
+  const organizer = await requireOrganizerPage("readTotals");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.partners" });
   const format = await getFormatter({ locale });
@@ -55,7 +55,7 @@ export default async function PartnersPage({ searchParams }: { searchParams: Pro
           </tbody>
         </table>
       )}
-      {ROLE_RANK[organizer.role] >= ROLE_RANK.admin ? (
+      {can(organizer, "managePartnerCodes") ? (
         <section aria-labelledby="new-partner">
           <h2 id="new-partner">{t("createHeading")}</h2>
           <form action={createPartnerCodeAction} className="sign-form narrow-form">

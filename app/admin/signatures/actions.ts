@@ -1,74 +1,45 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { isAppError } from "@/server/errors";
-import { requireOrganizer } from "@/server/auth/require-organizer";
+import { bulkFilterQuery, readBulkFilterFields } from "@/lib/schemas/moderation";
 import { bulkInvalidate } from "@/server/moderation/bulk-invalidate";
 import { invalidateSignature, restoreSignature } from "@/server/moderation/invalidate-signature";
+import { formText, runAdminAction } from "../admin-action";
 
-const BULK_FIELDS = ["emailDomain", "ipHash", "country", "from", "to", "namePattern"] as const;
-
-function text(formData: FormData, name: string, max = 600): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value.slice(0, max) : "";
+function signaturePage(formData: FormData): { id: number; page: string } {
+  const id = Number(formText(formData, "id", 20));
+  return { id, page: `/admin/signatures/${Number.isInteger(id) && id > 0 ? id : 0}` };
 }
 
-function errorCode(error: unknown): string {
-  if (!isAppError(error)) throw error;
-  if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
-  const first = error.details ? Object.values(error.details)[0] : undefined;
-  return first ?? error.messageKey;
-}
-
-/** Invalidates one signature with a reason. Admins and owners (checked here and in the domain). */
+/** Invalidates one signature with a reason. Needs `moderate` (checked here and in the domain). */
 export async function invalidateSignatureAction(formData: FormData): Promise<void> {
-  const id = Number(text(formData, "id", 20));
-  let outcome = "done=invalidated";
-  try {
-    const actor = await requireOrganizer("admin");
-    invalidateSignature({ actor, id, reason: text(formData, "reason") });
-  } catch (error) {
-    outcome = `error=${encodeURIComponent(errorCode(error))}`;
-  }
-  redirect(`/admin/signatures/${Number.isInteger(id) && id > 0 ? id : 0}?${outcome}`);
+  const { id, page } = signaturePage(formData);
+  await runAdminAction({
+    capability: "moderate",
+    page,
+    work: (actor) => invalidateSignature({ actor, id, reason: formText(formData, "reason", 600) }),
+    done: "invalidated",
+  });
 }
 
-/** Restores an invalidated signature. Admins and owners. */
+/** Restores an invalidated signature. Needs `moderate`. */
 export async function restoreSignatureAction(formData: FormData): Promise<void> {
-  const id = Number(text(formData, "id", 20));
-  let outcome = "done=restored";
-  try {
-    const actor = await requireOrganizer("admin");
-    restoreSignature({ actor, id });
-  } catch (error) {
-    outcome = `error=${encodeURIComponent(errorCode(error))}`;
-  }
-  redirect(`/admin/signatures/${Number.isInteger(id) && id > 0 ? id : 0}?${outcome}`);
+  const { id, page } = signaturePage(formData);
+  await runAdminAction({ capability: "moderate", page, work: (actor) => restoreSignature({ actor, id }), done: "restored" });
 }
 
 /**
  * Invalidates everything the previewed filter matches, if the count is
- * still the one the organizer saw. Admins and owners.
+ * still the one the organizer saw, and goes back to the preview of the same
+ * filter. Needs `moderate`.
  */
 export async function bulkInvalidateAction(formData: FormData): Promise<void> {
-  const filter: Record<string, unknown> = {};
-  const query = new URLSearchParams();
-  for (const field of BULK_FIELDS) {
-    const value = text(formData, field, 200);
-    if (value) {
-      filter[field] = value;
-      query.set(field, value);
-    }
-  }
-  const statuses = formData.getAll("statuses").filter((value): value is string => typeof value === "string");
-  if (statuses.length > 0) filter.statuses = statuses;
-  for (const status of statuses) query.append("statuses", status);
-  try {
-    const actor = await requireOrganizer("admin");
-    const result = bulkInvalidate({ actor, filter, reason: text(formData, "reason"), expectedCount: Number(text(formData, "expectedCount", 20)) });
-    query.set("done", String(result.invalidated));
-  } catch (error) {
-    query.set("error", errorCode(error));
-  }
-  redirect(`/admin/signatures/bulk?${query.toString()}`);
+  const filter = readBulkFilterFields((name) => formData.getAll(name));
+  await runAdminAction({
+    capability: "moderate",
+    page: "/admin/signatures/bulk",
+    query: bulkFilterQuery(filter),
+    work: (actor) =>
+      bulkInvalidate({ actor, filter, reason: formText(formData, "reason", 600), expectedCount: Number(formText(formData, "expectedCount", 20)) }),
+    done: (result) => String(result.invalidated),
+  });
 }

@@ -1,7 +1,8 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { CountryField } from "@/components/admin/CountryField";
 import { getCountryName } from "@/lib/countries";
-import { MODERATION_STATUSES } from "@/lib/schemas/moderation";
+import { SIGNATURE_STATUSES } from "@/lib/signature-lifecycle";
+import { can } from "@/server/auth/permissions";
 import { isAppError } from "@/server/errors";
 import { searchSignatures } from "@/server/moderation/search-signatures";
 import { getAdminLocale } from "../admin-locale";
@@ -10,7 +11,7 @@ import { requireOrganizerPage } from "../guard";
 const SEARCH_FIELDS = ["q", "country", "status", "from", "to", "cursor"] as const;
 
 export default async function SignaturesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const organizer = await requireOrganizerPage("admin");
+  const organizer = await requireOrganizerPage("seePersonalData");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.moderation" });
   const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
@@ -35,9 +36,11 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
   return (
     <>
       <h1>{t("title")}</h1>
-      <p>
-        <a href="/admin/signatures/bulk">{t("bulkLink")}</a>
-      </p>
+      {can(organizer, "moderate") ? (
+        <p>
+          <a href="/admin/signatures/bulk">{t("bulkLink")}</a>
+        </p>
+      ) : null}
       <form method="get" className="filter-grid" aria-label={t("searchLabel")}>
         <div className="field">
           <label htmlFor="search-q">{t("q")}</label>
@@ -48,7 +51,7 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
           <label htmlFor="search-status">{t("status")}</label>
           <select id="search-status" name="status" defaultValue={filters.status ?? ""}>
             <option value="">{t("any")}</option>
-            {MODERATION_STATUSES.map((status) => (
+            {SIGNATURE_STATUSES.map((status) => (
               <option key={status} value={status}>
                 {tStatus(status)}
               </option>

@@ -9,7 +9,7 @@ import { requireOrganizer } from "@/server/auth/require-organizer";
 import { isAppError } from "@/server/errors";
 import { publishUpdate } from "@/server/updates/publish-update";
 import { createUpdate, editUpdate } from "@/server/updates/save-update";
-import { UPDATE_PERMISSIONS } from "@/server/updates/update-record";
+import { errorCodeOf, runAdminAction } from "../admin-action";
 
 const ECHOED_FIELDS = ["kind", "institution", "eventOn", "authorId", "authorChange", ...LOCALES.flatMap((locale) => [`title.${locale}`, `body.${locale}`])];
 
@@ -30,9 +30,9 @@ function positiveInteger(value: FormDataEntryValue | null): number | undefined {
 
 /**
  * Saves the editor: a new draft, or an edit of an existing update (a
- * published one goes live at once and is kept as a revision). Admins and
- * owners (checked here and in the domain). Invalid input comes back with a
- * code per field and what was typed.
+ * published one goes live at once and is kept as a revision). Needs
+ * `writeUpdates` (checked here and in the domain). Invalid input comes back
+ * with a code per field and what was typed.
  */
 export async function saveUpdateAction(_previous: UpdateFormState, formData: FormData): Promise<UpdateFormState> {
   const values: Record<string, string> = {};
@@ -46,7 +46,7 @@ export async function saveUpdateAction(_previous: UpdateFormState, formData: For
 
   let saved;
   try {
-    const actor = await requireOrganizer(UPDATE_PERMISSIONS.write);
+    const actor = await requireOrganizer("writeUpdates");
     const parsed = parseUpdateForm(input);
     if (!parsed.success) return { status: "invalid", errors: parsed.errors, values };
     saved = id
@@ -57,9 +57,8 @@ export async function saveUpdateAction(_previous: UpdateFormState, formData: For
       console.error("[updates] saving failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
       return { status: "error", errors: { form: "failed" }, values };
     }
-    if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
     if (error.code === "INVALID" && error.details) return { status: "invalid", errors: error.details, values };
-    return { status: "invalid", errors: { form: error.code === "FORBIDDEN" ? "forbidden" : error.messageKey }, values };
+    return { status: "invalid", errors: { form: errorCodeOf(error) }, values };
   }
   if (saved.state === "published") refreshPublicPages();
   redirect(`/admin/updates/${saved.id}?done=saved`);
@@ -67,20 +66,18 @@ export async function saveUpdateAction(_previous: UpdateFormState, formData: For
 
 /**
  * Publishes the saved draft at the revision the organizer previewed.
- * Admins and owners (checked here and in the domain).
+ * Needs `publishUpdates` (checked here and in the domain).
  */
 export async function publishUpdateAction(formData: FormData): Promise<void> {
   const id = positiveInteger(formData.get("id"));
   if (!id) redirect("/admin/updates");
-  let outcome = "done=published";
-  try {
-    const actor = await requireOrganizer(UPDATE_PERMISSIONS.write);
-    publishUpdate({ actor, id, expectedRevision: positiveInteger(formData.get("revision")) ?? 0 });
-    refreshPublicPages();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    if (error.code === "UNAUTHENTICATED") redirect("/admin/login");
-    outcome = `error=${encodeURIComponent(error.code === "FORBIDDEN" ? "forbidden" : error.messageKey)}`;
-  }
-  redirect(`/admin/updates/${id}?${outcome}`);
+  await runAdminAction({
+    capability: "publishUpdates",
+    page: `/admin/updates/${id}`,
+    work: (actor) => {
+      publishUpdate({ actor, id, expectedRevision: positiveInteger(formData.get("revision")) ?? 0 });
+      refreshPublicPages();
+    },
+    done: "published",
+  });
 }

@@ -1,20 +1,19 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { LOCALES } from "@/lib/i18n/locales";
-import { ROLE_RANK } from "@/server/auth/actor";
+import { can } from "@/server/auth/permissions";
 import { listUpdatesForAdmin } from "@/server/updates/admin-updates";
-import { UPDATE_PERMISSIONS } from "@/server/updates/update-record";
 import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
 
 /** Every update, drafts first. Viewers read; admins and owners write (decision 0021). */
 export default async function UpdatesAdminPage() {
-  const organizer = await requireOrganizerPage(UPDATE_PERMISSIONS.read);
+  const organizer = await requireOrganizerPage("readUpdates");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.updates" });
   const tUpdates = await getTranslations({ locale, namespace: "Updates" });
   const format = await getFormatter({ locale });
   const rows = listUpdatesForAdmin({ actor: organizer });
-  const canWrite = ROLE_RANK[organizer.role] >= ROLE_RANK[UPDATE_PERMISSIONS.write];
+  const canWrite = can(organizer, "writeUpdates");
   return (
     <>
       <h1>{t("title")}</h1>

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 /** GET /admin/exports/countries.csv: verified signatures per country. Viewers and up (401 when signed out). */
 export async function GET(): Promise<Response> {
   try {
-    const organizer = await requireOrganizer("viewer");
+    const organizer = await requireOrganizer("readTotals");
     const now = Date.now();
     // The same formatter the audit row's SHA-256 was computed over: the manifest matches these bytes.
     const rows = getCountryTotals({ actor: organizer, format: "csv", now });

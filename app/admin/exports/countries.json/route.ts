@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 /** GET /admin/exports/countries.json: `{ countries: [{ country, countryName, count }] }`, most first. Viewers and up. */
 export async function GET(): Promise<Response> {
   try {
-    const organizer = await requireOrganizer("viewer");
+    const organizer = await requireOrganizer("readTotals");
     const now = Date.now();
     // The same formatter the audit row's SHA-256 was computed over: the manifest matches these bytes.
     const body = formatCountryTotalsJson(getCountryTotals({ actor: organizer, format: "json", now }));

@@ -39,7 +39,7 @@ describe("GET /admin/exports/delivery.pdf", () => {
     const response = await get("?country=ua&locale=uk");
 
     expect(response.status).toBe(200);
-    expect(requireOrganizer).toHaveBeenCalledWith("admin");
+    expect(requireOrganizer).toHaveBeenCalledWith("exportPersonalData");
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="delivery-UA-\d{4}-\d{2}-\d{2}\.pdf"$/);
     expect(response.headers.get("cache-control")).toBe("no-store");

@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   try {
     // Who is asking comes first: a signed-out caller learns nothing, not even which parameters are valid.
-    const organizer = await requireOrganizer("admin");
+    const organizer = await requireOrganizer("exportPersonalData");
     const parsed = parseDeliveryQuery(new URL(request.url).searchParams);
     if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
     const { stream, filename } = createDeliveryDocument({ actor: organizer, ...parsed.data });

@@ -36,7 +36,7 @@ describe("GET /admin/exports/manifest.sha256", () => {
   it("answers the files exported since the day as sha256sum lines, to an admin or owner", async () => {
     const response = await get(`?since=${day(6)}`);
     expect(response.status).toBe(200);
-    expect(requireOrganizer).toHaveBeenCalledWith("admin");
+    expect(requireOrganizer).toHaveBeenCalledWith("exportPersonalData");
     expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.text()).toBe(`${"b".repeat(64)}  signatures-verified-${day(1)}.csv\n`);

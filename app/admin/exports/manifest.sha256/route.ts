@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(request: Request): Promise<Response> {
   try {
-    const organizer = await requireOrganizer("admin");
+    const organizer = await requireOrganizer("exportPersonalData");
     const parsed = parseManifestQuery(new URL(request.url).searchParams);
     if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
     const manifest = getExportManifest({ actor: organizer, ...parsed.data });

@@ -1,34 +1,22 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import { notFound } from "next/navigation";
 import { getCountryName } from "@/lib/countries";
-import { isAppError } from "@/server/errors";
+import { canChange } from "@/lib/signature-lifecycle";
+import { can } from "@/server/auth/permissions";
 import { getSignatureDetail } from "@/server/moderation/search-signatures";
 import { getAdminLocale } from "../../admin-locale";
-import { requireOrganizerPage } from "../../guard";
+import { idFromParams, orNotFound, requireOrganizerPage, type RecordPageProps } from "../../guard";
 import { invalidateSignatureAction, restoreSignatureAction } from "../actions";
 
-export default async function SignatureDetailPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const organizer = await requireOrganizerPage("admin");
+export default async function SignatureDetailPage({ params, searchParams }: RecordPageProps) {
+  const organizer = await requireOrganizerPage("seePersonalData");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.moderation" });
   const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
   const format = await getFormatter({ locale });
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
-  let signature;
-  try {
-    signature = getSignatureDetail({ actor: organizer, id });
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
+  const id = await idFromParams(params);
+  const signature = orNotFound(() => getSignatureDetail({ actor: organizer, id }));
   const { error, done } = await searchParams;
+  const moderates = can(organizer, "moderate");
   const date = (value: number | null) => (value ? format.dateTime(new Date(value), { dateStyle: "medium", timeStyle: "medium" }) : "—");
   const rows: [string, string][] = [
     [t("name"), signature.name || t("erasedName")],
@@ -68,7 +56,7 @@ export default async function SignatureDetailPage({
           </div>
         ))}
       </dl>
-      {signature.status === "pending" || signature.status === "verified" ? (
+      {moderates && canChange("invalidate", signature.status) ? (
         <form action={invalidateSignatureAction} className="sign-form narrow-form">
           <input type="hidden" name="id" value={signature.id} />
           <div className="field">
@@ -80,7 +68,7 @@ export default async function SignatureDetailPage({
           </button>
         </form>
       ) : null}
-      {signature.status === "invalidated" ? (
+      {moderates && canChange("restore", signature.status) ? (
         <form action={restoreSignatureAction}>
           <input type="hidden" name="id" value={signature.id} />
           <button type="submit" className="button">

@@ -1,14 +1,22 @@
 import { getTranslations } from "next-intl/server";
 import { CountryField } from "@/components/admin/CountryField";
 import { getCountryName } from "@/lib/countries";
-import { INVALIDATABLE_STATUSES } from "@/lib/schemas/moderation";
+import { bulkFilterQuery, readBulkFilterFields } from "@/lib/schemas/moderation";
+import { INVALIDATABLE_STATUSES } from "@/lib/signature-lifecycle";
 import { isAppError } from "@/server/errors";
 import { previewBulkInvalidation } from "@/server/moderation/bulk-invalidate";
 import { getAdminLocale } from "../../admin-locale";
 import { requireOrganizerPage } from "../../guard";
 import { bulkInvalidateAction } from "../actions";
 
-const FILTER_FIELDS = ["emailDomain", "ipHash", "country", "from", "to", "namePattern"] as const;
+/** The filter's text fields (the country has its own control; the statuses are checkboxes). */
+const TEXT_FIELDS = {
+  emailDomain: { id: "bulk-domain", label: "emailDomain", placeholder: "mail.example" },
+  ipHash: { id: "bulk-ip", label: "ipHash", placeholder: undefined },
+  from: { id: "bulk-from", label: "fromTime", placeholder: "2026-11-21T10:00:00Z" },
+  to: { id: "bulk-to", label: "toTime", placeholder: "2026-11-21T11:00:00Z" },
+  namePattern: { id: "bulk-name", label: "namePattern", placeholder: "bot*" },
+} as const;
 
 /**
  * Bulk invalidation in two steps, as the UK petitions site does: a filter
@@ -16,18 +24,12 @@ const FILTER_FIELDS = ["emailDomain", "ipHash", "country", "from", "to", "namePa
  * invalidated, and only if the count has not changed meanwhile.
  */
 export default async function BulkInvalidationPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const organizer = await requireOrganizerPage("admin");
+  const organizer = await requireOrganizerPage("moderate");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.moderation" });
   const tStatus = await getTranslations({ locale, namespace: "Admin.dashboard.statuses" });
   const query = await searchParams;
-  const filter: Record<string, string | string[]> = {};
-  for (const field of FILTER_FIELDS) {
-    const value = query[field];
-    if (typeof value === "string" && value !== "") filter[field] = value;
-  }
-  const statuses = ([] as string[]).concat(query.statuses ?? []).filter((value) => value !== "");
-  if (statuses.length > 0) filter.statuses = statuses;
+  const filter = readBulkFilterFields((name) => ([] as unknown[]).concat(query[name] ?? []));
   const wantsPreview = Object.keys(filter).length > 0;
   let preview: ReturnType<typeof previewBulkInvalidation> | undefined;
   let problem = typeof query.error === "string" ? query.error : undefined;
@@ -40,8 +42,16 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
     }
   }
   const done = typeof query.done === "string" ? Number(query.done) : undefined;
-  const value = (field: string) => (typeof filter[field] === "string" ? (filter[field] as string) : undefined);
-  const chosenStatuses = statuses.length > 0 ? statuses : ["pending", "verified"];
+  const chosenStatuses: readonly string[] = filter.statuses ?? INVALIDATABLE_STATUSES;
+  const textField = (name: keyof typeof TEXT_FIELDS) => {
+    const { id, label, placeholder } = TEXT_FIELDS[name];
+    return (
+      <div className="field" key={name}>
+        <label htmlFor={id}>{t(label)}</label>
+        <input id={id} name={name} type="text" placeholder={placeholder} defaultValue={filter[name]} />
+      </div>
+    );
+  };
 
   return (
     <>
@@ -61,27 +71,9 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
         </p>
       ) : null}
       <form method="get" className="filter-grid" aria-label={t("bulkFilterLabel")}>
-        <div className="field">
-          <label htmlFor="bulk-domain">{t("emailDomain")}</label>
-          <input id="bulk-domain" name="emailDomain" type="text" placeholder="mail.example" defaultValue={value("emailDomain")} />
-        </div>
-        <div className="field">
-          <label htmlFor="bulk-ip">{t("ipHash")}</label>
-          <input id="bulk-ip" name="ipHash" type="text" defaultValue={value("ipHash")} />
-        </div>
-        <CountryField id="bulk-country" label={t("country")} anyLabel={t("any")} locale={locale} defaultValue={value("country")} />
-        <div className="field">
-          <label htmlFor="bulk-from">{t("fromTime")}</label>
-          <input id="bulk-from" name="from" type="text" placeholder="2026-11-21T10:00:00Z" defaultValue={value("from")} />
-        </div>
-        <div className="field">
-          <label htmlFor="bulk-to">{t("toTime")}</label>
-          <input id="bulk-to" name="to" type="text" placeholder="2026-11-21T11:00:00Z" defaultValue={value("to")} />
-        </div>
-        <div className="field">
-          <label htmlFor="bulk-name">{t("namePattern")}</label>
-          <input id="bulk-name" name="namePattern" type="text" placeholder="bot*" defaultValue={value("namePattern")} />
-        </div>
+        {(["emailDomain", "ipHash"] as const).map(textField)}
+        <CountryField id="bulk-country" label={t("country")} anyLabel={t("any")} locale={locale} defaultValue={filter.country} />
+        {(["from", "to", "namePattern"] as const).map(textField)}
         <fieldset className="field">
           <legend>{t("statuses")}</legend>
           {INVALIDATABLE_STATUSES.map((status) => (
@@ -133,9 +125,9 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
           ) : null}
           {preview.count > 0 ? (
             <form action={bulkInvalidateAction} className="sign-form narrow-form">
-              {Object.entries(filter).flatMap(([field, entry]) =>
-                ([] as string[]).concat(entry).map((item) => <input key={`${field}-${item}`} type="hidden" name={field} value={item} />),
-              )}
+              {[...bulkFilterQuery(filter)].map(([field, item]) => (
+                <input key={`${field}-${item}`} type="hidden" name={field} value={item} />
+              ))}
               <input type="hidden" name="expectedCount" value={preview.count} />
               <div className="field">
                 <label htmlFor="bulk-reason">{t("reasonLabel")}</label>

@@ -1,49 +1,28 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import { notFound } from "next/navigation";
 import { UpdateEditor } from "@/components/admin/UpdateEditor";
 import { DEFAULT_LOCALE, LOCALES } from "@/lib/i18n/locales";
-import { ROLE_RANK } from "@/server/auth/actor";
+import { can } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
-import { isAppError } from "@/server/errors";
 import { getUpdateForEditing } from "@/server/updates/admin-updates";
-import { UPDATE_PERMISSIONS } from "@/server/updates/update-record";
 import { getAdminLocale } from "../../admin-locale";
-import { requireOrganizerPage } from "../../guard";
+import { idFromParams, orNotFound, requireOrganizerPage, type RecordPageProps } from "../../guard";
 import { publishUpdateAction, saveUpdateAction } from "../actions";
 import { getUpdateEditorLabels, languageName, UPDATE_SERVER_ERRORS } from "../editor-labels";
 import { editorValuesOf } from "./update-editor-values";
-
-function parseId(raw: string): number {
-  const id = /^\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id < 1) notFound();
-  return id;
-}
 
 /**
  * One update: its editor, its previews, publishing, and the published
  * versions kept of it. Viewers read it; admins and owners write and publish.
  */
-export default async function UpdateAdminPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const organizer = await requireOrganizerPage(UPDATE_PERMISSIONS.read);
-  const id = parseId((await params).id);
+export default async function UpdateAdminPage({ params, searchParams }: RecordPageProps) {
+  const organizer = await requireOrganizerPage("readUpdates");
+  const id = await idFromParams(params);
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.updates" });
   const format = await getFormatter({ locale });
-  let update;
-  try {
-    update = getUpdateForEditing({ actor: organizer, id });
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
-  const canWrite = ROLE_RANK[organizer.role] >= ROLE_RANK[UPDATE_PERMISSIONS.write];
+  const update = orNotFound(() => getUpdateForEditing({ actor: organizer, id }));
+  const canWrite = can(organizer, "writeUpdates");
   const isPublished = update.state === "published";
   const publicUrl = `${getConfig().appUrl}/${locale}/updates/${update.publicSlug}`;
   const { done, error } = await searchParams;

@@ -2,7 +2,6 @@ import { getTranslations } from "next-intl/server";
 import { UpdateEditor } from "@/components/admin/UpdateEditor";
 import { DEFAULT_LOCALE, LOCALES } from "@/lib/i18n/locales";
 import { getCampaign } from "@/server/content/get-campaign";
-import { UPDATE_PERMISSIONS } from "@/server/updates/update-record";
 import { getAdminLocale } from "../../admin-locale";
 import { requireOrganizerPage } from "../../guard";
 import { saveUpdateAction } from "../actions";
@@ -10,7 +9,7 @@ import { getUpdateEditorLabels } from "../editor-labels";
 
 /** A new update, saved as a draft. Admins and owners. */
 export default async function NewUpdatePage() {
-  await requireOrganizerPage(UPDATE_PERMISSIONS.write);
+  await requireOrganizerPage("writeUpdates");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.updates" });
   const authors = getCampaign(locale).signatories.map(({ id, name }) => ({ id, name }));

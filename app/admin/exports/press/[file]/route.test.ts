@@ -40,7 +40,7 @@ describe("GET /admin/exports/press/[file]", () => {
   it("sends a PNG to a viewer as an attachment nobody may cache", async () => {
     const response = await get("countries.png", "?locale=uk");
     expect(response.status).toBe(200);
-    expect(requireOrganizer).toHaveBeenCalledWith("viewer");
+    expect(requireOrganizer).toHaveBeenCalledWith("readTotals");
     expect(response.headers.get("content-type")).toBe("image/png");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="[a-z0-9-]+-countries-uk-\d{4}-\d{2}-\d{2}\.png"$/);
     expect(response.headers.get("cache-control")).toBe("private, no-store");

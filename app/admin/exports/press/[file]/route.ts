@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, context: { params: Promise<{ file: string }> }): Promise<Response> {
   try {
     // Who is asking comes first: a signed-out caller learns nothing, not even which files exist.
-    const organizer = await requireOrganizer("viewer");
+    const organizer = await requireOrganizer("readTotals");
     const parsed = parsePressKitRequest({ file: (await context.params).file, searchParams: new URL(request.url).searchParams });
     if (!parsed.success) {
       return parsed.error === "fileUnknown"

@@ -1,14 +1,11 @@
 import { getTranslations } from "next-intl/server";
-import { notFound } from "next/navigation";
 import { UpdateArticle } from "@/app/[locale]/updates/update-article";
 import { isLocale } from "@/lib/i18n/locales";
-import { ROLE_RANK } from "@/server/auth/actor";
+import { can } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
-import { isAppError } from "@/server/errors";
 import { getUpdatePreview } from "@/server/updates/admin-updates";
-import { UPDATE_PERMISSIONS } from "@/server/updates/update-record";
 import { getAdminLocale } from "../../../admin-locale";
-import { requireOrganizerPage } from "../../../guard";
+import { idFromParams, orNotFound, requireOrganizerPage, type RecordPageProps } from "../../../guard";
 import { publishUpdateAction } from "../../actions";
 import { languageName } from "../../editor-labels";
 
@@ -18,32 +15,18 @@ import { languageName } from "../../editor-labels";
  * kept version (`?revision=`) as it was. Viewers and up; a draft may be
  * published from here.
  */
-export default async function UpdatePreviewPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const organizer = await requireOrganizerPage(UPDATE_PERMISSIONS.read);
-  const rawId = (await params).id;
-  const id = /^\d{1,12}$/.test(rawId) ? Number(rawId) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id < 1) notFound();
+export default async function UpdatePreviewPage({ params, searchParams }: RecordPageProps) {
+  const organizer = await requireOrganizerPage("readUpdates");
+  const id = await idFromParams(params);
   const query = await searchParams;
   const adminLocale = await getAdminLocale();
   const reader = isLocale(query.locale) ? query.locale : adminLocale;
   const revision = typeof query.revision === "string" && /^\d{1,9}$/.test(query.revision) ? Number(query.revision) : undefined;
   const t = await getTranslations({ locale: adminLocale, namespace: "Admin.updates" });
-  let preview;
-  try {
-    preview = getUpdatePreview({ actor: organizer, id, locale: reader, revision });
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
+  const preview = orNotFound(() => getUpdatePreview({ actor: organizer, id, locale: reader, revision }));
   const url = `${getConfig().appUrl}/${reader}/updates/${preview.slug}`;
   const isRevision = revision !== undefined;
-  const canPublish = !isRevision && preview.state === "draft" && ROLE_RANK[organizer.role] >= ROLE_RANK[UPDATE_PERMISSIONS.write];
+  const canPublish = !isRevision && preview.state === "draft" && can(organizer, "publishUpdates");
   return (
     <>
       <p>

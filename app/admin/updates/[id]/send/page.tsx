@@ -2,6 +2,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { getMailingPage } from "@/server/mailings/get-mailing-page";
+import { can } from "@/server/auth/permissions";
 import { getAdminLocale } from "../../../admin-locale";
 import { requireOrganizerPage } from "../../../guard";
 import {
@@ -47,7 +48,7 @@ export default async function SendUpdatePage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const organizer = await requireOrganizerPage("admin");
+  const organizer = await requireOrganizerPage("sendMailings");
   const locale = await getAdminLocale();
   const t = await getTranslations({ locale, namespace: "Admin.mailing" });
   const format = await getFormatter({ locale });
@@ -276,7 +277,7 @@ export default async function SendUpdatePage({
         </section>
       ) : null}
 
-      {organizer.role === "owner" ? (
+      {can(organizer, "manageSettings") ? (
         <section aria-labelledby="approval-setting-heading">
           <h2 id="approval-setting-heading">{t("settingsHeading")}</h2>
           <form action={setRequireMailingApprovalAction} className="sign-form narrow-form">
