@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { parseSignLetter, type SignLetterData } from "@/lib/schemas/sign-letter";
 import { SYSTEM } from "@/server/auth/actor";
 import { resetConfigForTesting } from "@/server/config";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
 import { getClientIpHash, getRateLimitIpHash } from "@/server/security/client-ip";
-import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
+import { recordCheckedSignature, signatureData } from "@/test/factories";
 import { checkSignLimits, getEmailDomain, SIGN_LIMITS, type SignLimits, type SignLimitVerdict } from "./check-sign-limits";
 import { isBotSubmission } from "./is-bot-submission";
 
@@ -20,12 +19,6 @@ const SMALL: SignLimits = {
 };
 
 const fromIp = (ip: string) => new Headers({ "x-forwarded-for": ip });
-
-function validData(email: string, extra: Record<string, unknown> = {}): SignLetterData {
-  const parsed = parseSignLetter({ name: "Anna", email, country: "DE", acceptPrivacy: true, ...extra });
-  if (!parsed.success) throw new Error("test data must be valid");
-  return parsed.data;
-}
 
 describe("checkSignLimits", () => {
   let db: AppDatabase;
@@ -127,9 +120,9 @@ describe("checkSignLimits", () => {
 
   it("a flagged signature is stored as usual with a signature.suspicious audit row (no email) that the dashboard counts", async () => {
     const verdicts = await run(4, { headers: () => fromIp("198.51.100.6"), email: (i) => `p${i}@example.org` });
-    verdicts.forEach((verdict, i) => {
-      signLetter({ data: validData(`p${i}@example.org`), suspicion: verdict.outcome === "suspicious" ? verdict.suspicion : undefined, db });
-    });
+    for (const [i, verdict] of verdicts.entries()) {
+      await recordCheckedSignature(db, { name: "Anna", email: `p${i}@example.org`, suspicion: verdict.outcome === "suspicious" ? verdict.suspicion : undefined, now: Date.now() });
+    }
     expect((db.$client.prepare("select count(*) as n from signatures where status = 'pending'").get() as { n: number }).n).toBe(4);
     const rows = db.$client.prepare("select action, target_type, target_id, details from audit_log where action = 'signature.suspicious'").all() as {
       target_type: string;
@@ -176,12 +169,12 @@ describe("isBotSubmission", () => {
     [{ fillMs: "soon" }, false],
   ])("%j → %s", (extra, expected) => {
     resetConfigForTesting();
-    expect(isBotSubmission(validData("a@example.org", extra))).toBe(expected);
+    expect(isBotSubmission(signatureData({ name: "Anna", email: "a@example.org", acceptPrivacy: true, ...extra }))).toBe(expected);
   });
 
   it("BOT_CHECK=off disables the honeypot and the fill time", () => {
     vi.stubEnv("BOT_CHECK", "off");
     resetConfigForTesting();
-    expect(isBotSubmission(validData("a@example.org", { website: "x", fillMs: "10" }))).toBe(false);
+    expect(isBotSubmission(signatureData({ name: "Anna", email: "a@example.org", acceptPrivacy: true, website: "x", fillMs: "10" }))).toBe(false);
   });
 });

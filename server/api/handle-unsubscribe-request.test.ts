@@ -4,7 +4,7 @@ import type { AppDatabase } from "@/db/client";
 import { signatures, signatureTokens, statCounters } from "@/db/schema";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
-import { createSigner, mailUpdateAndCapture } from "@/test/mailing-factories";
+import { createVerifiedSigner, mailUpdateAndCapture } from "@/test/factories";
 import { BodyTooLargeError } from "./http";
 import { handleUnsubscribeRequest, UNSUBSCRIBE_REQUEST_MAX_BODY_BYTES } from "./handle-unsubscribe-request";
 
@@ -34,7 +34,7 @@ describe("RFC 8058 one-click unsubscribe", () => {
 
   beforeEach(async () => {
     ({ db, close } = createTestDatabase());
-    createSigner(db, { email: "one@example.org", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "one@example.org", wantsUpdates: true, now: T0 });
     token = (await mailUpdateAndCapture(db, { now: T0 })).get("one@example.org")!.token;
   });
   afterEach(() => close());
@@ -91,7 +91,7 @@ describe("RFC 8058 one-click unsubscribe", () => {
     const manage = db.select().from(signatureTokens).where(eq(signatureTokens.purpose, "manage")).get();
     expect(manage).toBeDefined();
     // The manage token's plain value is only in the confirmation email; a confirm/withdraw/manage token is not an unsubscribe token.
-    const { linkTokenFromOutbox } = await import("@/test/mailing-factories");
+    const { linkTokenFromOutbox } = await import("@/test/factories");
     await post(`token=${linkTokenFromOutbox(db, "one@example.org", "my")}`, "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click");
     expect(wantsUpdates()).toBe(true);
   });

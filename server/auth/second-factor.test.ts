@@ -5,9 +5,9 @@ import type { AppDatabase } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
-import { createOrganizer } from "@/server/users/manage-users";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizerAccount, TEST_ORGANIZER_PASSWORD as PASSWORD } from "@/test/factories";
 import { authenticateOrganizer } from "./authenticate-organizer";
 import {
   beginTotpSetup,
@@ -20,7 +20,6 @@ import {
   verifySecondFactor,
 } from "./second-factor";
 
-const PASSWORD = "a long enough password";
 /** Every call gets this test's `now`; each code typed moves it on by one 30-second step. */
 const T0 = Date.UTC(2026, 5, 1, 9, 0, 10);
 const STEP_MS = 30_000;
@@ -43,11 +42,6 @@ function codeAt(secret: string, at = now): string {
 /** The next 30-second step begins: its code has not been used yet. */
 function nextStep(): void {
   now += STEP_MS;
-}
-
-async function organizer(email: string, role: "owner" | "admin" | "viewer" = "admin"): Promise<Extract<Actor, { kind: "organizer" }>> {
-  const created = await createOrganizer({ actor: SYSTEM, input: { email, password: PASSWORD, role }, db, now });
-  return { kind: "organizer", id: created.id, email: created.email, role: created.role };
 }
 
 /** Sets TOTP up the way the account page does; returns the secret and the recovery codes. The setup code's step is then over. */
@@ -95,7 +89,7 @@ describe("setting up a second factor", () => {
   forbidRealClock();
 
   it("stores nothing until a code from the app confirms the secret", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret, otpauthUrl } = beginTotpSetup({ actor: anna, db });
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     const url = new URL(otpauthUrl);
@@ -133,7 +127,7 @@ describe("verifySecondFactor", () => {
   forbidRealClock();
 
   it("accepts the current code and refuses a wrong one", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
     const user = userRow(anna.id);
     expect(verifySecondFactor(user, codeAt(secret), { db, now })).toBe("totp");
@@ -146,7 +140,7 @@ describe("verifySecondFactor", () => {
   });
 
   it("accepts each recovery code once, however it is typed", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { recoveryCodes } = enrol(anna);
     const [first, second] = recoveryCodes as [string, string];
     expect(verifySecondFactor(userRow(anna.id), first, { db, now })).toBe("recovery");
@@ -156,7 +150,7 @@ describe("verifySecondFactor", () => {
   });
 
   it("refuses anything for an account without a second factor", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     expect(verifySecondFactor(userRow(anna.id), "123456", { db, now })).toBeNull();
   });
 });
@@ -165,7 +159,7 @@ describe("signing in with a second factor", () => {
   forbidRealClock();
 
   it("asks for the code after a right password, refuses a wrong one and accepts the right one", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
 
     expect(await signInError("anna@example.test")).toMatchObject({ code: "UNAUTHENTICATED", messageKey: "totpRequired" });
@@ -176,7 +170,7 @@ describe("signing in with a second factor", () => {
   });
 
   it("lets a recovery code in once", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { recoveryCodes } = enrol(anna);
     const code = recoveryCodes[0]!;
     expect(await signIn("anna@example.test", { totp: code })).toMatchObject({ id: anna.id });
@@ -184,7 +178,7 @@ describe("signing in with a second factor", () => {
   });
 
   it("counts wrong codes toward the per-account limit", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
     for (let attempt = 0; attempt < 5; attempt++) {
       expect(await signInError("anna@example.test", { totp: wrongCode(secret) })).toMatchObject({ messageKey: "totpInvalid" });
@@ -194,7 +188,7 @@ describe("signing in with a second factor", () => {
   });
 
   it("does not count the step that asks for the code", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
     for (let attempt = 0; attempt < 6; attempt++) {
       expect(await signInError("anna@example.test")).toMatchObject({ messageKey: "totpRequired" });
@@ -203,8 +197,8 @@ describe("signing in with a second factor", () => {
   });
 
   it("writes every success and failure to the audit log", async () => {
-    const anna = await organizer("anna@example.test");
-    await organizer("boris@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
+    await createOrganizerAccount(db, { email: "boris@example.test", role: "admin", now });
     expect(await signIn("boris@example.test")).toMatchObject({ email: "boris@example.test" });
     expect(await signIn("boris@example.test", { password: "the wrong password" })).toBeNull();
     expect(await signIn("nobody@example.test")).toBeNull();
@@ -239,7 +233,7 @@ describe("a code from the app works once (decision 0018)", () => {
   forbidRealClock();
 
   it("refuses the same code a second time within its window, and any earlier step after a later one", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
     const code = codeAt(secret);
     expect(await signIn("anna@example.test", { totp: code })).toMatchObject({ id: anna.id });
@@ -256,7 +250,7 @@ describe("a code from the app works once (decision 0018)", () => {
   });
 
   it("lets only one of two sign-ins racing with the same code in", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
     const code = codeAt(secret);
     const outcomes = await Promise.allSettled([signIn("anna@example.test", { totp: code }), signIn("anna@example.test", { totp: code })]);
@@ -265,7 +259,7 @@ describe("a code from the app works once (decision 0018)", () => {
   });
 
   it("uses up the code that confirmed the setup, and the code that turned the factor off", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = beginTotpSetup({ actor: anna, db });
     const setupCode = codeAt(secret);
     confirmTotpSetup({ actor: anna, secret, code: setupCode, db, now });
@@ -281,7 +275,7 @@ describe("turning a second factor off", () => {
   forbidRealClock();
 
   it("needs a current code", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
     expect(() => disableTotp({ actor: anna, code: wrongCode(secret), db, now })).toThrow(expect.objectContaining({ messageKey: "totpCodeWrong" }));
     disableTotp({ actor: anna, code: codeAt(secret), db, now });
@@ -292,7 +286,7 @@ describe("turning a second factor off", () => {
   });
 
   it("is the operator's way back when the phone and the codes are lost", async () => {
-    const anna = await organizer("anna@example.test");
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     enrol(anna);
     expect(resetTotp({ actor: SYSTEM, email: "ANNA@example.test", db, now })).toEqual({ email: "anna@example.test" });
     expect(userRow(anna.id).totpSecret).toBeNull();
@@ -307,8 +301,8 @@ describe("requiring a second factor of everyone", () => {
   forbidRealClock();
 
   it("is off by default, owners switch it, and it is audited", async () => {
-    const owner = await organizer("owner@example.test", "owner");
-    const admin = await organizer("admin@example.test", "admin");
+    const owner = await createOrganizerAccount(db, { email: "owner@example.test", role: "owner", now });
+    const admin = await createOrganizerAccount(db, { email: "admin@example.test", role: "admin", now });
     expect(getRequireTotpForAll({ db })).toBe(false);
     expect(() => setRequireTotpForAll({ actor: admin, required: true, db, now })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
     expect(getRequireTotpForAll({ db })).toBe(false);
@@ -329,8 +323,8 @@ describe("requiring a second factor of everyone", () => {
   });
 
   it("still lets someone without a second factor sign in (to set it up), and keeps those who have one from turning it off", async () => {
-    const owner = await organizer("owner@example.test", "owner");
-    const anna = await organizer("anna@example.test");
+    const owner = await createOrganizerAccount(db, { email: "owner@example.test", role: "owner", now });
+    const anna = await createOrganizerAccount(db, { email: "anna@example.test", role: "admin", now });
     const { secret } = enrol(anna);
     setRequireTotpForAll({ actor: owner, required: true, db, now });
     expect(await signIn("owner@example.test")).toMatchObject({ id: owner.id });

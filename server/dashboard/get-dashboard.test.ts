@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import type { Actor } from "@/server/auth/actor";
 import { authenticateOrganizer } from "@/server/auth/authenticate-organizer";
-import { SYSTEM } from "@/server/auth/actor";
-import { createOrganizer } from "@/server/users/manage-users";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizerAccount, TEST_ORGANIZER_PASSWORD as PASSWORD } from "@/test/factories";
 import { getDashboard } from "./get-dashboard";
 
 const T0 = Date.UTC(2026, 5, 1, 9, 0, 0);
-const PASSWORD = "a long enough password";
 
 let db: AppDatabase;
 let close: () => void;
@@ -19,18 +16,13 @@ beforeEach(() => {
 });
 afterEach(() => close());
 
-async function organizer(email: string, role: "owner" | "admin" | "viewer"): Promise<Actor> {
-  const created = await createOrganizer({ actor: SYSTEM, input: { email, password: PASSWORD, role }, db, now: T0 });
-  return { kind: "organizer", id: created.id, email: created.email, role: created.role };
-}
-
 describe("the dashboard's recent activity", () => {
   forbidRealClock();
 
   it("shows what was typed into refused sign-ins to owners only", async () => {
-    const owner = await organizer("owner@example.test", "owner");
-    const admin = await organizer("admin@example.test", "admin");
-    const viewer = await organizer("viewer@example.test", "viewer");
+    const owner = await createOrganizerAccount(db, { email: "owner@example.test", role: "owner", now: T0 });
+    const admin = await createOrganizerAccount(db, { email: "admin@example.test", role: "admin", now: T0 });
+    const viewer = await createOrganizerAccount(db, { email: "viewer@example.test", role: "viewer", now: T0 });
     const attempt = (email: string, password: string) => authenticateOrganizer({ email, password, clientKey: "client", db, now: T0 });
     // Someone types a private address, then a password into the email field.
     await attempt("a.private.person@example.org", "a guess");

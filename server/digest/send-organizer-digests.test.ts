@@ -2,16 +2,14 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { auditLog, mailOutbox, users } from "@/db/schema";
-import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { SYSTEM } from "@/server/auth/actor";
 import { createSmtpTransport, deliverDueEmails } from "@/server/mail/outbox-sender";
 import { runMaintenance } from "@/server/maintenance/run-maintenance";
 import { confirmMailing } from "@/server/mailings/mailing-lifecycle";
 import { prepareMailing } from "@/server/mailings/prepare-mailing";
-import { signLetter } from "@/server/signatures/sign-letter";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
-import { createOrganizer, createPublishedUpdate, createSigner } from "@/test/mailing-factories";
+import { createOrganizer, createPendingSigner, createPublishedUpdate, createVerifiedSigner, recordCheckedSignature } from "@/test/factories";
 import { startSmtpSink, type SunkEmail } from "@/test/smtp-sink";
 import { getDigestPreference, updateDigestPreference } from "./digest-preference";
 import { DIGEST_HOUR_UTC, sendOrganizerDigests } from "./send-organizer-digests";
@@ -48,25 +46,24 @@ describe("the organizers' daily digest", () => {
   });
 
   /** A campaign with a day to report: confirmations, a flagged burst, a mailing under way. */
-  function seedCampaign() {
+  async function seedCampaign() {
     let n = 0;
-    createSigner(db, { email: "before@example.org", name: "Earlier Signer", country: "DE", wantsUpdates: true, now: DAY_REPORTED - 2 * HOUR });
+    await createVerifiedSigner(db, { email: "before@example.org", name: "Earlier Signer", country: "DE", wantsUpdates: true, now: DAY_REPORTED - 2 * HOUR });
     for (const [country, count] of NEW_BY_COUNTRY) {
       for (let i = 0; i < count; i += 1) {
         n += 1;
-        createSigner(db, { email: `signer${n}@example.org`, name: `Private Name${n}`, country, wantsUpdates: true, now: DAY_REPORTED + n * 60_000 });
+        await createVerifiedSigner(db, { email: `signer${n}@example.org`, name: `Private Name${n}`, country, wantsUpdates: true, now: DAY_REPORTED + n * 60_000 });
       }
     }
-    createSigner(db, { email: "pending@example.org", name: "Pending Person", confirm: false, now: DAY_REPORTED + HOUR });
+    await createPendingSigner(db, { email: "pending@example.org", name: "Pending Person", now: DAY_REPORTED + HOUR });
     // Two signatures flagged in a sustained burst from one network and one mail domain (decision 0011).
     for (const email of ["flood1@burst-domain.example", "flood2@burst-domain.example"]) {
-      const parsed = parseSignLetter({ name: "Flood Bot", email, country: "RU", acceptPrivacy: "on" });
-      if (!parsed.success) throw new Error("fixture");
-      signLetter({
-        data: parsed.data,
+      await recordCheckedSignature(db, {
+        name: "Flood Bot",
+        email,
+        country: "RU",
         ipHash: "IPHASHsecretvalue00001",
         suspicion: { ipHash: "IPHASHsecretvalue00001", domain: "burst-domain.example", reasons: ["ipSustained", "domainSustained"] },
-        db,
         now: DAY_REPORTED + 2 * HOUR,
       });
     }
@@ -137,7 +134,7 @@ describe("the organizers' daily digest", () => {
   });
 
   it("reports the day in each organizer's language: new verified signatures, the total and the top countries; bursts and mailings for admins and owners", async () => {
-    seedCampaign();
+    await seedCampaign();
     organizers();
     expect(sendOrganizerDigests({ actor: SYSTEM, db, now: MORNING })).toEqual({ sent: 3 });
     const received = await deliver(MORNING);

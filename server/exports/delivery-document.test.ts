@@ -4,12 +4,14 @@ import vm from "node:vm";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openReadOnlyDatabase, type AppDatabase } from "@/db/client";
-import { auditLog, users, type UserRole } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { getCampaign } from "@/server/content/get-campaign";
 import { AppError } from "@/server/errors";
 import { PDFParse } from "pdf-parse";
 import { createTestDatabase } from "@/test/database";
+import { lastReadConnection, readBytes } from "@/test/export-streams";
+import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { buildNamedSignersQuery, createDeliveryDocument } from "./delivery-document";
 import { forbidRealClock } from "@/test/clock";
 
@@ -21,54 +23,6 @@ vi.mock("@/db/client", async (importOriginal) => {
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
 const NOW = Date.parse("2026-11-21T09:30:00Z");
-
-type SignatureFixture = {
-  name?: string;
-  email?: string;
-  country?: string;
-  isPublicName?: boolean;
-  status?: "pending" | "verified" | "invalidated" | "withdrawn";
-  verifiedAt?: number;
-};
-
-/**
- * Inserts signatures straight into the table (one statement, one
- * transaction) and sets the counters the way verification would have:
- * the document reads its numbers from the counters, like the site.
- */
-function insertSignatures(db: AppDatabase, fixtures: Iterable<SignatureFixture>): void {
-  const client = db.$client;
-  const insert = client.prepare(
-    `INSERT INTO signatures (email, email_key, name, country, city, is_public_name, wants_updates, locale, status, ref_code, consent_version, created_at, verified_at)
-     VALUES (?, ?, ?, ?, 'Secret City', ?, 0, 'en', ?, ?, 'v1', ?, ?)`,
-  );
-  const base = (client.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM signatures").get() as { id: number }).id;
-  client.transaction(() => {
-    let n = base;
-    for (const fixture of fixtures) {
-      n += 1;
-      const status = fixture.status ?? "verified";
-      const verifiedAt = fixture.verifiedAt ?? T0 + n * 1000;
-      const email = fixture.email ?? `signer${n}@example.org`;
-      insert.run(email, email, fixture.name ?? `Signer ${n}`, fixture.country ?? "DE", fixture.isPublicName ? 1 : 0, status, `ref${n}`, verifiedAt - 60_000, status === "pending" ? null : verifiedAt);
-    }
-    client.prepare("DELETE FROM stat_counters WHERE scope IN ('total', 'country')").run();
-    client
-      .prepare("INSERT INTO stat_counters (scope, key, count) SELECT 'country', country, COUNT(*) FROM signatures WHERE status = 'verified' GROUP BY country")
-      .run();
-    client.prepare("INSERT INTO stat_counters (scope, key, count) SELECT 'total', '', COUNT(*) FROM signatures WHERE status = 'verified'").run();
-  })();
-}
-
-function createOrganizer(db: AppDatabase, role: UserRole): Actor {
-  const email = `${role}@organizers.example`;
-  const user = db.insert(users).values({ email, name: role, passwordHash: "-", role, createdAt: 0, updatedAt: 0 }).returning().get();
-  return { kind: "organizer", id: user.id, email, role };
-}
-
-async function readBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 /** The document's text as a reader's PDF software extracts it, whitespace collapsed. */
 async function pdfText(bytes: Uint8Array): Promise<string> {
@@ -86,12 +40,6 @@ function deliveryAudits(db: AppDatabase) {
   return db.select().from(auditLog).where(eq(auditLog.action, "export.deliveryPdf")).orderBy(auditLog.id).all();
 }
 
-function lastReadConnection(): AppDatabase {
-  const result = vi.mocked(openReadOnlyDatabase).mock.results.at(-1);
-  if (!result || result.type !== "return") throw new Error("no read-only connection was opened");
-  return result.value;
-}
-
 describe("createDeliveryDocument", () => {
   forbidRealClock();
   let db: AppDatabase;
@@ -100,14 +48,14 @@ describe("createDeliveryDocument", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase({ file: true }));
-    admin = createOrganizer(db, "admin");
+    admin = createOrganizer(db, { role: "admin", now: NOW });
     vi.mocked(openReadOnlyDatabase).mockClear();
   });
   afterEach(() => close());
 
   /** Germany: three named, two not; plus people who must never appear in Germany's document. */
   function insertGermanCampaign() {
-    insertSignatures(db, [
+    insertSignatureRows(db, [
       { name: "Ёлка Кириллица", email: "yolka@example.org", country: "DE", isPublicName: true, verifiedAt: Date.parse("2026-03-02T08:00:00Z") },
       { name: "Hans Müller", email: "hans@example.org", country: "DE", isPublicName: true, verifiedAt: Date.parse("2026-04-10T10:00:00Z") },
       { name: "Greta Geheim", email: "greta@example.org", country: "DE", isPublicName: false, verifiedAt: Date.parse("2026-05-01T10:00:00Z") },
@@ -117,7 +65,7 @@ describe("createDeliveryDocument", () => {
       { name: "Pending Paula", email: "paula@example.org", country: "DE", isPublicName: true, status: "pending" },
       { name: "Invalid Ivan", email: "ivan@example.org", country: "DE", isPublicName: true, status: "invalidated", verifiedAt: Date.parse("2026-03-05T10:00:00Z") },
       { name: "Withdrawn Wanda", email: "wanda@example.org", country: "DE", isPublicName: true, status: "withdrawn", verifiedAt: Date.parse("2026-08-01T10:00:00Z") },
-    ]);
+    ], { now: T0 });
   }
 
   it("puts the campaign, the five demands, the numbers and Germany's public names in Germany's document, and nothing private", async () => {
@@ -187,7 +135,7 @@ describe("createDeliveryDocument", () => {
 
   it("prints a name too long for its column in full, over several lines", async () => {
     const long = "Jean-Baptiste Émile de la Fontaine-Montmorency Saint-Exupéry Lefebvre-Dupont du Marais de Chantilly";
-    insertSignatures(db, [{ name: long, isPublicName: true }, { name: "Short Name", isPublicName: true }]);
+    insertSignatureRows(db, [{ name: long, isPublicName: true }, { name: "Short Name", isPublicName: true }], { now: T0 });
 
     const text = await pdfText(await readBytes(createDeliveryDocument({ actor: admin, country: "DE", locale: "en", db, now: NOW }).stream));
 
@@ -197,7 +145,7 @@ describe("createDeliveryDocument", () => {
   });
 
   it("refuses a viewer before opening anything or writing an audit row", () => {
-    const viewer = createOrganizer(db, "viewer");
+    const viewer = createOrganizer(db, { role: "viewer", now: NOW });
     const attempt = () => createDeliveryDocument({ actor: viewer, locale: "en", db, now: NOW });
 
     expect(attempt).toThrow(AppError);
@@ -215,7 +163,7 @@ describe("createDeliveryDocument", () => {
 
   it("audits the SHA-256 of exactly the bytes sent, the names printed and the choice, and closes its connection", async () => {
     insertGermanCampaign();
-    const owner = createOrganizer(db, "owner");
+    const owner = createOrganizer(db, { role: "owner", now: NOW });
 
     const { stream, filename } = createDeliveryDocument({ actor: owner, country: "DE", locale: "uk", db, now: NOW });
     const reader = lastReadConnection();
@@ -247,7 +195,7 @@ describe("createDeliveryDocument", () => {
   });
 
   it("closes its connection and audits an aborted export, without a digest, when the client goes away", async () => {
-    insertSignatures(db, Array.from({ length: 3000 }, () => ({ isPublicName: true })));
+    insertSignatureRows(db, Array.from({ length: 3000 }, () => ({ isPublicName: true })), { now: T0 });
 
     const { stream } = createDeliveryDocument({ actor: admin, locale: "en", db, now: NOW });
     const connection = lastReadConnection();
@@ -270,7 +218,7 @@ describe("createDeliveryDocument", () => {
   it("reads an in-memory database (tests) on its only connection", async () => {
     const memory = createTestDatabase();
     try {
-      insertSignatures(memory.db, [{ name: "Only One", isPublicName: true }]);
+      insertSignatureRows(memory.db, [{ name: "Only One", isPublicName: true }], { now: T0 });
       const text = await pdfText(await readBytes(createDeliveryDocument({ actor: SYSTEM, locale: "en", db: memory.db, now: NOW }).stream));
       expect(text).toMatch(/1 Only One Germany/);
       expect(openReadOnlyDatabase).not.toHaveBeenCalled();
@@ -289,7 +237,7 @@ describe("createDeliveryDocument", () => {
 
   it("streams 20,000 names with flat memory", async ({ annotate }) => {
     const NAMES = 20_000;
-    insertSignatures(
+    insertSignatureRows(
       db,
       (function* () {
         for (let i = 0; i < NAMES; i += 1) {
@@ -297,6 +245,7 @@ describe("createDeliveryDocument", () => {
           if (i % 4 === 0) yield { isPublicName: false, verifiedAt: T0 + i * 10_000 + 1 };
         }
       })(),
+      { now: T0 },
     );
     v8.setFlagsFromString("--expose-gc");
     const gc = vm.runInNewContext("gc") as () => void;

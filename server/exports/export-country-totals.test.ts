@@ -1,19 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { auditLog, statCounters, users, type UserRole } from "@/db/schema";
-import { SYSTEM, type Actor } from "@/server/auth/actor";
+import { auditLog } from "@/db/schema";
+import { SYSTEM } from "@/server/auth/actor";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizer, seedCounters } from "@/test/factories";
 import { formatCountryTotalsCsv, getCountryTotals } from "./export-country-totals";
 import { forbidRealClock } from "@/test/clock";
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
-
-function createOrganizer(db: AppDatabase, role: UserRole): Actor {
-  const email = `${role}@example.org`;
-  const user = db.insert(users).values({ email, name: role, passwordHash: "-", role, createdAt: 0, updatedAt: 0 }).returning().get();
-  return { kind: "organizer", id: user.id, email, role };
-}
 
 describe("getCountryTotals", () => {
   forbidRealClock();
@@ -22,22 +17,20 @@ describe("getCountryTotals", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase());
-    db.insert(statCounters)
-      .values([
-        { scope: "total", key: "", count: 17 },
-        { scope: "country", key: "DE", count: 5 },
-        { scope: "country", key: "UA", count: 7 },
-        { scope: "country", key: "PL", count: 5 },
-        // Every signature from here was withdrawn: the counter stays at zero and is not a row.
-        { scope: "country", key: "XK", count: 0 },
-        { scope: "status", key: "pending", count: 40 },
-      ])
-      .run();
+    seedCounters(db, [
+      { scope: "total", key: "", count: 17 },
+      { scope: "country", key: "DE", count: 5 },
+      { scope: "country", key: "UA", count: 7 },
+      { scope: "country", key: "PL", count: 5 },
+      // Every signature from here was withdrawn: the counter stays at zero and is not a row.
+      { scope: "country", key: "XK", count: 0 },
+      { scope: "status", key: "pending", count: 40 },
+    ]);
   });
   afterEach(() => close());
 
   it("lists verified signatures per country from the counters, most first, with English names", () => {
-    const viewer = createOrganizer(db, "viewer");
+    const viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: T0 });
     expect(getCountryTotals({ actor: viewer, db, now: T0 })).toEqual([
       { country: "UA", countryName: "Ukraine", count: 7 },
       { country: "DE", countryName: "Germany", count: 5 },
@@ -46,7 +39,7 @@ describe("getCountryTotals", () => {
   });
 
   it("audits each export with its format and number of rows", () => {
-    const viewer = createOrganizer(db, "viewer");
+    const viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: T0 });
     getCountryTotals({ actor: viewer, format: "csv", db, now: T0 });
     getCountryTotals({ actor: SYSTEM, db, now: T0 + 1 });
 

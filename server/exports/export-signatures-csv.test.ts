@@ -3,11 +3,13 @@ import vm from "node:vm";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openReadOnlyDatabase, type AppDatabase } from "@/db/client";
-import { auditLog, users, type UserRole } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { parseSignatureExportFilter, type SignatureExportFilter } from "@/lib/schemas/export";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
 import { createTestDatabase } from "@/test/database";
+import { lastReadConnection, readBytes } from "@/test/export-streams";
+import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { buildSignatureExportQuery, exportSignaturesCsv } from "./export-signatures-csv";
 import { forbidRealClock } from "@/test/clock";
 
@@ -22,68 +24,10 @@ const DAY = 24 * 60 * 60 * 1000;
 const BOM = [0xef, 0xbb, 0xbf];
 const HEADER = "name,email,country,city,public_name,verified_at";
 
-type SignatureFixture = {
-  name?: string;
-  email?: string;
-  country?: string;
-  city?: string | null;
-  isPublicName?: boolean;
-  status?: "pending" | "verified" | "invalidated" | "withdrawn";
-  createdAt?: number;
-  verifiedAt?: number | null;
-};
-
-/**
- * Inserts signatures straight into the table with one prepared statement in
- * one transaction: 200,000 rows take about a second. Counters are not moved
- * (the export never reads them).
- */
-function insertSignatures(db: AppDatabase, fixtures: Iterable<SignatureFixture>): number {
-  const client = db.$client;
-  const insert = client.prepare(
-    `INSERT INTO signatures (email, email_key, name, country, city, is_public_name, wants_updates, locale, status, ref_code, consent_version, created_at, verified_at)
-     VALUES (?, ?, ?, ?, ?, ?, 0, 'en', ?, ?, 'v1', ?, ?)`,
-  );
-  const base = (client.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM signatures").get() as { id: number }).id;
-  let count = 0;
-  client.transaction(() => {
-    for (const fixture of fixtures) {
-      count += 1;
-      const n = base + count;
-      const status = fixture.status ?? "verified";
-      const createdAt = fixture.createdAt ?? T0;
-      const email = fixture.email ?? `signer${n}@example.org`;
-      insert.run(
-        email,
-        email.toLowerCase(),
-        fixture.name ?? `Signer ${n}`,
-        fixture.country ?? "DE",
-        fixture.city === undefined ? "Berlin" : fixture.city,
-        fixture.isPublicName ? 1 : 0,
-        status,
-        `ref${n}`,
-        createdAt,
-        fixture.verifiedAt === undefined ? (status === "verified" ? createdAt + 60_000 : null) : fixture.verifiedAt,
-      );
-    }
-  })();
-  return count;
-}
-
-function createOrganizer(db: AppDatabase, role: UserRole): Actor {
-  const email = `${role}@example.org`;
-  const user = db.insert(users).values({ email, name: role, passwordHash: "-", role, createdAt: 0, updatedAt: 0 }).returning().get();
-  return { kind: "organizer", id: user.id, email, role };
-}
-
 function filter(query = ""): SignatureExportFilter {
   const parsed = parseSignatureExportFilter(new URLSearchParams(query));
   if (!parsed.success) throw new Error(`bad filter: ${JSON.stringify(parsed.errors)}`);
   return parsed.data;
-}
-
-async function readBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** The CSV's lines after the BOM, without the final empty one. */
@@ -99,12 +43,6 @@ function exportAudits(db: AppDatabase) {
   return db.select().from(auditLog).where(eq(auditLog.action, "export.signaturesCsv")).orderBy(auditLog.id).all();
 }
 
-function lastReadConnection(): AppDatabase {
-  const result = vi.mocked(openReadOnlyDatabase).mock.results.at(-1);
-  if (!result || result.type !== "return") throw new Error("no read-only connection was opened");
-  return result.value;
-}
-
 describe("exportSignaturesCsv", () => {
   forbidRealClock();
   let db: AppDatabase;
@@ -113,17 +51,17 @@ describe("exportSignaturesCsv", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase({ file: true }));
-    admin = createOrganizer(db, "admin");
+    admin = createOrganizer(db, { role: "admin", email: "admin@example.org", now: T0 });
     vi.mocked(openReadOnlyDatabase).mockClear();
   });
   afterEach(() => close());
 
   it("writes a BOM, the header and each verified signature, formulas made inert", async () => {
-    insertSignatures(db, [
+    insertSignatureRows(db, [
       { name: "Анна Петрова", email: "anna@example.org", country: "UA", city: "Київ", isPublicName: true, verifiedAt: Date.parse("2026-03-02T08:30:00Z") },
       { name: '=HYPERLINK("http://x","y")', email: "x@example.org", country: "DE", city: null },
       { name: "Smith, John", email: "+1@example.org", country: "GB", city: "-London" },
-    ]);
+    ], { now: T0 });
 
     const { stream, filename } = exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 });
 
@@ -137,12 +75,12 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("keeps pending, invalidated and withdrawn signatures out of a verified export", async () => {
-    insertSignatures(db, [
+    insertSignatureRows(db, [
       { name: "Verified One", status: "verified" },
       { name: "Pending One", status: "pending" },
       { name: "Invalidated One", status: "invalidated", verifiedAt: T0 },
       { name: "Withdrawn One", status: "withdrawn", verifiedAt: T0 },
-    ]);
+    ], { now: T0 });
 
     const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 }).stream);
 
@@ -151,7 +89,7 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("exports another status when asked, with an empty verified_at where there is none", async () => {
-    insertSignatures(db, [{ name: "Verified One" }, { name: "Pending One", status: "pending", city: null }]);
+    insertSignatureRows(db, [{ name: "Verified One" }, { name: "Pending One", status: "pending", city: null }], { now: T0 });
 
     const { stream, filename } = exportSignaturesCsv({ actor: admin, filter: filter("status=pending"), db, now: T0 });
 
@@ -160,7 +98,7 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("filters by country", async () => {
-    insertSignatures(db, [{ name: "Olena", country: "UA" }, { name: "Jan", country: "PL" }, { name: "Oksana", country: "UA" }]);
+    insertSignatureRows(db, [{ name: "Olena", country: "UA" }, { name: "Jan", country: "PL" }, { name: "Oksana", country: "UA" }], { now: T0 });
 
     const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=ua"), db, now: T0 }).stream);
 
@@ -169,12 +107,12 @@ describe("exportSignaturesCsv", () => {
 
   it("filters verified signatures by the UTC days they were verified on, both ends included", async () => {
     const march = (iso: string) => Date.parse(`2026-03-${iso}Z`);
-    insertSignatures(db, [
+    insertSignatureRows(db, [
       { name: "Before", createdAt: march("01T00:00:00"), verifiedAt: march("02T23:59:59.999") },
       { name: "First", createdAt: march("01T00:00:00"), verifiedAt: march("03T00:00:00") },
       { name: "Last", createdAt: march("01T00:00:00"), verifiedAt: march("07T23:59:59.999") },
       { name: "After", createdAt: march("05T00:00:00"), verifiedAt: march("08T00:00:00") },
-    ]);
+    ], { now: T0 });
 
     const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("from=2026-03-03&to=2026-03-07"), db, now: T0 }).stream);
 
@@ -182,11 +120,11 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("filters other statuses by the day they signed", async () => {
-    insertSignatures(db, [
+    insertSignatureRows(db, [
       { name: "Early", status: "invalidated", createdAt: T0 - DAY, verifiedAt: T0 + 3 * DAY },
       { name: "OnTheDay", status: "invalidated", createdAt: T0, verifiedAt: null },
       { name: "Verified", status: "verified", createdAt: T0 },
-    ]);
+    ], { now: T0 });
 
     const lines = await readLines(exportSignaturesCsv({ actor: admin, filter: filter("status=invalidated&from=2026-03-01&to=2026-03-01"), db, now: T0 }).stream);
 
@@ -194,7 +132,7 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("sends the header alone when nothing matches", async () => {
-    insertSignatures(db, [{ country: "DE" }]);
+    insertSignatureRows(db, [{ country: "DE" }], { now: T0 });
     expect(await readLines(exportSignaturesCsv({ actor: admin, filter: filter("country=FR"), db, now: T0 }).stream)).toEqual([HEADER]);
   });
 
@@ -207,7 +145,7 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("refuses a viewer before opening anything or writing an audit row", () => {
-    const viewer = createOrganizer(db, "viewer");
+    const viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: T0 });
     const attempt = () => exportSignaturesCsv({ actor: viewer, filter: filter(), db, now: T0 });
 
     expect(attempt).toThrow(AppError);
@@ -217,16 +155,16 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("lets owners and the command line export", async () => {
-    insertSignatures(db, [{}]);
-    const owner = createOrganizer(db, "owner");
+    insertSignatureRows(db, [{}], { now: T0 });
+    const owner = createOrganizer(db, { role: "owner", email: "owner@example.org", now: T0 });
     expect(await readLines(exportSignaturesCsv({ actor: owner, filter: filter(), db, now: T0 }).stream)).toHaveLength(2);
     expect(await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db, now: T0 }).stream)).toHaveLength(2);
     expect(exportAudits(db).map((row) => row.actorEmail)).toEqual(["owner@example.org", "system (command line)"]);
   });
 
   it("reads from its own read-only connection, closes it at the end and writes one audit row", async () => {
-    insertSignatures(db, Array.from({ length: 2500 }, () => ({})));
-    insertSignatures(db, [{ status: "pending" }]);
+    insertSignatureRows(db, Array.from({ length: 2500 }, () => ({})), { now: T0 });
+    insertSignatureRows(db, [{ status: "pending" }], { now: T0 });
 
     const { stream } = exportSignaturesCsv({ actor: admin, filter: filter("country=DE&from=2026-03-01"), db, now: T0 });
     const reader = lastReadConnection();
@@ -244,7 +182,7 @@ describe("exportSignaturesCsv", () => {
   });
 
   it("closes the read-only connection and audits an aborted export when the client goes away", async () => {
-    insertSignatures(db, Array.from({ length: 10_000 }, () => ({})));
+    insertSignatureRows(db, Array.from({ length: 10_000 }, () => ({})), { now: T0 });
 
     const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 });
     const connection = lastReadConnection();
@@ -275,7 +213,7 @@ describe("exportSignaturesCsv", () => {
   it("reads an in-memory database (tests) on its only connection", async () => {
     const memory = createTestDatabase();
     try {
-      insertSignatures(memory.db, [{ name: "Only One" }]);
+      insertSignatureRows(memory.db, [{ name: "Only One" }], { now: T0 });
       const lines = await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db: memory.db, now: T0 }).stream);
       expect(lines).toEqual([HEADER, expect.stringMatching(/^Only One,/)]);
       expect(openReadOnlyDatabase).not.toHaveBeenCalled();
@@ -287,11 +225,12 @@ describe("exportSignaturesCsv", () => {
 
   it("streams 200,000 rows with flat memory while the main connection keeps writing", async ({ annotate }) => {
     const ROWS = 200_000;
-    insertSignatures(
+    insertSignatureRows(
       db,
       (function* () {
         for (let i = 0; i < ROWS; i += 1) yield { name: i % 2 ? `Signer ${i}` : `Підписант ${i}`, country: i % 3 ? "DE" : "UA" };
       })(),
+      { now: T0 },
     );
     // A clean baseline: collect what the insert left behind first.
     v8.setFlagsFromString("--expose-gc");
@@ -321,7 +260,7 @@ describe("exportSignaturesCsv", () => {
       buffersPeak = Math.max(buffersPeak, memory.arrayBuffers);
       if (!hasWritten && lines > ROWS / 2) {
         // Half-way through: the main connection still writes (the export holds no lock on it)…
-        insertSignatures(db, [{ name: "Signed during the export", email: "late@example.org" }]);
+        insertSignatureRows(db, [{ name: "Signed during the export", email: "late@example.org" }], { now: T0 });
         hasWritten = true;
       }
     }

@@ -7,11 +7,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GET as getCountriesCsv } from "@/app/admin/exports/countries.csv/route";
 import { GET as getCountriesJson } from "@/app/admin/exports/countries.json/route";
 import type { AppDatabase } from "@/db/client";
-import { auditLog, users, type UserRole } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { parseSignatureExportFilter } from "@/lib/schemas/export";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
 import { createTestDatabase } from "@/test/database";
+import { readBytes } from "@/test/export-streams";
+import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { createDeliveryDocument } from "./delivery-document";
 import { exportSignaturesCsv } from "./export-signatures-csv";
 import { sha256Hex } from "./hash-stream";
@@ -35,30 +37,6 @@ function checkWithSha256sum(files: Record<string, Uint8Array>, manifest: string,
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function createOrganizer(db: AppDatabase, role: UserRole): Organizer {
-  const email = `${role}@organizers.example`;
-  const user = db.insert(users).values({ email, name: role, passwordHash: "-", role, createdAt: 0, updatedAt: 0 }).returning().get();
-  return { kind: "organizer", id: user.id, email, role, name: role };
-}
-
-function insertSignatures(db: AppDatabase, rows: { name: string; country: string; isPublicName: boolean }[]): void {
-  const insert = db.$client.prepare(
-    `INSERT INTO signatures (email, email_key, name, country, is_public_name, locale, status, ref_code, consent_version, created_at, verified_at)
-     VALUES (?, ?, ?, ?, ?, 'en', 'verified', ?, 'v1', ?, ?)`,
-  );
-  db.$client.transaction(() => {
-    rows.forEach((row, index) => {
-      insert.run(`s${index}@example.org`, `s${index}@example.org`, row.name, row.country, row.isPublicName ? 1 : 0, `ref${index}`, NOW - 10 * DAY, NOW - 9 * DAY + index);
-    });
-    db.$client.prepare("INSERT INTO stat_counters (scope, key, count) SELECT 'country', country, COUNT(*) FROM signatures GROUP BY country").run();
-    db.$client.prepare("INSERT INTO stat_counters (scope, key, count) SELECT 'total', '', COUNT(*) FROM signatures").run();
-  })();
-}
-
-async function readBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 describe("createExportManifest", () => {
@@ -109,13 +87,13 @@ describe("getExportManifest", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase({ file: true }));
-    admin = createOrganizer(db, "admin");
+    admin = createOrganizer(db, { role: "admin", now: NOW });
     vi.mocked(requireOrganizer).mockResolvedValue(admin);
-    insertSignatures(db, [
+    insertSignatureRows(db, [
       { name: "Ёлка Кириллица", country: "DE", isPublicName: true },
       { name: "Greta Geheim", country: "DE", isPublicName: false },
       { name: "Olena", country: "UA", isPublicName: true },
-    ]);
+    ], { now: NOW - 10 * DAY });
   });
   afterEach(() => close());
 
@@ -175,7 +153,7 @@ describe("getExportManifest", () => {
   });
 
   it("refuses a viewer", () => {
-    const viewer: Actor = createOrganizer(db, "viewer");
+    const viewer: Actor = createOrganizer(db, { role: "viewer", now: NOW });
     expect(() => getExportManifest({ actor: viewer, db, now: NOW })).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
     expect(db.select().from(auditLog).where(eq(auditLog.action, "export.manifest")).all()).toEqual([]);
   });
@@ -187,15 +165,15 @@ describe("createDeliveryPackage", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase({ file: true }));
-    insertSignatures(db, [
+    insertSignatureRows(db, [
       { name: "Ёлка Кириллица", country: "DE", isPublicName: true },
       { name: "Olena", country: "UA", isPublicName: true },
-    ]);
+    ], { now: NOW - 10 * DAY });
   });
   afterEach(() => close());
 
   it("hands over the PDF, the country totals and a manifest of both that sha256sum -c accepts", async () => {
-    const owner = createOrganizer(db, "owner");
+    const owner = createOrganizer(db, { role: "owner", now: NOW });
 
     const { files, manifest } = await createDeliveryPackage({ actor: owner, country: "DE", locale: "en", db, now: NOW });
 
@@ -218,7 +196,7 @@ describe("createDeliveryPackage", () => {
   });
 
   it("refuses a viewer before exporting anything", async () => {
-    const viewer = createOrganizer(db, "viewer");
+    const viewer = createOrganizer(db, { role: "viewer", now: NOW });
     await expect(createDeliveryPackage({ actor: viewer, locale: "en", db })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(db.select().from(auditLog).all()).toEqual([]);
   });

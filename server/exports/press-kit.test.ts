@@ -2,22 +2,17 @@ import { eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { auditLog, statCounters, users, type UserRole } from "@/db/schema";
+import { auditLog, statCounters } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { getCampaign } from "@/server/content/get-campaign";
 import { getStats } from "@/server/stats/get-stats";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizer, seedCounters } from "@/test/factories";
 import { getPressKitFile, PRESS_KIT_PNG_TTL_MS, type PressKitStats } from "./press-kit";
 import { forbidRealClock } from "@/test/clock";
 
 const T0 = Date.parse("2026-03-05T12:00:00Z");
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-function createOrganizer(db: AppDatabase, role: UserRole): Actor {
-  const email = `${role}@example.org`;
-  const user = db.insert(users).values({ email, name: role, passwordHash: "-", role, createdAt: 0, updatedAt: 0 }).returning().get();
-  return { kind: "organizer", id: user.id, email, role };
-}
 
 function text(body: Uint8Array | string): string {
   return typeof body === "string" ? body : Buffer.from(body).toString("utf8");
@@ -31,19 +26,17 @@ describe("getPressKitFile", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase());
-    db.insert(statCounters)
-      .values([
-        { scope: "total", key: "", count: 17 },
-        { scope: "country", key: "UA", count: 7 },
-        { scope: "country", key: "DE", count: 5 },
-        { scope: "country", key: "PL", count: 5 },
-        { scope: "country", key: "XK", count: 0 },
-        { scope: "day", key: "2026-03-01", count: 10 },
-        { scope: "day", key: "2026-03-03", count: 7 },
-        { scope: "status", key: "pending", count: 40 },
-      ])
-      .run();
-    viewer = createOrganizer(db, "viewer");
+    seedCounters(db, [
+      { scope: "total", key: "", count: 17 },
+      { scope: "country", key: "UA", count: 7 },
+      { scope: "country", key: "DE", count: 5 },
+      { scope: "country", key: "PL", count: 5 },
+      { scope: "country", key: "XK", count: 0 },
+      { scope: "day", key: "2026-03-01", count: 10 },
+      { scope: "day", key: "2026-03-03", count: 7 },
+      { scope: "status", key: "pending", count: 40 },
+    ]);
+    viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: T0 });
   });
   afterEach(() => close());
 

@@ -2,11 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { mailOutbox, signatures } from "@/db/schema";
-import { parseSignLetter } from "@/lib/schemas/sign-letter";
-import { confirmSignature } from "@/server/signatures/confirm-signature";
-import { signLetter } from "@/server/signatures/sign-letter";
+import { signatures } from "@/db/schema";
 import { createTestDatabase } from "@/test/database";
+import { createPendingSigner, createVerifiedSigner } from "@/test/factories";
 import { getInternalMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
 import { createTokenPageTemplates, TOKEN_PAGE_TEMPLATE_FRESH_MS } from "./token-page-templates";
@@ -40,19 +38,15 @@ describe("the confirmation flow's pages from templates", () => {
   let renderedByNext: (path: string) => string;
   let pages: ReturnType<typeof createTokenPageTemplates>;
 
-  const tokenOf = (address: string) => {
-    const row = db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address)).get()!;
-    return /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(row.textBody)![1]!;
-  };
+  /** The confirmation links of a pending signer and of one who already confirmed. */
+  let readyToken: string;
+  let doneToken: string;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     ({ db, close } = createTestDatabase());
-    for (const email of ["ready@example.org", "done@example.org"]) {
-      const data = parseSignLetter({ name: "Anna", email, country: "DE", acceptPrivacy: true });
-      if (!data.success) throw new Error("bad fixture");
-      signLetter({ data: data.data, db });
-    }
-    confirmSignature({ token: tokenOf("done@example.org"), db });
+    // The real clock, as the templates' server reads it.
+    ({ confirmToken: readyToken } = await createPendingSigner(db, { name: "Anna", email: "ready@example.org", now: Date.now() }));
+    ({ confirmToken: doneToken } = await createVerifiedSigner(db, { name: "Anna", email: "done@example.org", now: Date.now() }));
     clock = 1_000_000;
     fetched = [];
     // Stands in for Next: the page as it renders for the marker token (what the real pages do, tested end to end).
@@ -86,7 +80,7 @@ describe("the confirmation flow's pages from templates", () => {
   }
 
   it("leaves the first request to Next, asks Next for the template with the key, then serves every signer their own copy", async () => {
-    const ready = tokenOf("ready@example.org");
+    const ready = readyToken;
     expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);
     expect(fetched).toHaveLength(1);
     expect(fetched[0]!.path).toBe(`/en/confirm?token=${getInternalMarkers().token}`);
@@ -107,11 +101,11 @@ describe("the confirmation flow's pages from templates", () => {
   });
 
   it("leaves every other state and shape of request to Next", async () => {
-    const ready = tokenOf("ready@example.org");
+    const ready = readyToken;
     await serve(`/en/confirm?token=${ready}`);
     await serve(`/en/confirm?token=${ready}`);
     const passes = [
-      `/en/confirm?token=${tokenOf("done@example.org")}`, // already confirmed: Next says so
+      `/en/confirm?token=${doneToken}`, // already confirmed: Next says so
       `/en/confirm?token=${"z".repeat(43)}`, // unknown
       `/en/confirm?token=${ready}&problem=expired`,
       `/en/confirm?problem=invalid`,
@@ -128,7 +122,7 @@ describe("the confirmation flow's pages from templates", () => {
   });
 
   it("fills the signer's own ref code into the confirmed page, in each language", async () => {
-    const done = tokenOf("done@example.org");
+    const done = doneToken;
     const refCode = db.select().from(signatures).where(eq(signatures.emailKey, "done@example.org")).get()!.refCode;
     await serve(`/ru/confirmed?token=${done}`);
     const { served, sent } = await serve(`/ru/confirmed?token=${done}`);
@@ -140,7 +134,7 @@ describe("the confirmation flow's pages from templates", () => {
   });
 
   it("does not keep a template that is not the page in its state, and fetches a fresh one after a minute", async () => {
-    const ready = tokenOf("ready@example.org");
+    const ready = readyToken;
     renderedByNext = () => "<main>This link does not work</main>";
     await serve(`/en/confirm?token=${ready}`);
     expect((await serve(`/en/confirm?token=${ready}`)).served).toBe(false);

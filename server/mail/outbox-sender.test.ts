@@ -5,10 +5,9 @@ import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures } from "@/db/schema";
-import { parseSignLetter } from "@/lib/schemas/sign-letter";
-import { signLetter } from "@/server/signatures/sign-letter";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "./enqueue-email";
 import { createTestDatabase } from "@/test/database";
+import { submitTestSignature } from "@/test/factories";
 import { deliverDueEmails, MAX_SEND_ATTEMPTS, retryDelayMs, type MailTransport } from "./outbox-sender";
 
 type Received = { to: string[]; subject: string; text: string; messageId: string };
@@ -75,12 +74,6 @@ function createSlowTransport(delayMs: number) {
   return { stats, transport };
 }
 
-function sign(db: AppDatabase, email: string, now: number) {
-  const parsed = parseSignLetter({ name: "Anna", email, country: "DE", acceptPrivacy: true });
-  if (!parsed.success) throw new Error("bad fixture");
-  signLetter({ data: parsed.data, db, now });
-}
-
 describe("the outbox sender", () => {
   let db: AppDatabase;
   let close: () => void;
@@ -98,8 +91,8 @@ describe("the outbox sender", () => {
 
   it("delivers queued emails over SMTP with their stable Message-ID and marks them sent", async () => {
     const now = Date.now();
-    sign(db, "one@example.org", now);
-    sign(db, "two@example.org", now);
+    await submitTestSignature(db, { name: "Anna", email: "one@example.org", now: now });
+    await submitTestSignature(db, { name: "Anna", email: "two@example.org", now: now });
     const result = await deliverDueEmails({ transport: smtp.transport, from: '"Undersigned" <no-reply@app.test>', db });
     expect(result).toEqual({ sent: 2, failed: 0, claimed: 2 });
 
@@ -116,7 +109,7 @@ describe("the outbox sender", () => {
 
   it("once sent, an email keeps only its kind, times, Message-ID and status: no address, no subject, no links", async () => {
     const now = Date.now();
-    sign(db, "kept-private@example.org", now);
+    await submitTestSignature(db, { name: "Anna", email: "kept-private@example.org", now: now });
     const queued = db.select().from(mailOutbox).get()!;
     expect(queued).toMatchObject({ toAddress: "kept-private@example.org", signatureId: 1 });
     expect(queued.textBody).toMatch(/\/withdraw\?token=/);
@@ -134,7 +127,7 @@ describe("the outbox sender", () => {
   it("the cap of three emails a day per address holds after they are sent", async () => {
     const now = Date.now();
     for (let i = 0; i < 5; i += 1) {
-      sign(db, "Repeat@Example.org", now + i);
+      await submitTestSignature(db, { name: "Anna", email: "Repeat@Example.org", now: now + i });
       await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now + i });
     }
     expect(smtp.received).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
@@ -143,7 +136,7 @@ describe("the outbox sender", () => {
 
   it("keeps emails while the SMTP server refuses them, retries with backoff, and delivers when it recovers", async () => {
     const start = Date.now();
-    sign(db, "wait@example.org", start);
+    await submitTestSignature(db, { name: "Anna", email: "wait@example.org", now: start });
     smtp.control.refuse = true;
     expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start })).toMatchObject({ failed: 1 });
     const afterFailure = db.select().from(mailOutbox).get()!;
@@ -163,8 +156,8 @@ describe("the outbox sender", () => {
 
   it("does not retry a permanent refusal (5xx): the email fails at once, and an address refused as unknown is marked undeliverable", async () => {
     const start = Date.now();
-    sign(db, "gone@example.org", start);
-    sign(db, "policy@example.org", start);
+    await submitTestSignature(db, { name: "Anna", email: "gone@example.org", now: start });
+    await submitTestSignature(db, { name: "Anna", email: "policy@example.org", now: start });
     smtp.control.refuseWith.set("gone@example.org", { code: 550, message: "5.1.1 No such user" });
     smtp.control.refuseWith.set("policy@example.org", { code: 550, message: "5.7.1 Relaying denied" });
     expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start })).toMatchObject({ failed: 2 });
@@ -185,7 +178,7 @@ describe("the outbox sender", () => {
 
   it("gives up after the last attempt and marks the email failed", async () => {
     const start = Date.now();
-    sign(db, "never@example.org", start);
+    await submitTestSignature(db, { name: "Anna", email: "never@example.org", now: start });
     db.update(mailOutbox).set({ attempts: MAX_SEND_ATTEMPTS - 1 }).run();
     smtp.control.refuse = true;
     await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start });
@@ -194,7 +187,7 @@ describe("the outbox sender", () => {
 
   it("does not send an email another sender has claimed", async () => {
     const now = Date.now();
-    sign(db, "claimed@example.org", now);
+    await submitTestSignature(db, { name: "Anna", email: "claimed@example.org", now: now });
     db.update(mailOutbox).set({ lockedUntil: now + 60_000 }).run();
     expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now })).toMatchObject({ claimed: 0 });
     expect(smtp.received).toHaveLength(0);
@@ -203,7 +196,7 @@ describe("the outbox sender", () => {
   it("keeps every email through an SMTP outage and delivers each exactly once when the server returns", async () => {
     const start = Date.now();
     const count = 30;
-    for (let i = 0; i < count; i += 1) sign(db, `outage${i}@example.org`, start);
+    for (let i = 0; i < count; i += 1) await submitTestSignature(db, { name: "Anna", email: `outage${i}@example.org`, now: start });
     const port = await findFreePort();
     // Pooled, as in production (startOutboxSender).
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true, pool: true, maxConnections: 8 });
@@ -242,7 +235,7 @@ describe("the outbox sender", () => {
 
   it("sends several emails at once and marks them all sent", async () => {
     const now = Date.now();
-    for (let i = 0; i < 40; i += 1) sign(db, `many${i}@example.org`, now);
+    for (let i = 0; i < 40; i += 1) await submitTestSignature(db, { name: "Anna", email: `many${i}@example.org`, now: now });
     const { stats, transport } = createSlowTransport(20);
     expect(await deliverDueEmails({ transport, from: "x@app.test", db, now: () => now })).toEqual({ sent: 40, failed: 0, claimed: 40 });
     expect(stats.maxInFlight).toBeGreaterThan(1);
@@ -252,7 +245,7 @@ describe("the outbox sender", () => {
   it("never gives the same email to two senders running at once", async () => {
     const now = Date.now();
     const count = 30;
-    for (let i = 0; i < count; i += 1) sign(db, `twice${i}@example.org`, now);
+    for (let i = 0; i < count; i += 1) await submitTestSignature(db, { name: "Anna", email: `twice${i}@example.org`, now: now });
     const { stats, transport } = createSlowTransport(5);
     const drain = async () => {
       let sent = 0;
@@ -274,7 +267,7 @@ describe("the outbox sender", () => {
 
   it("starts no send once the claim is half gone, and leaves the rest for the next pass", async () => {
     const start = Date.now();
-    for (let i = 0; i < 5; i += 1) sign(db, `late${i}@example.org`, start);
+    for (let i = 0; i < 5; i += 1) await submitTestSignature(db, { name: "Anna", email: `late${i}@example.org`, now: start });
     let clock = start;
     const transport: MailTransport = {
       async sendMail() {

@@ -5,7 +5,7 @@ import { auditLog, mailingRecipients, mailings } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
-import { createOrganizer, createPublishedUpdate, createSigner } from "@/test/mailing-factories";
+import { createOrganizer, createPublishedUpdate, createVerifiedSigner } from "@/test/factories";
 import { getMailingProgress } from "./get-mailing-progress";
 import { getRequireMailingApproval, setRequireMailingApproval } from "./mailing-approval";
 import { approveMailing, cancelMailing, confirmMailing } from "./mailing-lifecycle";
@@ -30,10 +30,10 @@ describe("a mailing from prepared to sending", () => {
     viewer: createOrganizer(db, { email: "viewer@example.org", role: "viewer", now: T0 }),
   });
 
-  it("prepares the exact recipients in one go, and refuses a draft, a second mailing, an empty one and a viewer", () => {
+  it("prepares the exact recipients in one go, and refuses a draft, a second mailing, an empty one and a viewer", async () => {
     const { alice, viewer } = people();
-    for (let i = 0; i < 3; i += 1) createSigner(db, { email: `s${i}@example.org`, wantsUpdates: true, now: T0 });
-    createSigner(db, { email: "quiet@example.org", wantsUpdates: false, now: T0 });
+    for (let i = 0; i < 3; i += 1) await createVerifiedSigner(db, { email: `s${i}@example.org`, wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "quiet@example.org", wantsUpdates: false, now: T0 });
     const updateId = createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 });
     const draft = createPublishedUpdate(db, { slug: "draft", texts: TEXTS, state: "draft", now: T0 });
 
@@ -51,9 +51,9 @@ describe("a mailing from prepared to sending", () => {
     expect(() => prepareMailing({ actor: alice, updateId, db, now: T0 })).toThrow(/mailingHasNoRecipients/);
   });
 
-  it("with approval required, waits for a second organizer who neither prepared nor confirmed it", () => {
+  it("with approval required, waits for a second organizer who neither prepared nor confirmed it", async () => {
     const { owner, alice, bob } = people();
-    createSigner(db, { email: "s@example.org", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "s@example.org", wantsUpdates: true, now: T0 });
     expect(() => setRequireMailingApproval({ actor: alice, required: true, db, now: T0 })).toThrow(/FORBIDDEN/);
     setRequireMailingApproval({ actor: owner, required: true, db, now: T0 });
     expect(getRequireMailingApproval({ db })).toBe(true);
@@ -84,9 +84,9 @@ describe("a mailing from prepared to sending", () => {
     expect(() => approveMailing({ actor: owner, mailingId, db, now: T0 + 5 })).toThrow(/mailingStateChanged/);
   });
 
-  it("without approval required, confirming starts the sending", () => {
+  it("without approval required, confirming starts the sending", async () => {
     const { alice } = people();
-    createSigner(db, { email: "s@example.org", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "s@example.org", wantsUpdates: true, now: T0 });
     const { mailingId } = prepareMailing({ actor: alice, updateId: createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }), db, now: T0 });
     expect(confirmMailing({ actor: alice, mailingId, db, now: T0 + 1 })).toBe("sending");
     expect(() => confirmMailing({ actor: alice, mailingId, db, now: T0 + 1 })).toThrow(/mailingStateChanged/);

@@ -10,7 +10,7 @@ import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { withdrawSignature, WITHDRAWING_PURPOSES } from "@/server/signatures/withdraw-signature";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
-import { createOrganizer, createPublishedUpdate, createSigner } from "@/test/mailing-factories";
+import { createOrganizer, createPendingSigner, createPublishedUpdate, createVerifiedSigner } from "@/test/factories";
 import { startSmtpSink } from "@/test/smtp-sink";
 import { getMailingProgress } from "./get-mailing-progress";
 import { cancelMailing, confirmMailing, pauseMailing, resumeMailing } from "./mailing-lifecycle";
@@ -75,10 +75,10 @@ describe("sending an update to subscribed signers", () => {
   }
 
   it("reaches each verified, subscribed signer once, in their language, with both List-Unsubscribe headers", async () => {
-    createSigner(db, { email: "anna@example.org", locale: "en", wantsUpdates: true, now: T0 });
-    createSigner(db, { email: "ivan@example.org", locale: "ru", wantsUpdates: true, now: T0 });
-    createSigner(db, { email: "olena@example.org", locale: "uk", wantsUpdates: false, now: T0 });
-    createSigner(db, { email: "pending@example.org", locale: "en", wantsUpdates: true, confirm: false, now: T0 });
+    await createVerifiedSigner(db, { email: "anna@example.org", locale: "en", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "ivan@example.org", locale: "ru", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "olena@example.org", locale: "uk", wantsUpdates: false, now: T0 });
+    await createPendingSigner(db, { email: "pending@example.org", locale: "en", wantsUpdates: true, now: T0 });
     const updateId = createPublishedUpdate(db, { slug: "bundestag", texts: TEXTS, now: T0 });
     const admin = createOrganizer(db, { email: "admin@example.org", role: "admin", now: T0 });
     expect(getMailingAudience({ actor: admin, updateId, db })).toMatchObject({ recipients: 2, byLocale: { en: 1, ru: 1, uk: 0 } });
@@ -129,10 +129,10 @@ describe("sending an update to subscribed signers", () => {
   });
 
   it("skips signers who withdraw, are invalidated or turn updates off after the mailing was prepared", async () => {
-    const staying = createSigner(db, { email: "stays@example.org", wantsUpdates: true, now: T0 });
-    const withdrawing = createSigner(db, { email: "withdraws@example.org", wantsUpdates: true, now: T0 });
-    const invalid = createSigner(db, { email: "fraud@example.org", wantsUpdates: true, now: T0 });
-    const leaving = createSigner(db, { email: "leaves@example.org", wantsUpdates: true, now: T0 });
+    const staying = await createVerifiedSigner(db, { email: "stays@example.org", wantsUpdates: true, now: T0 });
+    const withdrawing = await createVerifiedSigner(db, { email: "withdraws@example.org", wantsUpdates: true, now: T0 });
+    const invalid = await createVerifiedSigner(db, { email: "fraud@example.org", wantsUpdates: true, now: T0 });
+    const leaving = await createVerifiedSigner(db, { email: "leaves@example.org", wantsUpdates: true, now: T0 });
     const { admin, mailingId, recipientCount } = prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     expect(recipientCount).toBe(4);
 
@@ -147,8 +147,8 @@ describe("sending an update to subscribed signers", () => {
   });
 
   it("marks an address refused with a 5xx undeliverable at once, without a retry, and leaves it out of later mailings", async () => {
-    createSigner(db, { email: "good@example.org", wantsUpdates: true, now: T0 });
-    createSigner(db, { email: "gone@example.org", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "good@example.org", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "gone@example.org", wantsUpdates: true, now: T0 });
     sink.refuse("gone@example.org", 550, "5.1.1 No such mailbox");
     const { admin, mailingId } = prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     await drain(runnerAt(() => T0 + 1000));
@@ -172,7 +172,7 @@ describe("sending an update to subscribed signers", () => {
   });
 
   it("retries a temporary refusal (4xx) with backoff and delivers it later", async () => {
-    createSigner(db, { email: "busy@example.org", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "busy@example.org", wantsUpdates: true, now: T0 });
     sink.refuse("busy@example.org", 451, "4.2.0 Try again later");
     prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     let now = T0 + 1000;
@@ -194,7 +194,7 @@ describe("sending an update to subscribed signers", () => {
 
   it(`pauses the mailing by itself after ${PAUSE_AFTER_REFUSALS_IN_A_ROW} refusals in a row, without striking addresses for a policy refusal`, async () => {
     for (let i = 0; i < PAUSE_AFTER_REFUSALS_IN_A_ROW + 5; i += 1) {
-      createSigner(db, { email: `r${i}@example.org`, wantsUpdates: true, now: T0 });
+      await createVerifiedSigner(db, { email: `r${i}@example.org`, wantsUpdates: true, now: T0 });
       sink.refuse(`r${i}@example.org`, 550, "5.7.1 Relaying denied");
     }
     const { admin, mailingId } = prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
@@ -208,7 +208,7 @@ describe("sending an update to subscribed signers", () => {
   });
 
   it("stops at a pause, continues where it stopped on resume, and sends nobody anything after a cancel", async () => {
-    for (let i = 0; i < 12; i += 1) createSigner(db, { email: `p${i}@example.org`, wantsUpdates: true, now: T0 });
+    for (let i = 0; i < 12; i += 1) await createVerifiedSigner(db, { email: `p${i}@example.org`, wantsUpdates: true, now: T0 });
     const { admin, mailingId } = prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     const runner = createMailingRunner({ transport, from: FROM, db, now: () => T0 + 1000, throttle: createMailThrottle(0), appUrl: "http://app.test", batchSize: 4 });
     await runner.step();
@@ -233,8 +233,8 @@ describe("sending an update to subscribed signers", () => {
     expect(again.recipientCount).toBe(4);
   });
 
-  it("keeps to the throttle: a 60-a-minute budget sends one email a second", async () => {
-    for (let i = 0; i < 5; i += 1) createSigner(db, { email: `t${i}@example.org`, wantsUpdates: true, now: T0 });
+  it("keeps to the async throttle: a 60-a-minute budget sends one email a second", async () => {
+    for (let i = 0; i < 5; i += 1) await createVerifiedSigner(db, { email: `t${i}@example.org`, wantsUpdates: true, now: T0 });
     prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     let now = T0 + 1000;
     const runner = runnerAt(() => now, { rate: 60 });
@@ -249,15 +249,15 @@ describe("sending an update to subscribed signers", () => {
     expect(sink.received).toHaveLength(5);
   });
 
-  it("never holds a confirmation email back for a mailing: the outbox sends at once, and what it sends holds the mailing back", async () => {
-    for (let i = 0; i < 3; i += 1) createSigner(db, { email: `m${i}@example.org`, wantsUpdates: true, now: T0 });
+  it("never holds a confirmation email back for a async mailing: the outbox sends at once, and what it sends holds the mailing back", async () => {
+    for (let i = 0; i < 3; i += 1) await createVerifiedSigner(db, { email: `m${i}@example.org`, wantsUpdates: true, now: T0 });
     prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     const throttle = createMailThrottle(60);
     let now = T0 + 1000;
     const runner = createMailingRunner({ transport, from: FROM, db, now: () => now, throttle, appUrl: "http://app.test" });
     expect(await runner.step()).toMatchObject({ sent: 1 });
     // The budget is spent; a new signer's confirmation is queued meanwhile.
-    createSigner(db, { email: "newcomer@example.org", confirm: false, now });
+    await createPendingSigner(db, { email: "newcomer@example.org", now });
     // (The three subscribers' own confirmation emails are still queued too: the factory never sent them.)
     expect(await deliverDueEmails({ transport, from: FROM, db, now: () => now })).toMatchObject({ sent: 4 });
     expect(sink.received.filter((email) => email.to === "newcomer@example.org")).toHaveLength(1);
@@ -270,7 +270,7 @@ describe("sending an update to subscribed signers", () => {
   });
 
   it("after a sender dies mid-batch, a new one takes over when the lease ends and re-sends only the emails in doubt, with the same Message-IDs", async () => {
-    for (let i = 0; i < 10; i += 1) createSigner(db, { email: `c${i}@example.org`, wantsUpdates: true, now: T0 });
+    for (let i = 0; i < 10; i += 1) await createVerifiedSigner(db, { email: `c${i}@example.org`, wantsUpdates: true, now: T0 });
     const { admin, mailingId } = prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     // The dying sender: its first three sends are delivered and answered; the
     // next two reach the relay but the process dies before it hears the 250;
@@ -311,7 +311,7 @@ describe("sending an update to subscribed signers", () => {
   });
 
   it("never sends a mailing that was prepared but not confirmed", async () => {
-    createSigner(db, { email: "wait@example.org", wantsUpdates: true, now: T0 });
+    await createVerifiedSigner(db, { email: "wait@example.org", wantsUpdates: true, now: T0 });
     const admin = createOrganizer(db, { email: "admin@example.org", role: "admin", now: T0 });
     const { mailingId } = prepareMailing({ actor: admin, updateId: createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }), db, now: T0 });
     expect(await runnerAt(() => T0 + 1000).step()).toMatchObject({ mailingId: null });
@@ -319,8 +319,8 @@ describe("sending an update to subscribed signers", () => {
     expect(db.select({ state: mailings.state }).from(mailings).where(eq(mailings.id, mailingId)).get()).toEqual({ state: "prepared" });
   });
 
-  it("composes messages a real SMTP client can send: a nodemailer stream of the same message parses the same", async () => {
-    createSigner(db, { email: "idn@пример.рф", wantsUpdates: true, locale: "ru", now: T0 });
+  it("composes messages a real SMTP client can async send: a nodemailer stream of the same message parses the same", async () => {
+    await createVerifiedSigner(db, { email: "idn@пример.рф", wantsUpdates: true, locale: "ru", now: T0 });
     prepareAndConfirm(createPublishedUpdate(db, { slug: "news", texts: TEXTS, now: T0 }));
     const captured: { to: string; raw: string }[] = [];
     const stream = nodemailer.createTransport({ streamTransport: true, buffer: true });

@@ -1,21 +1,20 @@
 import { fc, test as propertyTest } from "@fast-check/vitest";
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { describe, expect } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { mailOutbox, signatures, statCounters, users } from "@/db/schema";
+import { signatures } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import type { BulkInvalidationFilterInput } from "@/lib/schemas/moderation";
-import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
 import { erasePersonalData, purgeUnconfirmedSignatures } from "@/server/privacy/retention";
-import { confirmSignature } from "@/server/signatures/confirm-signature";
-import { signLetter } from "@/server/signatures/sign-letter";
+import { submitConfirmation } from "@/server/signatures/confirm-signature";
 import { withdrawSignature } from "@/server/signatures/withdraw-signature";
+import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizer, createPendingSigner, findTestSigner, readCounters, recountCounters, submitTestSignature } from "@/test/factories";
 import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
 import { invalidateSignature, restoreSignature } from "./invalidate-signature";
-import { forbidRealClock } from "@/test/clock";
 
 // Whatever signers, organizers and the maintenance do, in whatever order,
 // every public number (and the per-status numbers) must equal a full
@@ -90,32 +89,21 @@ const operationArbitrary = fc.oneof(
 
 type SignatureSpec = typeof signatureArbitrary extends fc.Arbitrary<infer T> ? T : never;
 type Operation = typeof operationArbitrary extends fc.Arbitrary<infer T> ? T : never;
-type Created = { id: number; email: string; token: string; withdrawToken: string };
+type Created = { id: number; email: string; refCode: string; token: string; withdrawToken: string };
 
-/** The links of the newest email to `email`: its confirmation (if any) and withdrawal tokens. */
-function newestLinks(db: AppDatabase, email: string): { confirm?: string; withdraw?: string } {
-  const mail = db.select({ textBody: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.toAddress, email)).orderBy(desc(mailOutbox.id)).get();
-  return { confirm: /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail?.textBody ?? "")?.[1], withdraw: /\/withdraw\?token=([A-Za-z0-9_-]+)/.exec(mail?.textBody ?? "")?.[1] };
-}
-
-function createSignatures(db: AppDatabase, specs: SignatureSpec[]): Created[] {
-  return specs.map((spec, index) => {
-    const email = `signer.${index}@${spec.domain}`;
+async function createSignatures(db: AppDatabase, specs: SignatureSpec[]): Promise<Created[]> {
+  const created: Created[] = [];
+  for (const [index, spec] of specs.entries()) {
     // Every third signer arrives through the first signer's link, some with a utm_source, so referral counters are exercised too.
-    const firstRef = index > 0 && index % 3 === 0 ? db.select({ refCode: signatures.refCode }).from(signatures).orderBy(signatures.id).get()?.refCode : undefined;
+    const ref = index > 0 && index % 3 === 0 ? created[0]!.refCode : undefined;
     const utm = index % 4 === 0 ? ["telegram", "vk", "mail"][index % 3] : undefined;
-    const parsed = parseSignLetter({ name: spec.name, email, country: spec.country, acceptPrivacy: "on", ref: firstRef, utm_source: utm });
-    if (!parsed.success) throw new Error(`bad fixture: ${JSON.stringify(parsed.errors)}`);
     const createdAt = T0 + spec.createdAfter;
-    signLetter({ data: parsed.data, ipHash: spec.ipHash, db, now: createdAt });
-    const id = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.email, email)).get()!.id;
-    const mail = db.select({ textBody: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.toAddress, email)).get()!;
-    const token = /token=([A-Za-z0-9_-]+)/.exec(mail.textBody)![1]!;
-    const withdrawToken = newestLinks(db, email).withdraw!;
-    if (spec.confirmAfter !== undefined) confirmSignature({ token, db, now: createdAt + spec.confirmAfter });
-    if (spec.isWithdrawn) withdrawSignature({ token: withdrawToken, db, now: createdAt + (spec.confirmAfter ?? 0) + 1 });
-    return { id, email, token, withdrawToken };
-  });
+    const signer = await createPendingSigner(db, { name: spec.name, email: `signer.${index}@${spec.domain}`, country: spec.country, ref, utm_source: utm, ipHash: spec.ipHash, now: createdAt });
+    if (spec.confirmAfter !== undefined) await submitConfirmation({ token: signer.confirmToken, db, now: createdAt + spec.confirmAfter });
+    if (spec.isWithdrawn) withdrawSignature({ token: signer.withdrawToken, db, now: createdAt + (spec.confirmAfter ?? 0) + 1 });
+    created.push({ id: signer.id, email: signer.email, refCode: signer.refCode, token: signer.confirmToken, withdrawToken: signer.withdrawToken });
+  }
+  return created;
 }
 
 /** The row's status, or undefined once it is deleted (purged). */
@@ -124,26 +112,23 @@ function statusOf(db: AppDatabase, id: number) {
 }
 
 /** A signature made during the sequence: a new address, or again one already used (no second row unless the first was withdrawn or purged). */
-function signDuring(db: AppDatabase, created: Created[], operation: Extract<Operation, { kind: "sign" }>, now: number): void {
+async function signDuring(db: AppDatabase, created: Created[], operation: Extract<Operation, { kind: "sign" }>, now: number): Promise<void> {
   const { spec } = operation;
   const email = operation.repeatOf !== undefined && created.length > 0 ? created[operation.repeatOf % created.length]!.email : `late.${created.length}@${spec.domain}`;
-  const parsed = parseSignLetter({ name: spec.name, email, country: spec.country, acceptPrivacy: "on" });
-  if (!parsed.success) throw new Error(`bad fixture: ${JSON.stringify(parsed.errors)}`);
   const rowsBefore = db.select({ id: signatures.id }).from(signatures).all().length;
   const live = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.emailKey, normalizeEmail(email))).get();
-  signLetter({ data: parsed.data, ipHash: spec.ipHash, db, now });
+  await submitTestSignature(db, { name: spec.name, email, country: spec.country, ipHash: spec.ipHash, now });
   expect(db.select({ id: signatures.id }).from(signatures).all().length).toBe(live ? rowsBefore : rowsBefore + 1);
   if (live) return;
-  const id = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.emailKey, normalizeEmail(email))).get()!.id;
-  const links = newestLinks(db, email);
-  created.push({ id, email, token: links.confirm!, withdrawToken: links.withdraw! });
+  const signer = findTestSigner(db, email);
+  created.push({ id: signer.id, email, refCode: signer.refCode, token: signer.confirmToken, withdrawToken: signer.withdrawToken });
 }
 
-function applyOperation(db: AppDatabase, actor: Actor, created: Created[], operation: Operation, now: number): void {
+async function applyOperation(db: AppDatabase, actor: Actor, created: Created[], operation: Operation, now: number): Promise<void> {
   const pick = (index: number) => created[index % created.length]!;
   switch (operation.kind) {
     case "sign": {
-      signDuring(db, created, operation, now);
+      await signDuring(db, created, operation, now);
       return;
     }
     case "withdraw": {
@@ -208,7 +193,7 @@ function applyOperation(db: AppDatabase, actor: Actor, created: Created[], opera
       const { id, token } = pick(operation.index);
       const before = statusOf(db, id);
       try {
-        confirmSignature({ token, db, now: now + operation.after });
+        await submitConfirmation({ token, db, now: now + operation.after });
         expect(["pending", "verified"]).toContain(before);
       } catch (error) {
         expect(error).toBeInstanceOf(AppError);
@@ -248,52 +233,21 @@ function applyOperation(db: AppDatabase, actor: Actor, created: Created[], opera
   }
 }
 
-/** Non-zero counters as `scope:key` → count: a missing row and a zero row both mean 0. */
-function counters(db: AppDatabase): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const row of db.select().from(statCounters).all()) if (row.count !== 0) result[`${row.scope}:${row.key}`] = row.count;
-  return result;
-}
-
-function recount(db: AppDatabase): Record<string, number> {
-  const result: Record<string, number> = {};
-  const queries = [
-    "select 'total:' as k, count(*) as n from signatures where status = 'verified'",
-    "select 'country:' || country as k, count(*) as n from signatures where status = 'verified' group by country",
-    "select 'day:' || strftime('%Y-%m-%d', verified_at / 1000, 'unixepoch') as k, count(*) as n from signatures where status = 'verified' group by 1",
-    "select 'status:' || status as k, count(*) as n from signatures group by status",
-    "select 'ref:' || referred_by as k, count(*) as n from signatures where status = 'verified' and referred_by is not null group by referred_by",
-    "select 'utm:' || utm_source as k, count(*) as n from signatures where status = 'verified' and utm_source is not null group by utm_source",
-  ];
-  for (const query of queries) {
-    for (const row of db.$client.prepare(query).all() as { k: string; n: number }[]) if (row.n !== 0) result[row.k] = row.n;
-  }
-  return result;
-}
-
 describe("counters under moderation", () => {
   forbidRealClock();
   propertyTest.prop(
     [fc.array(signatureArbitrary, { minLength: 1, maxLength: 20 }), fc.array(operationArbitrary, { maxLength: 15 }), fc.boolean()],
     { numRuns: 250 },
-  )("after any sequence of signatures, confirmations, invalidations, restores, bulk runs, withdrawals, erasures and purges, every counter equals a full recount", (specs, operations, asOrganizer) => {
+  )("after any sequence of signatures, confirmations, invalidations, restores, bulk runs, withdrawals, erasures and purges, every counter equals a full recount", async (specs, operations, asOrganizer) => {
     const { db, close } = createTestDatabase();
     try {
-      let actor: Actor = SYSTEM;
-      if (asOrganizer) {
-        const user = db
-          .insert(users)
-          .values({ email: "admin@organizers.example", passwordHash: "x", role: "admin", createdAt: T0, updatedAt: T0 })
-          .returning({ id: users.id })
-          .get();
-        actor = { kind: "organizer", id: user.id, email: "admin@organizers.example", role: "admin" };
+      const actor: Actor = asOrganizer ? createOrganizer(db, { role: "admin", email: "admin@organizers.example", now: T0 }) : SYSTEM;
+      const created = await createSignatures(db, specs);
+      expect(readCounters(db)).toEqual(recountCounters(db));
+      for (const [step, operation] of operations.entries()) {
+        await applyOperation(db, actor, created, operation, T0 + 100 * HOUR + step * HOUR);
+        expect(readCounters(db)).toEqual(recountCounters(db));
       }
-      const created = createSignatures(db, specs);
-      expect(counters(db)).toEqual(recount(db));
-      operations.forEach((operation, step) => {
-        applyOperation(db, actor, created, operation, T0 + 100 * HOUR + step * HOUR);
-        expect(counters(db)).toEqual(recount(db));
-      });
     } finally {
       close();
     }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { auditLog, mailOutbox, signatures, SIGNATURE_STATUSES, statCounters, users, type CounterScope, type UserRole } from "@/db/schema";
+import { auditLog, signatures, SIGNATURE_STATUSES } from "@/db/schema";
 import {
   bulkFilterQuery,
   BulkInvalidationFilterSchema,
@@ -11,100 +11,34 @@ import {
   readBulkFilterFields,
   SignatureSearchSchema,
 } from "@/lib/schemas/moderation";
-import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
-import { AppError } from "@/server/errors";
-import { confirmSignature } from "@/server/signatures/confirm-signature";
-import { listPublicSigners } from "@/server/signatures/list-public-signers";
-import { signLetter } from "@/server/signatures/sign-letter";
+import { submitConfirmation } from "@/server/signatures/confirm-signature";
 import { changeSignatureStatus } from "@/server/signatures/lifecycle";
+import { listPublicSigners } from "@/server/signatures/list-public-signers";
 import { getStats } from "@/server/stats/get-stats";
+import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
+import { caughtAppError } from "@/test/errors";
+import {
+  createOrganizer,
+  createPendingSigner,
+  createVerifiedSigner,
+  insertSignatureRows,
+  readCounter,
+  readCounters,
+  recountCounters,
+} from "@/test/factories";
 import { bulkInvalidate, previewBulkInvalidation } from "./bulk-invalidate";
 import { invalidateSignature, restoreSignature } from "./invalidate-signature";
 import { getSignatureDetail, searchSignatures } from "./search-signatures";
-import { forbidRealClock } from "@/test/clock";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-11-21T10:00:00Z");
 
 // Helpers
 
-type Person = { email: string; name?: string; country?: string; at?: number; ipHash?: string | null; confirmAt?: number; isPublicName?: boolean };
-
-/** Signs through the public path and, if asked, confirms with the link from the email. */
-function sign(db: AppDatabase, person: Person): number {
-  const parsed = parseSignLetter({
-    name: person.name ?? "Anna Petrova",
-    email: person.email,
-    country: person.country ?? "DE",
-    acceptPrivacy: "on",
-    isPublicName: person.isPublicName ? "on" : undefined,
-  });
-  if (!parsed.success) throw new Error(`bad fixture: ${JSON.stringify(parsed.errors)}`);
-  const at = person.at ?? T0;
-  signLetter({ data: parsed.data, ipHash: person.ipHash ?? null, db, now: at });
-  const row = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.email, person.email)).get();
-  if (!row) throw new Error("signature not stored");
-  if (person.confirmAt !== undefined) {
-    const mail = db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, person.email)).get();
-    const token = /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail?.textBody ?? "")?.[1];
-    if (!token) throw new Error("no confirmation link");
-    confirmSignature({ token, db, now: person.confirmAt });
-  }
-  return row.id;
-}
-
-function counter(db: AppDatabase, scope: CounterScope, key: string): number {
-  return db.select().from(statCounters).all().find((row) => row.scope === scope && row.key === key)?.count ?? 0;
-}
-
-/** Every non-zero counter, as `scope:key` → count. */
-function counters(db: AppDatabase): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const row of db.select().from(statCounters).all()) if (row.count !== 0) result[`${row.scope}:${row.key}`] = row.count;
-  return result;
-}
-
-/** What the counters must be, counted from the rows. */
-function recount(db: AppDatabase): Record<string, number> {
-  const result: Record<string, number> = {};
-  const add = (rows: unknown[]) => {
-    for (const row of rows as { k: string; n: number }[]) if (row.n !== 0) result[row.k] = row.n;
-  };
-  add(db.$client.prepare("select 'total:' as k, count(*) as n from signatures where status = 'verified'").all());
-  add(db.$client.prepare("select 'country:' || country as k, count(*) as n from signatures where status = 'verified' group by country").all());
-  add(
-    db.$client
-      .prepare("select 'day:' || strftime('%Y-%m-%d', verified_at / 1000, 'unixepoch') as k, count(*) as n from signatures where status = 'verified' group by 1")
-      .all(),
-  );
-  add(db.$client.prepare("select 'status:' || status as k, count(*) as n from signatures group by status").all());
-  return result;
-}
-
 function audits(db: AppDatabase, action: string) {
   return db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id).all();
-}
-
-function createActor(db: AppDatabase, role: UserRole): Actor {
-  const email = `${role}@organizers.example`;
-  const user = db
-    .insert(users)
-    .values({ email, name: role, passwordHash: "not-a-real-hash", role, createdAt: T0, updatedAt: T0 })
-    .returning({ id: users.id })
-    .get();
-  return { kind: "organizer", id: user.id, email, role };
-}
-
-function caught(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected an AppError");
 }
 
 // Schemas
@@ -222,9 +156,9 @@ describe("moderation", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase());
-    admin = createActor(db, "admin");
-    owner = createActor(db, "owner");
-    viewer = createActor(db, "viewer");
+    admin = createOrganizer(db, { role: "admin", now: T0 });
+    owner = createOrganizer(db, { role: "owner", now: T0 });
+    viewer = createOrganizer(db, { role: "viewer", now: T0 });
   });
   afterEach(() => close());
 
@@ -242,13 +176,13 @@ describe("moderation", () => {
           return bulkInvalidate({ actor, filter: { country: "DE" }, reason: "spam wave", expectedCount: matching.length, db });
         },
       ],
-    ])("%s refuses viewers and changes nothing", (_name, run) => {
-      const id = sign(db, { email: "anna@example.org", confirmAt: T0 + 1 });
-      const before = { rows: db.select().from(signatures).all(), counters: counters(db) };
-      expect(caught(() => run(db, viewer, id)).code).toBe("FORBIDDEN");
+    ])("%s refuses viewers and changes nothing", async (_name, run) => {
+      const id = (await createVerifiedSigner(db, { email: "anna@example.org", now: T0, confirmAt: T0 + 1 })).id;
+      const before = { rows: db.select().from(signatures).all(), counters: readCounters(db) };
+      expect(caughtAppError(() => run(db, viewer, id)).code).toBe("FORBIDDEN");
       // Checked before the input, so even a bad filter tells a viewer nothing.
-      expect(caught(() => run(db, viewer, -1)).code).toBe("FORBIDDEN");
-      expect({ rows: db.select().from(signatures).all(), counters: counters(db) }).toEqual(before);
+      expect(caughtAppError(() => run(db, viewer, -1)).code).toBe("FORBIDDEN");
+      expect({ rows: db.select().from(signatures).all(), counters: readCounters(db) }).toEqual(before);
       expect(db.select().from(auditLog).all()).toEqual([]);
       // Admins, owners and the command line may.
       for (const actor of [admin, owner, SYSTEM]) expect(() => run(db, actor, id)).not.toThrow();
@@ -256,11 +190,11 @@ describe("moderation", () => {
   });
 
   describe("searching", () => {
-    beforeEach(() => {
-      sign(db, { email: "anna.k@gmail.com", name: "Anna Karenina", country: "RU", at: T0, confirmAt: T0 + 10 });
-      sign(db, { email: "boris@mail.example", name: "Борис Пастернак", country: "RU", at: T0 + DAY });
-      sign(db, { email: "clara@mail.example", name: "Clara Zetkin", country: "DE", at: T0 + 2 * DAY, confirmAt: T0 + 2 * DAY + 10 });
-      sign(db, { email: "dora+petition@other.example", name: "Dora Anna", country: "UA", at: T0 + 3 * DAY });
+    beforeEach(async () => {
+      await createVerifiedSigner(db, { email: "anna.k@gmail.com", name: "Anna Karenina", country: "RU", now: T0, confirmAt: T0 + 10 });
+      await createPendingSigner(db, { email: "boris@mail.example", name: "Борис Пастернак", country: "RU", now: T0 + DAY });
+      await createVerifiedSigner(db, { email: "clara@mail.example", name: "Clara Zetkin", country: "DE", now: T0 + 2 * DAY, confirmAt: T0 + 2 * DAY + 10 });
+      await createPendingSigner(db, { email: "dora+petition@other.example", name: "Dora Anna", country: "UA", now: T0 + 3 * DAY });
     });
     const names = (filters: Parameters<typeof searchSignatures>[0]["filters"]) =>
       searchSignatures({ actor: admin, filters, db }).rows.map((row) => row.name);
@@ -298,8 +232,8 @@ describe("moderation", () => {
       expect(names(filters)).toEqual(expected);
     });
 
-    it("pages by keyset without gaps or repeats, even when rows share a creation time", () => {
-      for (let i = 0; i < 5; i += 1) sign(db, { email: `same${i}@example.org`, at: T0 + 5 * DAY });
+    it("pages by keyset without gaps or repeats, even when rows share a creation time", async () => {
+      for (let i = 0; i < 5; i += 1) await createPendingSigner(db, { email: `same${i}@example.org`, now: T0 + 5 * DAY });
       const seen: number[] = [];
       let cursor: string | undefined;
       let pages = 0;
@@ -316,17 +250,17 @@ describe("moderation", () => {
     });
 
     it("answers a wrong filter with INVALID and its code, never a crash", () => {
-      expect(caught(() => searchSignatures({ actor: admin, filters: { country: "ZZ" }, db }))).toMatchObject({
+      expect(caughtAppError(() => searchSignatures({ actor: admin, filters: { country: "ZZ" }, db }))).toMatchObject({
         code: "INVALID",
         messageKey: "countryInvalid",
         details: { country: "countryInvalid" },
       });
-      expect(caught(() => searchSignatures({ actor: admin, filters: { from: "2026-12-01", to: "2026-11-01" }, db })).messageKey).toBe("rangeInvalid");
-      expect(caught(() => searchSignatures({ actor: admin, filters: null as never, db })).code).toBe("INVALID");
+      expect(caughtAppError(() => searchSignatures({ actor: admin, filters: { from: "2026-12-01", to: "2026-11-01" }, db })).messageKey).toBe("rangeInvalid");
+      expect(caughtAppError(() => searchSignatures({ actor: admin, filters: null as never, db })).code).toBe("INVALID");
     });
 
-    it("shows one signature in full, and NOT_FOUND for one that does not exist", () => {
-      const id = sign(db, { email: "eve@example.org", name: "Eve", country: "FR", ipHash: "iphash-1" });
+    it("shows one signature in full, and NOT_FOUND for one that does not exist", async () => {
+      const id = (await createPendingSigner(db, { email: "eve@example.org", name: "Eve", country: "FR", ipHash: "iphash-1", now: T0 })).id;
       expect(getSignatureDetail({ actor: admin, id, db })).toMatchObject({
         id,
         name: "Eve",
@@ -342,21 +276,21 @@ describe("moderation", () => {
         invalidatedBy: null,
       });
       for (const missing of [9999, 0, -1, 1.5, Number.NaN]) {
-        expect(caught(() => getSignatureDetail({ actor: admin, id: missing, db })).code).toBe("NOT_FOUND");
+        expect(caughtAppError(() => getSignatureDetail({ actor: admin, id: missing, db })).code).toBe("NOT_FOUND");
       }
     });
   });
 
   describe("invalidating and restoring one signature", () => {
-    it("a verified one leaves total, country and its verification day, and comes back to the same day", () => {
-      const id = sign(db, { email: "anna@example.org", country: "UA", at: T0 - 2 * DAY, confirmAt: T0 - DAY, isPublicName: true });
-      sign(db, { email: "other@example.org", country: "UA", confirmAt: T0 + 1 });
-      expect(counters(db)).toEqual({ "total:": 2, "country:UA": 2, "day:2026-11-20": 1, "day:2026-11-21": 1, "status:verified": 2 });
+    it("a verified one leaves total, country and its verification day, and comes back to the same day", async () => {
+      const id = (await createVerifiedSigner(db, { email: "anna@example.org", country: "UA", isPublicName: true, now: T0 - 2 * DAY, confirmAt: T0 - DAY })).id;
+      await createVerifiedSigner(db, { email: "other@example.org", country: "UA", now: T0, confirmAt: T0 + 1 });
+      expect(readCounters(db)).toEqual({ "total:": 2, "country:UA": 2, "day:2026-11-20": 1, "day:2026-11-21": 1, "status:verified": 2 });
 
       const invalidated = invalidateSignature({ actor: admin, id, reason: "  same person twice ", db, now: T0 + 5 * DAY });
       expect(invalidated).toMatchObject({ id, status: "invalidated", invalidatedAt: T0 + 5 * DAY, invalidationReason: "same person twice", verifiedAt: T0 - DAY });
       expect(db.select().from(signatures).where(eq(signatures.id, id)).get()?.invalidatedBy).toBe((admin as { id: number }).id);
-      expect(counters(db)).toEqual({ "total:": 1, "country:UA": 1, "day:2026-11-21": 1, "status:verified": 1, "status:invalidated": 1 });
+      expect(readCounters(db)).toEqual({ "total:": 1, "country:UA": 1, "day:2026-11-21": 1, "status:verified": 1, "status:invalidated": 1 });
       expect(getStats({ db }).total).toBe(1);
       expect(listPublicSigners({ db }).signers.map((signer) => signer.id)).not.toContain(id);
 
@@ -375,85 +309,82 @@ describe("moderation", () => {
       const restored = restoreSignature({ actor: owner, id, db, now: T0 + 9 * DAY });
       expect(restored).toMatchObject({ id, status: "verified", verifiedAt: T0 - DAY, invalidatedAt: null, invalidationReason: null });
       expect(db.select().from(signatures).where(eq(signatures.id, id)).get()?.invalidatedBy).toBeNull();
-      expect(counters(db)).toEqual({ "total:": 2, "country:UA": 2, "day:2026-11-20": 1, "day:2026-11-21": 1, "status:verified": 2 });
-      expect(counters(db)).toEqual(recount(db));
+      expect(readCounters(db)).toEqual({ "total:": 2, "country:UA": 2, "day:2026-11-20": 1, "day:2026-11-21": 1, "status:verified": 2 });
+      expect(readCounters(db)).toEqual(recountCounters(db));
       const [restoreAudit] = audits(db, "signature.restore");
       expect(restoreAudit).toMatchObject({ actorEmail: "owner@organizers.example", targetId: String(id), createdAt: T0 + 9 * DAY });
       expect(JSON.parse(restoreAudit!.details!)).toEqual({ restoredTo: "verified", invalidationReason: "same person twice" });
     });
 
-    it("a pending one moves only the status counters, and is restored to pending", () => {
-      const id = sign(db, { email: "anna@example.org" });
+    it("a pending one moves only the status counters, and is restored to pending", async () => {
+      const id = (await createPendingSigner(db, { email: "anna@example.org", now: T0 })).id;
       invalidateSignature({ actor: admin, id, reason: "disposable address", db, now: T0 + 1 });
-      expect(counters(db)).toEqual({ "status:invalidated": 1 });
-      expect(counter(db, "total", "")).toBe(0);
+      expect(readCounters(db)).toEqual({ "status:invalidated": 1 });
+      expect(readCounter(db, "total", "")).toBe(0);
       expect(JSON.parse(audits(db, "signature.invalidate")[0]!.details!)).toEqual({ reason: "disposable address", previousStatus: "pending" });
 
       expect(restoreSignature({ actor: admin, id, db }).status).toBe("pending");
-      expect(counters(db)).toEqual({ "status:pending": 1 });
+      expect(readCounters(db)).toEqual({ "status:pending": 1 });
       expect(JSON.parse(audits(db, "signature.restore")[0]!.details!)).toMatchObject({ restoredTo: "pending" });
     });
 
-    it("invalidating twice and restoring what is not invalidated are harmless no-ops", () => {
-      const id = sign(db, { email: "anna@example.org", confirmAt: T0 + 1 });
+    it("invalidating twice and restoring what is not invalidated are harmless no-ops", async () => {
+      const id = (await createVerifiedSigner(db, { email: "anna@example.org", now: T0, confirmAt: T0 + 1 })).id;
       expect(restoreSignature({ actor: admin, id, db }).status).toBe("verified");
       invalidateSignature({ actor: admin, id, reason: "first reason", db, now: T0 + 2 });
       const again = invalidateSignature({ actor: admin, id, reason: "second reason", db, now: T0 + 3 });
       expect(again).toMatchObject({ status: "invalidated", invalidationReason: "first reason", invalidatedAt: T0 + 2 });
       expect(audits(db, "signature.invalidate")).toHaveLength(1);
       expect(audits(db, "signature.restore")).toHaveLength(0);
-      expect(counters(db)).toEqual(recount(db));
+      expect(readCounters(db)).toEqual(recountCounters(db));
       restoreSignature({ actor: admin, id, db });
       restoreSignature({ actor: admin, id, db });
       expect(audits(db, "signature.restore")).toHaveLength(1);
-      expect(counters(db)).toEqual({ "total:": 1, "country:DE": 1, "day:2026-11-21": 1, "status:verified": 1 });
+      expect(readCounters(db)).toEqual({ "total:": 1, "country:DE": 1, "day:2026-11-21": 1, "status:verified": 1 });
     });
 
-    it("refuses a withdrawn signature with CONFLICT", () => {
-      const id = sign(db, { email: "anna@example.org", confirmAt: T0 + 1 });
+    it("refuses a withdrawn signature with CONFLICT", async () => {
+      const id = (await createVerifiedSigner(db, { email: "anna@example.org", now: T0, confirmAt: T0 + 1 })).id;
       db.transaction((tx) => {
         const row = tx.select().from(signatures).where(eq(signatures.id, id)).get()!;
         changeSignatureStatus(tx, { signature: row, transition: "withdraw" });
       });
-      const before = counters(db);
-      expect(caught(() => invalidateSignature({ actor: admin, id, reason: "fraud", db }))).toMatchObject({ code: "CONFLICT", messageKey: "signatureWithdrawn" });
-      expect(caught(() => restoreSignature({ actor: admin, id, db }))).toMatchObject({ code: "CONFLICT", messageKey: "signatureWithdrawn" });
+      const before = readCounters(db);
+      expect(caughtAppError(() => invalidateSignature({ actor: admin, id, reason: "fraud", db }))).toMatchObject({ code: "CONFLICT", messageKey: "signatureWithdrawn" });
+      expect(caughtAppError(() => restoreSignature({ actor: admin, id, db }))).toMatchObject({ code: "CONFLICT", messageKey: "signatureWithdrawn" });
       expect(db.select().from(signatures).get()?.status).toBe("withdrawn");
-      expect(counters(db)).toEqual(before);
+      expect(readCounters(db)).toEqual(before);
       expect(db.select().from(auditLog).all()).toEqual([]);
     });
 
-    it("needs a reason and an existing signature", () => {
-      const id = sign(db, { email: "anna@example.org" });
+    it("needs a reason and an existing signature", async () => {
+      const id = (await createPendingSigner(db, { email: "anna@example.org", now: T0 })).id;
       for (const reason of ["", "  ", "ab", undefined]) {
-        expect(caught(() => invalidateSignature({ actor: admin, id, reason, db }))).toMatchObject({ code: "INVALID", messageKey: "reasonRequired" });
+        expect(caughtAppError(() => invalidateSignature({ actor: admin, id, reason, db }))).toMatchObject({ code: "INVALID", messageKey: "reasonRequired" });
       }
-      expect(caught(() => invalidateSignature({ actor: admin, id: 404, reason: "fraud", db })).code).toBe("NOT_FOUND");
-      expect(caught(() => restoreSignature({ actor: admin, id: 404, db })).code).toBe("NOT_FOUND");
+      expect(caughtAppError(() => invalidateSignature({ actor: admin, id: 404, reason: "fraud", db })).code).toBe("NOT_FOUND");
+      expect(caughtAppError(() => restoreSignature({ actor: admin, id: 404, db })).code).toBe("NOT_FOUND");
       expect(db.select().from(signatures).get()?.status).toBe("pending");
     });
 
-    it("an invalidated pending signature cannot be confirmed until it is restored", () => {
-      sign(db, { email: "anna@example.org" });
-      const id = db.select().from(signatures).get()!.id;
+    it("an invalidated pending signature cannot be confirmed until it is restored", async () => {
+      const { id, confirmToken: token } = await createPendingSigner(db, { email: "anna@example.org", now: T0 });
       invalidateSignature({ actor: admin, id, reason: "suspicious burst", db });
-      const mail = db.select().from(mailOutbox).get()!;
-      const token = /token=([A-Za-z0-9_-]+)/.exec(mail.textBody)![1]!;
-      expect(caught(() => confirmSignature({ token, db, now: T0 + 1 })).code).toBe("NOT_FOUND");
+      await expect(submitConfirmation({ token, db, now: T0 + 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
       restoreSignature({ actor: admin, id, db });
-      expect(confirmSignature({ token, db, now: T0 + 2 })).toBe("ready");
-      expect(counters(db)).toEqual(recount(db));
-      expect(counter(db, "total", "")).toBe(1);
+      expect(await submitConfirmation({ token, db, now: T0 + 2 })).toBe("ready");
+      expect(readCounters(db)).toEqual(recountCounters(db));
+      expect(readCounter(db, "total", "")).toBe(1);
     });
   });
 
   describe("bulk invalidation", () => {
-    beforeEach(() => {
-      sign(db, { email: "a1@spam.example", name: "Bot One", country: "DE", ipHash: "ip-A", at: T0, confirmAt: T0 + 1 });
-      sign(db, { email: "a2@SPAM.example", name: "Bot Two", country: "DE", ipHash: "ip-A", at: T0 + 60_000, confirmAt: T0 + DAY });
-      sign(db, { email: "a3@spam.example", name: "Bot Three", country: "FR", ipHash: "ip-B", at: T0 + 120_000 });
-      sign(db, { email: "real@fine.example", name: "Real Person", country: "DE", ipHash: "ip-A", at: T0 + 180_000, confirmAt: T0 + 2 });
-      sign(db, { email: "x@sub.spam.example", name: "Sub Domain", country: "DE", at: T0 + 240_000, confirmAt: T0 + 3 });
+    beforeEach(async () => {
+      await createVerifiedSigner(db, { email: "a1@spam.example", name: "Bot One", country: "DE", ipHash: "ip-A", now: T0, confirmAt: T0 + 1 });
+      await createVerifiedSigner(db, { email: "a2@SPAM.example", name: "Bot Two", country: "DE", ipHash: "ip-A", now: T0 + 60_000, confirmAt: T0 + DAY });
+      await createPendingSigner(db, { email: "a3@spam.example", name: "Bot Three", country: "FR", ipHash: "ip-B", now: T0 + 120_000 });
+      await createVerifiedSigner(db, { email: "real@fine.example", name: "Real Person", country: "DE", ipHash: "ip-A", now: T0 + 180_000, confirmAt: T0 + 2 });
+      await createVerifiedSigner(db, { email: "x@sub.spam.example", name: "Sub Domain", country: "DE", now: T0 + 240_000, confirmAt: T0 + 3 });
     });
 
     it("does exactly what its preview said, with one audit row", () => {
@@ -470,9 +401,9 @@ describe("moderation", () => {
       for (const row of invalidated) {
         expect(row).toMatchObject({ invalidatedAt: T0 + 7 * DAY, invalidationReason: "spam wave from one domain", invalidatedBy: (admin as { id: number }).id });
       }
-      expect(counters(db)).toEqual(recount(db));
-      expect(counters(db)).toMatchObject({ "total:": 2, "country:DE": 2, "day:2026-11-21": 2, "status:invalidated": 3, "status:verified": 2 });
-      expect(counters(db)["day:2026-11-22"]).toBeUndefined();
+      expect(readCounters(db)).toEqual(recountCounters(db));
+      expect(readCounters(db)).toMatchObject({ "total:": 2, "country:DE": 2, "day:2026-11-21": 2, "status:invalidated": 3, "status:verified": 2 });
+      expect(readCounters(db)["day:2026-11-22"]).toBeUndefined();
 
       const [audit, ...more] = audits(db, "signature.bulkInvalidate");
       expect(more).toEqual([]);
@@ -503,17 +434,17 @@ describe("moderation", () => {
       expect(preview.count).toBe(emails.length);
     });
 
-    it("refuses with countChanged when the matches changed since the preview, and changes nothing", () => {
+    it("refuses with countChanged when the matches changed since the preview, and changes nothing", async () => {
       const filter = { emailDomain: "spam.example" };
       const preview = previewBulkInvalidation({ actor: admin, filter, db });
-      sign(db, { email: "a4@spam.example", name: "Bot Four", country: "DE", at: T0 + 300_000 });
-      const before = { rows: db.select().from(signatures).all(), counters: counters(db) };
-      expect(caught(() => bulkInvalidate({ actor: admin, filter, reason: "spam wave", expectedCount: preview.count, db }))).toMatchObject({
+      await createPendingSigner(db, { email: "a4@spam.example", name: "Bot Four", country: "DE", now: T0 + 300_000 });
+      const before = { rows: db.select().from(signatures).all(), counters: readCounters(db) };
+      expect(caughtAppError(() => bulkInvalidate({ actor: admin, filter, reason: "spam wave", expectedCount: preview.count, db }))).toMatchObject({
         code: "CONFLICT",
         messageKey: "countChanged",
         details: { count: "4" },
       });
-      expect({ rows: db.select().from(signatures).all(), counters: counters(db) }).toEqual(before);
+      expect({ rows: db.select().from(signatures).all(), counters: readCounters(db) }).toEqual(before);
       expect(audits(db, "signature.bulkInvalidate")).toEqual([]);
       expect(bulkInvalidate({ actor: admin, filter, reason: "spam wave", expectedCount: 4, db })).toEqual({ invalidated: 4 });
     });
@@ -521,29 +452,29 @@ describe("moderation", () => {
     it("refuses to run without a narrowing filter, or with a wrong one, as INVALID with a code", () => {
       const before = db.select().from(signatures).all();
       for (const filter of [{}, { statuses: ["verified" as const] }, { country: "", namePattern: " " }]) {
-        expect(caught(() => previewBulkInvalidation({ actor: admin, filter, db }))).toMatchObject({ code: "INVALID", messageKey: "filterRequired" });
-        expect(caught(() => bulkInvalidate({ actor: admin, filter, reason: "everything", expectedCount: 5, db }))).toMatchObject({
+        expect(caughtAppError(() => previewBulkInvalidation({ actor: admin, filter, db }))).toMatchObject({ code: "INVALID", messageKey: "filterRequired" });
+        expect(caughtAppError(() => bulkInvalidate({ actor: admin, filter, reason: "everything", expectedCount: 5, db }))).toMatchObject({
           code: "INVALID",
           messageKey: "filterRequired",
         });
       }
-      expect(caught(() => bulkInvalidate({ actor: admin, filter: { from: "2026-11-22", to: "2026-11-21" }, reason: "spam", expectedCount: 0, db }))).toMatchObject({
+      expect(caughtAppError(() => bulkInvalidate({ actor: admin, filter: { from: "2026-11-22", to: "2026-11-21" }, reason: "spam", expectedCount: 0, db }))).toMatchObject({
         code: "INVALID",
         messageKey: "rangeInvalid",
         details: { to: "rangeInvalid" },
       });
-      expect(caught(() => bulkInvalidate({ actor: admin, filter: { country: "DE" }, reason: "", expectedCount: 3, db })).messageKey).toBe("reasonRequired");
-      expect(caught(() => bulkInvalidate({ actor: admin, filter: { country: "DE" }, reason: "spam", expectedCount: -1, db })).code).toBe("INVALID");
-      expect(caught(() => previewBulkInvalidation({ actor: admin, filter: "country=DE" as never, db })).code).toBe("INVALID");
+      expect(caughtAppError(() => bulkInvalidate({ actor: admin, filter: { country: "DE" }, reason: "", expectedCount: 3, db })).messageKey).toBe("reasonRequired");
+      expect(caughtAppError(() => bulkInvalidate({ actor: admin, filter: { country: "DE" }, reason: "spam", expectedCount: -1, db })).code).toBe("INVALID");
+      expect(caughtAppError(() => previewBulkInvalidation({ actor: admin, filter: "country=DE" as never, db })).code).toBe("INVALID");
       expect(db.select().from(signatures).all()).toEqual(before);
       expect(db.select().from(auditLog).all()).toEqual([]);
     });
 
-    it("treats % and _ in a name pattern literally", () => {
-      sign(db, { email: "lit@example.org", name: "Big 50%_off sale" });
-      sign(db, { email: "pct@example.org", name: "Big 50%Xoff sale" });
-      sign(db, { email: "any@example.org", name: "Big 50abcoff sale" });
-      sign(db, { email: "under@example.org", name: "Big 50X_off sale" });
+    it("treats % and _ in a name pattern literally", async () => {
+      await createPendingSigner(db, { email: "lit@example.org", name: "Big 50%_off sale", now: T0 });
+      await createPendingSigner(db, { email: "pct@example.org", name: "Big 50%Xoff sale", now: T0 });
+      await createPendingSigner(db, { email: "any@example.org", name: "Big 50abcoff sale", now: T0 });
+      await createPendingSigner(db, { email: "under@example.org", name: "Big 50X_off sale", now: T0 });
       const preview = previewBulkInvalidation({ actor: admin, filter: { namePattern: "50%_off" }, db });
       expect(preview.sample.map((row) => row.email)).toEqual(["lit@example.org"]);
       expect(bulkInvalidate({ actor: admin, filter: { namePattern: "50%_off" }, reason: "test literal", expectedCount: 1, db })).toEqual({ invalidated: 1 });
@@ -557,33 +488,33 @@ describe("moderation", () => {
       bulkInvalidate({ actor: admin, filter: { ipHash: "ip-A" }, reason: "one machine", expectedCount: preview.count, db });
       const real = db.select().from(signatures).where(eq(signatures.email, "real@fine.example")).get()!;
       restoreSignature({ actor: admin, id: real.id, db });
-      expect(counters(db)).toEqual(recount(db));
-      expect(counter(db, "day", "2026-11-21")).toBe(2);
+      expect(readCounters(db)).toEqual(recountCounters(db));
+      expect(readCounter(db, "day", "2026-11-21")).toBe(2);
     });
   });
 
   it("invalidates a burst of 50,000 signatures in one go, counters exact", () => {
     const countries = ["DE", "UA", "RU", "GB", "FR"];
-    const insert = db.$client.prepare(
-      `insert into signatures (email, email_key, name, country, locale, status, ref_code, consent_version, ip_hash, created_at, verified_at)
-       values (?, ?, ?, ?, 'en', ?, ?, 'v1', ?, ?, ?)`,
+    insertSignatureRows(
+      db,
+      (function* () {
+        for (let i = 0; i < 60_000; i += 1) {
+          const isVerified = i % 3 !== 0;
+          const createdAt = T0 + i * 10_000;
+          yield {
+            email: i < 50_000 ? `bot${i}@burst.example` : `person${i}@example.org`,
+            name: `Signer ${i}`,
+            country: countries[i % countries.length],
+            status: isVerified ? ("verified" as const) : ("pending" as const),
+            ipHash: i < 50_000 ? "ip-burst" : `ip-${i}`,
+            createdAt,
+            verifiedAt: isVerified ? createdAt + (i % 7) * 3_600_000 : null,
+          };
+        }
+      })(),
+      { now: T0 },
     );
-    db.$client.transaction(() => {
-      for (let i = 0; i < 60_000; i += 1) {
-        const isVerified = i % 3 !== 0;
-        const createdAt = T0 + i * 10_000;
-        const email = i < 50_000 ? `bot${i}@burst.example` : `person${i}@example.org`;
-        insert.run(email, email, `Signer ${i}`, countries[i % countries.length], isVerified ? "verified" : "pending", `ref${i}`, i < 50_000 ? "ip-burst" : `ip-${i}`, createdAt, isVerified ? createdAt + (i % 7) * 3_600_000 : null);
-      }
-    })();
-    // Counters as the live code would have left them (the migration recounts the same way).
-    db.$client.exec(`
-      insert into stat_counters (scope, key, count) select 'total', '', count(*) from signatures where status = 'verified';
-      insert into stat_counters (scope, key, count) select 'country', country, count(*) from signatures where status = 'verified' group by country;
-      insert into stat_counters (scope, key, count) select 'day', strftime('%Y-%m-%d', verified_at / 1000, 'unixepoch'), count(*) from signatures where status = 'verified' group by 2;
-      insert into stat_counters (scope, key, count) select 'status', status, count(*) from signatures where true group by status;
-    `);
-    expect(counters(db)).toEqual(recount(db));
+    expect(readCounters(db)).toEqual(recountCounters(db));
 
     const filter = { emailDomain: "burst.example", ipHash: "ip-burst", namePattern: "signer*" };
     const started = performance.now();
@@ -593,8 +524,8 @@ describe("moderation", () => {
 
     expect(preview.count).toBe(50_000);
     expect(result).toEqual({ invalidated: 50_000 });
-    expect(counters(db)).toEqual(recount(db));
-    expect(counter(db, "status", "invalidated")).toBe(50_000);
+    expect(readCounters(db)).toEqual(recountCounters(db));
+    expect(readCounter(db, "status", "invalidated")).toBe(50_000);
     expect(audits(db, "signature.bulkInvalidate")).toHaveLength(1);
     expect(elapsed).toBeLessThan(5_000);
   });

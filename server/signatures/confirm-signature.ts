@@ -48,20 +48,12 @@ function applyConfirmation(tx: Transaction, token: string, now: number): Confirm
 
 /**
  * Verifies the signature a confirmation token belongs to and moves the
- * public counters in the same transaction. Anyone holding the link may call
- * it; confirming twice is harmless (the second time changes nothing).
- * Throws NOT_FOUND for an unknown or spent token, EXPIRED for an expired one.
- */
-export function confirmSignature(options: { token: string; db?: AppDatabase; now?: number }): ConfirmationState {
-  const db = options.db ?? getDb();
-  const now = options.now ?? Date.now();
-  return db.transaction((tx) => applyConfirmation(tx, options.token, now), { behavior: "immediate" });
-}
-
-/**
- * `confirmSignature` for the confirmation button: the same work in the
- * group commit (db/group-commit.ts), so a wave of confirmations shares the
- * sign path's batches and their off-loop fsync; resolves once on disk.
+ * public counters in the same transaction: the confirmation button's work,
+ * in the group commit (db/group-commit.ts), so a wave of confirmations
+ * shares the sign path's batches and their off-loop fsync; resolves once on
+ * disk. Anyone holding the link may call it; confirming twice is harmless
+ * (the second time changes nothing). Rejects with NOT_FOUND for an unknown
+ * or spent token, EXPIRED for an expired one.
  */
 export function submitConfirmation(options: { token: string; db?: AppDatabase; now?: number }): Promise<ConfirmationState> {
   const db = options.db ?? getDb();

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { appSettings, mailOutbox, signatures, signatureTokens, statCounters } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
-import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { SYSTEM } from "@/server/auth/actor";
 import { resetConfigForTesting } from "@/server/config";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
@@ -15,10 +14,9 @@ import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { exportPersonalData, purgeUnconfirmedSignatures } from "@/server/privacy/retention";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
-import { createOrganizer, createSigner, linkTokenFromOutbox } from "@/test/mailing-factories";
-import { confirmSignature, submitConfirmation } from "./confirm-signature";
+import { createOrganizer, createPendingSigner, createVerifiedSigner, linkTokenFromOutbox, submitTestSignature } from "@/test/factories";
+import { submitConfirmation } from "./confirm-signature";
 import { remindUnconfirmedSignatures } from "./remind-unconfirmed-signatures";
-import { signLetter } from "./sign-letter";
 import { withdrawSignature } from "./withdraw-signature";
 
 const HOUR = 60 * 60 * 1000;
@@ -37,8 +35,6 @@ const reminders = (db: AppDatabase, address?: string) =>
 
 const counter = (db: AppDatabase, key: string) =>
   db.select().from(statCounters).all().find((row) => row.scope === "reminder" && row.key === key)?.count ?? 0;
-
-const pending = (db: AppDatabase, email: string, now: number) => createSigner(db, { email, confirm: false, now });
 
 /** Spends the address's daily cap as other emails would, through the production enqueue. */
 function spendDailyCap(db: AppDatabase, address: string, now: number) {
@@ -64,7 +60,7 @@ describe("the one reminder to confirm", () => {
   });
 
   it("goes 48 hours after the confirmation email, once: never a second, whatever runs after", async () => {
-    pending(db, "late@example.org", T0);
+    await createPendingSigner(db, { email: "late@example.org", now: T0 });
     expect(await remind(db, T0 + 48 * HOUR - 1)).toMatchObject({ reminded: 0 });
     expect(reminders(db)).toEqual([]);
 
@@ -89,8 +85,8 @@ describe("the one reminder to confirm", () => {
 
   it("carries a new confirmation link that works for 7 days, and the dashboard counts who confirmed after it", async () => {
     const viewer = createOrganizer(db, { email: "viewer@example.org", role: "viewer", now: T0 });
-    pending(db, "reminded@example.org", T0);
-    createSigner(db, { email: "at-once@example.org", now: T0 });
+    await createPendingSigner(db, { email: "reminded@example.org", now: T0 });
+    await createVerifiedSigner(db, { email: "at-once@example.org", now: T0 });
     await remind(db, T0 + 48 * HOUR);
     const token = linkTokenFromOutbox(db, "reminded@example.org", "confirm");
     const stored = db.select().from(signatureTokens).where(eq(signatureTokens.purpose, "confirm")).all().at(-1)!;
@@ -100,28 +96,28 @@ describe("the one reminder to confirm", () => {
     expect(await submitConfirmation({ token, db, now: T0 + 8 * DAY })).toBe("ready");
     expect(db.select({ status: signatures.status }).from(signatures).where(eq(signatures.email, "reminded@example.org")).get()).toEqual({ status: "verified" });
     // Confirming again changes no count.
-    confirmSignature({ token, db, now: T0 + 8 * DAY });
+    await submitConfirmation({ token, db, now: T0 + 8 * DAY });
     expect(getDashboard({ actor: viewer, db, now: T0 + 8 * DAY }).reminders).toEqual({ sent: 1, confirmedAfter: 1, hours: 48 });
   });
 
   it("never goes to a verified, withdrawn, invalidated or unsubscribed signature, nor to an address refused for good", async () => {
-    createSigner(db, { email: "verified@example.org", now: T0 });
-    pending(db, "withdrawn@example.org", T0);
+    await createVerifiedSigner(db, { email: "verified@example.org", now: T0 });
+    await createPendingSigner(db, { email: "withdrawn@example.org", now: T0 });
     withdrawSignature({ token: linkTokenFromOutbox(db, "withdrawn@example.org", "withdraw"), db, now: T0 + HOUR });
-    const invalid = pending(db, "invalid@example.org", T0);
+    const invalid = await createPendingSigner(db, { email: "invalid@example.org", now: T0 });
     invalidateSignature({ actor: SYSTEM, id: invalid.id, reason: "fraud", db, now: T0 + HOUR });
-    const bounced = pending(db, "bounced@example.org", T0);
+    const bounced = await createPendingSigner(db, { email: "bounced@example.org", now: T0 });
     markAddressUndeliverable(db, { signatureId: bounced.id, reason: "550 5.1.1", now: T0 + 1000 });
-    const quiet = createSigner(db, { email: "quiet@example.org", wantsUpdates: true, confirm: false, now: T0 });
+    const quiet = await createPendingSigner(db, { email: "quiet@example.org", wantsUpdates: true, now: T0 });
     setSignerUpdates({ token: quiet.manageToken, wantsUpdates: false, db, now: T0 + HOUR });
-    pending(db, "waiting@example.org", T0);
+    await createPendingSigner(db, { email: "waiting@example.org", now: T0 });
 
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ scanned: 6, reminded: 1, held: 0 });
     expect(reminders(db).map((email) => email.toAddress)).toEqual(["waiting@example.org"]);
   });
 
   it("waits when the address's daily cap is spent and tries again the next run, still once", async () => {
-    pending(db, "capped@example.org", T0);
+    await createPendingSigner(db, { email: "capped@example.org", now: T0 });
     spendDailyCap(db, "capped@example.org", T0 + 48 * HOUR - 1000);
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
     expect(await remind(db, T0 + 49 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
@@ -133,17 +129,15 @@ describe("the one reminder to confirm", () => {
   });
 
   it("counts from the newest confirmation email: a signer who asked again is reminded 48 hours after that one", async () => {
-    pending(db, "again@example.org", T0);
-    pending(db, "again@example.org", T0 + 30 * HOUR);
+    await createPendingSigner(db, { email: "again@example.org", now: T0 });
+    await createPendingSigner(db, { email: "again@example.org", now: T0 + 30 * HOUR });
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
     expect(await remind(db, T0 + 78 * HOUR)).toMatchObject({ reminded: 1, held: 0 });
   });
 
   it("sends none to a signature whose confirmation email never went out (the cap refused it): it would not be a reminder", async () => {
     spendDailyCap(db, "never-mailed@example.org", T0 - 1000);
-    const parsed = parseSignLetter({ name: "Anna Petrova", email: "never-mailed@example.org", country: "DE", acceptPrivacy: "on" });
-    if (!parsed.success) throw new Error("fixture");
-    signLetter({ data: parsed.data, db, now: T0 });
+    await submitTestSignature(db, { email: "never-mailed@example.org", now: T0 });
     expect(db.select({ status: signatures.status }).from(signatures).all()).toEqual([{ status: "pending" }]);
     expect(db.select().from(signatureTokens).all()).toEqual([]);
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ reminded: 0, held: 0 });
@@ -151,22 +145,22 @@ describe("the one reminder to confirm", () => {
   });
 
   it("reads only the signatures that came of age since the last run", async () => {
-    for (let i = 0; i < 4; i += 1) createSigner(db, { email: `old${i}@example.org`, now: T0 });
-    pending(db, "young@example.org", T0 + 10 * HOUR);
+    for (let i = 0; i < 4; i += 1) await createVerifiedSigner(db, { email: `old${i}@example.org`, now: T0 });
+    await createPendingSigner(db, { email: "young@example.org", now: T0 + 10 * HOUR });
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ scanned: 4, reminded: 0 });
     expect(await remind(db, T0 + 49 * HOUR)).toMatchObject({ scanned: 0, reminded: 0 });
     expect(await remind(db, T0 + 58 * HOUR)).toMatchObject({ scanned: 1, reminded: 1 });
   });
 
   it("queues at most its budget per run (an hour of MAIL_RATE_PER_MINUTE by default); the rest go next run", async () => {
-    for (let i = 0; i < 3; i += 1) pending(db, `many${i}@example.org`, T0);
+    for (let i = 0; i < 3; i += 1) await createPendingSigner(db, { email: `many${i}@example.org`, now: T0 });
     expect(await remind(db, T0 + 48 * HOUR, { limit: 2 })).toMatchObject({ reminded: 2, held: 1 });
     expect(await remind(db, T0 + 49 * HOUR, { limit: 2 })).toMatchObject({ reminded: 1, held: 0 });
     expect(reminders(db)).toHaveLength(3);
   });
 
   it("is one per signature across processes: a run on a second connection finds nothing left", async () => {
-    pending(db, "shared@example.org", T0);
+    await createPendingSigner(db, { email: "shared@example.org", now: T0 });
     const second = openDatabase(`file:${filePath!}`);
     try {
       const [first, other] = await Promise.all([remind(db, T0 + 48 * HOUR), remind(second, T0 + 48 * HOUR)]);
@@ -180,7 +174,7 @@ describe("the one reminder to confirm", () => {
   });
 
   it("runs in the hourly maintenance; CONFIRM_REMINDER_HOURS=0 turns it off; the 30-day purge still deletes a reminded signature", async () => {
-    pending(db, "purged@example.org", T0);
+    await createPendingSigner(db, { email: "purged@example.org", now: T0 });
     process.env.CONFIRM_REMINDER_HOURS = "0";
     resetConfigForTesting();
     const off = await runMaintenance({ trigger: "schedule", tasks: ["remindUnconfirmed"], db, now: T0 + 48 * HOUR });
@@ -198,8 +192,8 @@ describe("the one reminder to confirm", () => {
   });
 
   it("is written in the signer's language", async () => {
-    createSigner(db, { email: "ru@example.org", locale: "ru", confirm: false, now: T0 });
-    createSigner(db, { email: "uk@example.org", locale: "uk", confirm: false, now: T0 });
+    await createPendingSigner(db, { email: "ru@example.org", locale: "ru", now: T0 });
+    await createPendingSigner(db, { email: "uk@example.org", locale: "uk", now: T0 });
     await remind(db, T0 + 48 * HOUR);
     const [ru] = reminders(db, "ru@example.org");
     const [uk] = reminders(db, "uk@example.org");

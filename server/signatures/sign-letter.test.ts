@@ -1,40 +1,20 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { mailOutbox, signatures, signatureTokens, statCounters, type CounterScope } from "@/db/schema";
-import { parseSignLetter, type SignLetterData } from "@/lib/schemas/sign-letter";
+import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "@/server/mail/enqueue-email";
 import { hashToken } from "@/server/security/tokens";
 import { getStats, listDailyTotals } from "@/server/stats/get-stats";
-import { createTestDatabase } from "@/test/database";
-import { confirmSignature, getConfirmationState, submitConfirmation } from "./confirm-signature";
-import { listPublicSigners } from "./list-public-signers";
-import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS, signLetter } from "./sign-letter";
-import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
 import { forbidRealClock } from "@/test/clock";
+import { createTestDatabase } from "@/test/database";
+import { createPendingSigner, createVerifiedSigner, emailsTo, linkTokenFromOutbox, readCounter, submitTestSignature } from "@/test/factories";
+import { getConfirmationState, submitConfirmation } from "./confirm-signature";
+import { listPublicSigners } from "./list-public-signers";
+import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS } from "./sign-letter";
+import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-11-21T10:00:00Z");
-
-function signature(overrides: Record<string, unknown> = {}): SignLetterData {
-  const result = parseSignLetter({ name: "Anna Petrova", email: "anna@example.org", country: "DE", acceptPrivacy: "on", ...overrides });
-  if (!result.success) throw new Error(`bad fixture: ${JSON.stringify(result.errors)}`);
-  return result.data;
-}
-
-function emailsTo(db: AppDatabase, address: string) {
-  return db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address)).orderBy(mailOutbox.id).all();
-}
-
-function confirmTokenFrom(text: string): string {
-  const match = /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(text);
-  if (!match) throw new Error("no confirmation link in the email");
-  return match[1]!;
-}
-
-function counter(db: AppDatabase, scope: CounterScope, key: string): number {
-  return db.select().from(statCounters).all().find((row) => row.scope === scope && row.key === key)?.count ?? 0;
-}
 
 describe("signing, confirming and counting", () => {
   forbidRealClock();
@@ -46,8 +26,8 @@ describe("signing, confirming and counting", () => {
   });
   afterEach(() => close());
 
-  it("records a pending signature with its confirmation email in one go, and counts nothing yet", () => {
-    expect(signLetter({ data: signature(), locale: "en", db, now: T0 })).toEqual({ status: "pending" });
+  it("records a pending signature with its confirmation email in one go, and counts nothing yet", async () => {
+    expect(await submitTestSignature(db, { locale: "en", now: T0 })).toEqual({ outcome: "accepted" });
 
     const rows = db.select().from(signatures).all();
     expect(rows).toHaveLength(1);
@@ -60,7 +40,7 @@ describe("signing, confirming and counting", () => {
     expect(email!.subject).not.toMatch(/prisoner|letter/i);
 
     // Only the token's hash is stored.
-    const token = confirmTokenFrom(email!.textBody);
+    const token = linkTokenFromOutbox(db, "anna@example.org", "confirm");
     const stored = db.select().from(signatureTokens).all();
     const manageToken = /\/en\/my\?token=([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
     const withdrawToken = /http:\/\/app\.test\/en\/withdraw\?token=([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
@@ -79,35 +59,35 @@ describe("signing, confirming and counting", () => {
     expect(getStats({ db, now: T0 }).total).toBe(0);
   });
 
-  it("confirming verifies the signature and moves total, country and day counters together", () => {
-    signLetter({ data: signature({ isPublicName: "on" }), locale: "en", db, now: T0 });
-    const token = confirmTokenFrom(emailsTo(db, "anna@example.org")[0]!.textBody);
+  it("confirming verifies the signature and moves total, country and day counters together", async () => {
+    await submitTestSignature(db, { isPublicName: "on", locale: "en", now: T0 });
+    const token = linkTokenFromOutbox(db, "anna@example.org", "confirm");
 
     expect(getConfirmationState({ token, db, now: T0 + 1000 })).toBe("ready");
     expect(getStats({ db, now: T0 }).total).toBe(0); // looking is not confirming
 
-    expect(confirmSignature({ token, db, now: T0 + 2000 })).toBe("ready");
+    expect(await submitConfirmation({ token, db, now: T0 + 2000 })).toBe("ready");
     expect(db.select().from(signatures).get()).toMatchObject({ status: "verified", verifiedAt: T0 + 2000 });
     expect(getStats({ db, now: T0 })).toMatchObject({ total: 1, countries: { DE: 1 } });
     expect(listDailyTotals({ db })).toEqual([{ day: "2026-11-21", count: 1 }]);
     expect(listPublicSigners({ db }).signers).toEqual([{ id: 1, name: "Anna Petrova", country: "DE", verifiedAt: T0 + 2000 }]);
-    expect([counter(db, "status", "pending"), counter(db, "status", "verified")]).toEqual([0, 1]);
+    expect([readCounter(db, "status", "pending"), readCounter(db, "status", "verified")]).toEqual([0, 1]);
   });
 
-  it("confirming twice is harmless", () => {
-    signLetter({ data: signature(), db, now: T0 });
-    const token = confirmTokenFrom(emailsTo(db, "anna@example.org")[0]!.textBody);
-    confirmSignature({ token, db, now: T0 + 1 });
-    expect(confirmSignature({ token, db, now: T0 + 2 })).toBe("alreadyConfirmed");
+  it("confirming twice is harmless", async () => {
+    await submitTestSignature(db, { now: T0 });
+    const token = linkTokenFromOutbox(db, "anna@example.org", "confirm");
+    await submitConfirmation({ token, db, now: T0 + 1 });
+    expect(await submitConfirmation({ token, db, now: T0 + 2 })).toBe("alreadyConfirmed");
     expect(getConfirmationState({ token, db, now: T0 + 3 })).toBe("alreadyConfirmed");
-    expect(counter(db, "total", "")).toBe(1);
-    expect(counter(db, "country", "DE")).toBe(1);
+    expect(readCounter(db, "total", "")).toBe(1);
+    expect(readCounter(db, "country", "DE")).toBe(1);
   });
 
   it("the confirmation button's group-committed path: 50 presses at once count once, bad tokens fail alone", async () => {
-    for (const email of ["a@example.org", "b@example.org"]) signLetter({ data: signature({ email }), db, now: T0 });
-    const tokenA = confirmTokenFrom(emailsTo(db, "a@example.org")[0]!.textBody);
-    const tokenB = confirmTokenFrom(emailsTo(db, "b@example.org")[0]!.textBody);
+    for (const email of ["a@example.org", "b@example.org"]) await submitTestSignature(db, { email, now: T0 });
+    const tokenA = linkTokenFromOutbox(db, "a@example.org", "confirm");
+    const tokenB = linkTokenFromOutbox(db, "b@example.org", "confirm");
     const outcomes = await Promise.allSettled([
       ...Array.from({ length: 50 }, () => submitConfirmation({ token: tokenA, db, now: T0 + 1 })),
       submitConfirmation({ token: "no-such-token-000000000000", db, now: T0 + 1 }),
@@ -117,42 +97,42 @@ describe("signing, confirming and counting", () => {
     expect(values.slice(0, 50).filter((value) => value === "ready")).toHaveLength(1);
     expect(values.slice(0, 50).filter((value) => value === "alreadyConfirmed")).toHaveLength(49);
     expect(values.slice(50)).toEqual(["NOT_FOUND", "ready"]);
-    expect(counter(db, "total", "")).toBe(2);
-    expect(counter(db, "status", "verified")).toBe(2);
-    expect(counter(db, "status", "pending")).toBe(0);
+    expect(readCounter(db, "total", "")).toBe(2);
+    expect(readCounter(db, "status", "verified")).toBe(2);
+    expect(readCounter(db, "status", "pending")).toBe(0);
   });
 
-  it("refuses unknown, malformed and expired tokens with a typed error", () => {
-    signLetter({ data: signature(), db, now: T0 });
-    const token = confirmTokenFrom(emailsTo(db, "anna@example.org")[0]!.textBody);
+  it("refuses unknown, malformed and expired tokens with a typed error", async () => {
+    await submitTestSignature(db, { now: T0 });
+    const token = linkTokenFromOutbox(db, "anna@example.org", "confirm");
     for (const bad of ["", "x", "a".repeat(43), "../../etc/passwd", "'; drop table signatures; --", "ü".repeat(50)]) {
-      expect(() => confirmSignature({ token: bad, db, now: T0 })).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+      await expect(submitConfirmation({ token: bad, db, now: T0 })).rejects.toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
     }
     const late = T0 + CONFIRM_TOKEN_TTL_DAYS * DAY + 1;
     expect(() => getConfirmationState({ token, db, now: late })).toThrow(expect.objectContaining({ code: "EXPIRED" }));
-    expect(() => confirmSignature({ token, db, now: late })).toThrow(expect.objectContaining({ code: "EXPIRED" }));
+    await expect(submitConfirmation({ token, db, now: late })).rejects.toThrow(expect.objectContaining({ code: "EXPIRED" }));
     expect(getStats({ db, now: T0 }).total).toBe(0);
   });
 
-  it("one signature per mailbox: spellings of the same address make one row and send the confirmation again", () => {
+  it("one signature per mailbox: spellings of the same address make one row and send the confirmation again", async () => {
     for (const email of ["A.B@gmail.com", "ab+petition@googlemail.com", " AB@GMAIL.COM "]) {
-      expect(signLetter({ data: signature({ email }), db, now: T0 })).toEqual({ status: "pending" });
+      expect(await submitTestSignature(db, { email, now: T0 })).toEqual({ outcome: "accepted" });
     }
     expect(db.select().from(signatures).all()).toHaveLength(1);
-    expect(counter(db, "status", "pending")).toBe(1);
+    expect(readCounter(db, "status", "pending")).toBe(1);
     const emails = emailsTo(db, "A.B@gmail.com");
     expect(emails.map((email) => email.kind)).toEqual(["confirm", "confirm", "confirm"]);
 
     // Every link it was sent confirms the same, single signature.
-    const tokens = emails.map((email) => confirmTokenFrom(email.textBody));
-    expect(confirmSignature({ token: tokens[2]!, db, now: T0 + 1 })).toBe("ready");
-    expect(confirmSignature({ token: tokens[0]!, db, now: T0 + 2 })).toBe("alreadyConfirmed");
+    const tokens = emails.map((_email, nth) => linkTokenFromOutbox(db, "A.B@gmail.com", "confirm", { nth }));
+    expect(await submitConfirmation({ token: tokens[2]!, db, now: T0 + 1 })).toBe("ready");
+    expect(await submitConfirmation({ token: tokens[0]!, db, now: T0 + 2 })).toBe("alreadyConfirmed");
     expect(getStats({ db, now: T0 }).total).toBe(1);
   });
 
-  it("a second submission cannot change the first one's details or where its mail goes", () => {
-    signLetter({ data: signature({ name: "Anna", email: "anna@example.org" }), locale: "ru", db, now: T0 });
-    signLetter({ data: signature({ name: "Mallory", email: "ANNA@example.org", country: "RU", locale: "en" }), db, now: T0 + 1 });
+  it("a second submission cannot change the first one's details or where its mail goes", async () => {
+    await submitTestSignature(db, { name: "Anna", email: "anna@example.org", locale: "ru", now: T0 });
+    await submitTestSignature(db, { name: "Mallory", email: "ANNA@example.org", country: "RU", locale: "en", now: T0 + 1 });
     const row = db.select().from(signatures).get();
     expect(row).toMatchObject({ name: "Anna", email: "anna@example.org", country: "DE", locale: "ru" });
     const emails = db.select().from(mailOutbox).all();
@@ -163,10 +143,10 @@ describe("signing, confirming and counting", () => {
     expect(emails[1]!.subject).toBe("Подтвердите адрес электронной почты");
   });
 
-  it("a verified signer who signs again gets an 'already signed' email and is not counted twice", () => {
-    signLetter({ data: signature(), db, now: T0 });
-    confirmSignature({ token: confirmTokenFrom(emailsTo(db, "anna@example.org")[0]!.textBody), db, now: T0 + 1 });
-    expect(signLetter({ data: signature({ email: "Anna@Example.org" }), db, now: T0 + 2 })).toEqual({ status: "pending" });
+  it("a verified signer who signs again gets an 'already signed' email and is not counted twice", async () => {
+    await submitTestSignature(db, { now: T0 });
+    await submitConfirmation({ token: linkTokenFromOutbox(db, "anna@example.org", "confirm"), db, now: T0 + 1 });
+    expect(await submitTestSignature(db, { email: "Anna@Example.org", now: T0 + 2 })).toEqual({ outcome: "accepted" });
     const emails = emailsTo(db, "anna@example.org");
     expect(emails.map((email) => email.kind)).toEqual(["confirm", "alreadySigned"]);
     expect(emails[1]!.subject).toBe("You have already signed");
@@ -177,25 +157,23 @@ describe("signing, confirming and counting", () => {
     expect(getStats({ db, now: T0 }).total).toBe(1);
   });
 
-  it("sends at most a few emails per address per day, then resumes the next day", () => {
-    for (let i = 0; i < 10; i += 1) signLetter({ data: signature(), db, now: T0 + i });
+  it("sends at most a few emails per address per day, then resumes the next day", async () => {
+    for (let i = 0; i < 10; i += 1) await submitTestSignature(db, { now: T0 + i });
     expect(emailsTo(db, "anna@example.org")).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
     expect(db.select().from(signatureTokens).all().filter((row) => row.purpose === "confirm")).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY);
-    signLetter({ data: signature(), db, now: T0 + DAY + 1 });
+    await submitTestSignature(db, { now: T0 + DAY + 1 });
     expect(emailsTo(db, "anna@example.org")).toHaveLength(MAX_EMAILS_PER_ADDRESS_PER_DAY + 1);
   });
 
-  it("counts per country and per day from verified signatures only", () => {
+  it("counts per country and per day from verified signatures only", async () => {
     const people = [
       { email: "a@example.org", country: "DE", at: T0 },
       { email: "b@example.org", country: "DE", at: T0 + DAY },
       { email: "c@example.org", country: "UA", at: T0 + DAY },
       { email: "d@example.org", country: "RU", at: T0 + DAY },
     ];
-    for (const person of people) signLetter({ data: signature(person), db, now: person.at });
-    for (const person of people.slice(0, 3)) {
-      confirmSignature({ token: confirmTokenFrom(emailsTo(db, person.email)[0]!.textBody), db, now: person.at + 5 });
-    }
+    for (const person of people) await submitTestSignature(db, { email: person.email, country: person.country, now: person.at });
+    for (const person of people.slice(0, 3)) await submitConfirmation({ token: linkTokenFromOutbox(db, person.email, "confirm"), db, now: person.at + 5 });
     expect(getStats({ db, now: T0 })).toMatchObject({ total: 3, countries: { DE: 2, UA: 1 } });
     expect(listDailyTotals({ db })).toEqual([
       { day: "2026-11-21", count: 1 },
@@ -215,11 +193,11 @@ describe("the public list of signers", () => {
   });
   afterEach(() => close());
 
-  it("shows only verified signers who opted in, newest first, paged by keyset", () => {
+  it("shows only verified signers who opted in, newest first, paged by keyset", async () => {
     for (let i = 0; i < 7; i += 1) {
-      const email = `p${i}@example.org`;
-      signLetter({ data: signature({ email, name: `Person ${i}`, isPublicName: i === 3 ? undefined : "on" }), db, now: T0 + i });
-      if (i !== 5) confirmSignature({ token: confirmTokenFrom(emailsTo(db, email)[0]!.textBody), db, now: T0 + 100 + i });
+      const signer = { email: `p${i}@example.org`, name: `Person ${i}`, isPublicName: i === 3 ? undefined : "on", now: T0 + i };
+      if (i === 5) await createPendingSigner(db, signer);
+      else await createVerifiedSigner(db, { ...signer, confirmAt: T0 + 100 + i });
     }
     const first = listPublicSigners({ db, limit: 2 });
     expect(first.signers.map((s) => s.name)).toEqual(["Person 6", "Person 4"]);

@@ -1,7 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
-import { getDb, type AppDatabase } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { partnerCodes, signatures, signatureTokens } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
@@ -13,7 +12,6 @@ import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
-import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
 import { renderSignatureEmail } from "@/server/mail/render-email";
 import { createRefCode, createToken } from "@/server/security/tokens";
 import { countNewSignature } from "./lifecycle";
@@ -37,47 +35,25 @@ function resolveReferrer(tx: Transaction, code: string | undefined): string | nu
   return partner ? code : null;
 }
 
-export type SignLetterOutcome = {
-  /** Always "pending": the answer must not tell whether the address had signed before. */
-  status: "pending";
-};
-
 /**
- * Records a signature and queues its confirmation email, in one transaction.
- * Anyone may call it (it is the public sign action); `data` must come from
- * `parseSignLetter`. A repeated address writes no second row: a pending one
- * gets its confirmation again, a verified one an "already signed" email,
- * both within the daily cap, and the caller sees the same outcome every time.
- * The sign paths go through `submitSignature`, which runs
- * `recordSignature` in a group-committed transaction with the rate limits.
- */
-export function signLetter(options: {
-  data: SignLetterData;
-  locale?: Locale;
-  ipHash?: string | null;
-  /** Set by `checkSignLimits` when the IP or domain is over its hourly limit: an audit row records it. */
-  suspicion?: SignSuspicion;
-  db?: AppDatabase;
-  now?: number;
-}): SignLetterOutcome {
-  const db = options.db ?? getDb();
-  const queued = db.transaction((tx) => recordSignature(tx, options), { behavior: "immediate" });
-  if (queued) nudgeOutboxSender();
-  return { status: "pending" };
-}
-
-/**
- * `signLetter`'s work inside the caller's transaction. Returns whether an
- * email was queued (the caller nudges the outbox sender after COMMIT).
+ * Records a signature and queues its confirmation email, inside the
+ * caller's transaction: the sign paths reach it through `submitSignature`,
+ * which runs it in a group-committed transaction after the bot checks and
+ * rate limits. Anyone may cause it to run (it is the public sign action);
+ * `data` must come from `parseSignLetter`. A repeated address writes no
+ * second row: a pending one gets its confirmation again, a verified one an
+ * "already signed" email, both within the daily cap, and the caller answers
+ * the same every time. Returns whether an email was queued (the caller
+ * nudges the outbox sender after COMMIT).
  */
 export function recordSignature(
   tx: Transaction,
-  options: { data: SignLetterData; locale?: Locale; ipHash?: string | null; suspicion?: SignSuspicion; now?: number },
+  options: { data: SignLetterData; ipHash?: string | null; suspicion?: SignSuspicion; now?: number },
 ): boolean {
   const now = options.now ?? Date.now();
   const config = getConfig();
   const { data } = options;
-  const locale = data.locale ?? options.locale ?? DEFAULT_LOCALE;
+  const locale = data.locale ?? DEFAULT_LOCALE;
   const emailKey = normalizeEmail(data.email);
   const campaign = getCampaign(locale);
   const mailDomain = new URL(config.appUrl).hostname;

@@ -5,11 +5,10 @@ import type { AppDatabase } from "@/db/client";
 import { AUTHOR_CHANGES as DB_AUTHOR_CHANGES, auditLog, UPDATE_KINDS as DB_UPDATE_KINDS, updateRevisions } from "@/db/schema";
 import { AUTHOR_CHANGES, UPDATE_BODY_MAX_BYTES, UPDATE_KINDS } from "@/lib/schemas/update";
 import type { Actor } from "@/server/auth/actor";
-import { SYSTEM } from "@/server/auth/actor";
-import { AppError } from "@/server/errors";
-import { createOrganizer } from "@/server/users/manage-users";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase } from "@/test/database";
+import { caughtAppError } from "@/test/errors";
+import { createOrganizerAccount } from "@/test/factories";
 import { getUpdateForEditing, getUpdatePreview, listUpdatesForAdmin } from "./admin-updates";
 import { buildUpdatesFeed } from "./build-updates-feed";
 import { findAuthorChanges, findLatestUpdate, findPublishedUpdate, listPublishedUpdates } from "./find-updates";
@@ -23,21 +22,6 @@ const APP_URL = "https://letter.example.org";
 
 type Texts = Record<string, { title: string; body: string }>;
 const newsInput = (texts: Texts, extra: Record<string, unknown> = {}) => ({ kind: "news", texts, ...extra });
-
-function caught(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected an AppError");
-}
-
-async function organizer(db: AppDatabase, role: "owner" | "admin" | "viewer"): Promise<Actor> {
-  const created = await createOrganizer({ actor: SYSTEM, input: { email: `${role}@organizers.example`, password: "a long enough password", role }, db, now: T0 });
-  return { kind: "organizer", id: created.id, email: created.email, role };
-}
 
 function audits(db: AppDatabase, action: string) {
   return db.select().from(auditLog).where(eq(auditLog.action, action)).all();
@@ -61,8 +45,8 @@ describe("updates", () => {
   let viewer: Actor;
   beforeEach(async () => {
     ({ db, close } = createTestDatabase());
-    admin = await organizer(db, "admin");
-    viewer = await organizer(db, "viewer");
+    admin = await createOrganizerAccount(db, { email: "admin@organizers.example", role: "admin", now: T0 });
+    viewer = await createOrganizerAccount(db, { email: "viewer@organizers.example", role: "viewer", now: T0 });
   });
   afterEach(() => close());
 
@@ -90,8 +74,8 @@ describe("updates", () => {
 
     // The admin area lists it, to viewers too (they may proofread), but only admins and owners write.
     expect(listUpdatesForAdmin({ actor: viewer, db })).toEqual([expect.objectContaining({ id: draft.id, state: "draft", slug: null, titles: { en: "The letter reached Strasbourg", ru: "Письмо в Страсбурге" } })]);
-    expect(caught(() => createUpdate({ actor: viewer, input: newsInput({ en: { title: "T", body: "B" } }), db, now: T0 })).code).toBe("FORBIDDEN");
-    expect(caught(() => publishUpdate({ actor: viewer, id: draft.id, expectedRevision: 1, db, now: T0 })).code).toBe("FORBIDDEN");
+    expect(caughtAppError(() => createUpdate({ actor: viewer, input: newsInput({ en: { title: "T", body: "B" } }), db, now: T0 })).code).toBe("FORBIDDEN");
+    expect(caughtAppError(() => publishUpdate({ actor: viewer, id: draft.id, expectedRevision: 1, db, now: T0 })).code).toBe("FORBIDDEN");
   });
 
   it("the preview is the page as it will be published, byte for byte, at the slug it will get", () => {
@@ -126,14 +110,14 @@ describe("updates", () => {
   it("publishes only what was previewed: a stale revision or a second publish is refused", () => {
     const draft = write({ en: { title: "T", body: "First" } });
     editUpdate({ actor: admin, id: draft.id, expectedRevision: 1, input: newsInput({ en: { title: "T", body: "Second" } }), db, now: T0 + 1 });
-    expect(caught(() => publish(draft.id, 1))).toMatchObject({ code: "CONFLICT", messageKey: "updateChanged" });
-    expect(caught(() => editUpdate({ actor: admin, id: draft.id, expectedRevision: 1, input: newsInput({ en: { title: "T", body: "Third" } }), db, now: T0 + 2 }))).toMatchObject({
+    expect(caughtAppError(() => publish(draft.id, 1))).toMatchObject({ code: "CONFLICT", messageKey: "updateChanged" });
+    expect(caughtAppError(() => editUpdate({ actor: admin, id: draft.id, expectedRevision: 1, input: newsInput({ en: { title: "T", body: "Third" } }), db, now: T0 + 2 }))).toMatchObject({
       code: "CONFLICT",
       messageKey: "updateChanged",
     });
     publish(draft.id, 2);
-    expect(caught(() => publish(draft.id, 2))).toMatchObject({ code: "CONFLICT", messageKey: "updateAlreadyPublished" });
-    expect(caught(() => publish(9999))).toMatchObject({ code: "NOT_FOUND" });
+    expect(caughtAppError(() => publish(draft.id, 2))).toMatchObject({ code: "CONFLICT", messageKey: "updateAlreadyPublished" });
+    expect(caughtAppError(() => publish(9999))).toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("keeps and audits every edit after publishing, and says on the page that it was edited", () => {
@@ -181,7 +165,7 @@ describe("updates", () => {
     expect([...changes.keys()]).toEqual(["azat-miftakhov"]);
     expect(changes.get("azat-miftakhov")).toMatchObject({ authorChange: "released", eventOn: "2026-11-01", slug: "azat-released", isFallback: true });
 
-    expect(caught(() => createUpdate({ actor: admin, input: newsInput({ en: { title: "T", body: "B" } }, { kind: "authorChange", authorId: "someone-else", authorChange: "released", eventOn: "2026-11-01" }), db, now: T0 }))).toMatchObject({
+    expect(caughtAppError(() => createUpdate({ actor: admin, input: newsInput({ en: { title: "T", body: "B" } }, { kind: "authorChange", authorId: "someone-else", authorChange: "released", eventOn: "2026-11-01" }), db, now: T0 }))).toMatchObject({
       code: "INVALID",
       details: { authorId: "authorRequired" },
     });
@@ -198,7 +182,7 @@ describe("updates", () => {
     expect(feed).not.toMatch(/<script|javascript:alert\(1\)\)"|<b>Bold/);
 
     const tooLarge = "a".repeat(UPDATE_BODY_MAX_BYTES + 1);
-    expect(caught(() => write({ ru: { title: "Т", body: tooLarge } }))).toMatchObject({ code: "INVALID", details: { "body.ru": "bodyTooLarge" } });
+    expect(caughtAppError(() => write({ ru: { title: "Т", body: tooLarge } }))).toMatchObject({ code: "INVALID", details: { "body.ru": "bodyTooLarge" } });
   });
 
   it("writes an Atom feed per locale: ids, updated, a self link, entries newest first with HTML content, nothing of drafts", () => {

@@ -2,10 +2,11 @@ import { eq } from "drizzle-orm";
 import { PDFParse } from "pdf-parse";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { auditLog, statCounters, users } from "@/db/schema";
-import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
+import { auditLog } from "@/db/schema";
+import { requireOrganizer } from "@/server/auth/require-organizer";
 import { AppError } from "@/server/errors";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { GET } from "./route";
 
 // The session lives in next-auth's cookie, which needs Next's request
@@ -20,16 +21,9 @@ describe("GET /admin/exports/delivery.pdf", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase({ file: true }));
-    db.$client
-      .prepare(
-        `INSERT INTO signatures (email, email_key, name, country, is_public_name, locale, status, ref_code, consent_version, created_at, verified_at)
-         VALUES ('y@example.org', 'y@example.org', 'Ёлка Кириллица', 'UA', 1, 'uk', 'verified', 'r1', 'v1', 1, 2)`,
-      )
-      .run();
-    db.insert(statCounters).values([{ scope: "total", key: "", count: 1 }, { scope: "country", key: "UA", count: 1 }]).run();
-    const user = db.insert(users).values({ email: "admin@example.org", name: "Ad", passwordHash: "-", role: "admin", createdAt: 0, updatedAt: 0 }).returning().get();
-    const admin: Organizer = { kind: "organizer", id: user.id, email: user.email, role: "admin", name: user.name };
-    vi.mocked(requireOrganizer).mockResolvedValue(admin);
+    const now = Date.now();
+    insertSignatureRows(db, [{ name: "Ёлка Кириллица", email: "y@example.org", country: "UA", isPublicName: true }], { now });
+    vi.mocked(requireOrganizer).mockResolvedValue(createOrganizer(db, { role: "admin", email: "admin@example.org", now }));
   });
   afterEach(() => close());
 

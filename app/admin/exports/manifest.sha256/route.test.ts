@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { auditLog, users } from "@/db/schema";
-import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
+import { auditLog } from "@/db/schema";
+import { requireOrganizer } from "@/server/auth/require-organizer";
 import { AppError } from "@/server/errors";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizer } from "@/test/factories";
 import { GET } from "./route";
 
 vi.mock("@/server/auth/require-organizer", () => ({ requireOrganizer: vi.fn() }));
@@ -20,9 +21,7 @@ describe("GET /admin/exports/manifest.sha256", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase());
-    const user = db.insert(users).values({ email: "owner@example.org", name: "Ow", passwordHash: "-", role: "owner", createdAt: 0, updatedAt: 0 }).returning().get();
-    const owner: Organizer = { kind: "organizer", id: user.id, email: user.email, role: "owner", name: user.name };
-    vi.mocked(requireOrganizer).mockResolvedValue(owner);
+    vi.mocked(requireOrganizer).mockResolvedValue(createOrganizer(db, { role: "owner", email: "owner@example.org", now: Date.now() }));
     const row = { actorUserId: null, actorEmail: "system (command line)", targetType: "file", details: "{}", rowCount: 1 };
     db.insert(auditLog)
       .values([

@@ -1,11 +1,9 @@
-import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { mailOutbox, signatures } from "@/db/schema";
-import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import { signatures } from "@/db/schema";
 import { getStats } from "@/server/stats/get-stats";
-import { signLetter } from "@/server/signatures/sign-letter";
 import { createTestDatabase } from "@/test/database";
+import { createPendingSigner } from "@/test/factories";
 import { POST } from "./route";
 
 const URL = "http://app.test/api/v1/confirmations";
@@ -21,13 +19,9 @@ describe("POST /api/v1/confirmations", () => {
   let db: AppDatabase;
   let close: () => void;
   let token: string;
-  beforeEach(() => {
+  beforeEach(async () => {
     ({ db, close } = createTestDatabase());
-    const data = parseSignLetter({ name: "Anna", email: "anna@example.org", country: "DE", acceptPrivacy: true });
-    if (!data.success) throw new Error("bad fixture");
-    signLetter({ data: data.data, db, now: T0 });
-    const email = db.select().from(mailOutbox).where(eq(mailOutbox.kind, "confirm")).get()!;
-    token = /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(email.textBody)![1]!;
+    ({ confirmToken: token } = await createPendingSigner(db, { name: "Anna", now: T0 }));
   });
   afterEach(() => close());
 

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { auditLog, statCounters, users } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
 import { AppError } from "@/server/errors";
 import { createTestDatabase } from "@/test/database";
+import { createOrganizer, seedCounters } from "@/test/factories";
 import { GET } from "./route";
 
 // The session lives in next-auth's cookie, which needs Next's request
@@ -22,15 +23,12 @@ describe("GET /admin/exports/press/[file]", () => {
 
   beforeEach(() => {
     ({ db, close } = createTestDatabase());
-    db.insert(statCounters)
-      .values([
-        { scope: "total", key: "", count: 3 },
-        { scope: "country", key: "UA", count: 3 },
-        { scope: "day", key: "2026-03-01", count: 3 },
-      ])
-      .run();
-    const user = db.insert(users).values({ email: "viewer@example.org", name: "Vi", passwordHash: "-", role: "viewer", createdAt: 0, updatedAt: 0 }).returning().get();
-    viewer = { kind: "organizer", id: user.id, email: user.email, role: "viewer", name: user.name };
+    seedCounters(db, [
+      { scope: "total", key: "", count: 3 },
+      { scope: "country", key: "UA", count: 3 },
+      { scope: "day", key: "2026-03-01", count: 3 },
+    ]);
+    viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: Date.now() });
     vi.mocked(requireOrganizer).mockResolvedValue(viewer);
   });
   afterEach(() => close());
