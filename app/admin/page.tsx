@@ -1,5 +1,8 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { DailyChart } from "@/components/admin/DailyChart";
+import { DataTable } from "@/components/ui/DataTable";
+import { Stat } from "@/components/ui/Stat";
+import { TimeStamp } from "@/components/ui/TimeStamp";
 import { getCountryName } from "@/lib/countries";
 import { DASHBOARD_STATUSES, getDashboard } from "@/server/dashboard/get-dashboard";
 import { getReferralSources } from "@/server/sharing/referrals";
@@ -14,7 +17,12 @@ export default async function AdminDashboardPage() {
   const format = await getFormatter({ locale });
   const dashboard = getDashboard({ actor: organizer });
   const sources = getReferralSources({ actor: organizer });
-  const hasSources = sources.partners.length > 0 || sources.signerLinks > 0 || sources.utmSources.length > 0;
+  // Partner links, then signers' own links, then utm_source values: one row each, by what the reader sees.
+  const sourceRows = [
+    ...sources.partners.map((row) => ({ key: `partner:${row.code}`, label: `${t("partnersLabel")}: ${row.label}`, count: row.count })),
+    ...(sources.signerLinks > 0 ? [{ key: "signerLinks", label: t("signerLinks"), count: sources.signerLinks }] : []),
+    ...sources.utmSources.map((row) => ({ key: `utm:${row.source}`, label: `${t("utmLabel")}: ${row.source}`, count: row.count })),
+  ];
   const percent = dashboard.goal > 0 ? Math.floor((dashboard.total / dashboard.goal) * 100) : 0;
   const first = dashboard.daily[0]?.day;
   const last = dashboard.daily.at(-1)?.day;
@@ -25,10 +33,9 @@ export default async function AdminDashboardPage() {
         <h2 id="totals-heading">{t("totalsHeading")}</h2>
         <dl className="stat-grid">
           {DASHBOARD_STATUSES.map((status) => (
-            <div key={status} className="stat">
-              <dt>{t(`statuses.${status}`)}</dt>
-              <dd data-status={status}>{format.number(dashboard.statusTotals[status])}</dd>
-            </div>
+            <Stat key={status} label={t(`statuses.${status}`)} data-status={status}>
+              {format.number(dashboard.statusTotals[status])}
+            </Stat>
           ))}
         </dl>
         <p>{t("goal", { total: format.number(dashboard.total), goal: format.number(dashboard.goal), percent })}</p>
@@ -38,14 +45,12 @@ export default async function AdminDashboardPage() {
         <h2 id="reminders-heading">{t("remindersHeading")}</h2>
         <p>{dashboard.reminders.hours > 0 ? t("remindersOn", { reminderHours: dashboard.reminders.hours }) : t("remindersOff")}</p>
         <dl className="stat-grid">
-          <div className="stat">
-            <dt>{t("remindersSent")}</dt>
-            <dd data-reminders="sent">{format.number(dashboard.reminders.sent)}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t("remindersConfirmed")}</dt>
-            <dd data-reminders="confirmedAfter">{format.number(dashboard.reminders.confirmedAfter)}</dd>
-          </div>
+          <Stat label={t("remindersSent")} data-reminders="sent">
+            {format.number(dashboard.reminders.sent)}
+          </Stat>
+          <Stat label={t("remindersConfirmed")} data-reminders="confirmedAfter">
+            {format.number(dashboard.reminders.confirmedAfter)}
+          </Stat>
         </dl>
       </section>
 
@@ -65,30 +70,14 @@ export default async function AdminDashboardPage() {
         )}
       </section>
 
-      {hasSources ? (
+      {sourceRows.length > 0 ? (
         <section aria-labelledby="sources-heading">
           <h2 id="sources-heading">{t("sourcesHeading")}</h2>
           <table className="data-table">
             <tbody>
-              {sources.partners.map((row) => (
-                <tr key={row.code}>
-                  <th scope="row">
-                    {t("partnersLabel")}: {row.label}
-                  </th>
-                  <td className="numeric">{format.number(row.count)}</td>
-                </tr>
-              ))}
-              {sources.signerLinks > 0 ? (
-                <tr>
-                  <th scope="row">{t("signerLinks")}</th>
-                  <td className="numeric">{format.number(sources.signerLinks)}</td>
-                </tr>
-              ) : null}
-              {sources.utmSources.map((row) => (
-                <tr key={row.source}>
-                  <th scope="row">
-                    {t("utmLabel")}: {row.source}
-                  </th>
+              {sourceRows.map((row) => (
+                <tr key={row.key}>
+                  <th scope="row">{row.label}</th>
                   <td className="numeric">{format.number(row.count)}</td>
                 </tr>
               ))}
@@ -101,105 +90,63 @@ export default async function AdminDashboardPage() {
         <section aria-labelledby="suspicious-heading">
           <h2 id="suspicious-heading">{tAbuse("heading")}</h2>
           <p>{tAbuse("intro")}</p>
-          {dashboard.suspiciousBursts.length === 0 ? (
-            <p>{tAbuse("empty")}</p>
-          ) : (
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{tAbuse("source")}</th>
-                  <th scope="col" className="numeric">
-                    {tAbuse("count")}
-                  </th>
-                  <th scope="col">{tAbuse("lastSeen")}</th>
-                  <th scope="col">{tAbuse("review")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dashboard.suspiciousBursts.map((burst) => (
-                  <tr key={`${burst.kind}:${burst.value}`}>
-                    <th scope="row">
-                      {tAbuse(burst.kind)}: <code>{burst.value}</code>
-                    </th>
-                    <td className="numeric">{format.number(burst.count)}</td>
-                    <td>
-                      <time dateTime={new Date(burst.lastSeen).toISOString()}>
-                        {format.dateTime(new Date(burst.lastSeen), { dateStyle: "short", timeStyle: "short" })}
-                      </time>
-                    </td>
-                    <td>
-                      <a href={`/admin/signatures/bulk?${new URLSearchParams({ [burst.kind]: burst.value }).toString()}`}>{tAbuse("review")}</a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            rows={dashboard.suspiciousBursts}
+            rowKey={(burst) => `${burst.kind}:${burst.value}`}
+            empty={<p>{tAbuse("empty")}</p>}
+            columns={[
+              {
+                header: tAbuse("source"),
+                namesRow: true,
+                cell: (burst) => (
+                  <>
+                    {tAbuse(burst.kind)}: <code>{burst.value}</code>
+                  </>
+                ),
+              },
+              { header: tAbuse("count"), numeric: true, cell: (burst) => format.number(burst.count) },
+              { header: tAbuse("lastSeen"), cell: (burst) => <TimeStamp at={burst.lastSeen} format={format} options={{ dateStyle: "short", timeStyle: "short" }} /> },
+              {
+                header: tAbuse("review"),
+                cell: (burst) => <a href={`/admin/signatures/bulk?${new URLSearchParams({ [burst.kind]: burst.value }).toString()}`}>{tAbuse("review")}</a>,
+              },
+            ]}
+          />
         </section>
       ) : null}
 
       <div className="columns columns--even">
         <section aria-labelledby="countries-heading">
           <h2 id="countries-heading">{t("countriesHeading")}</h2>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("country")}</th>
-                <th scope="col" className="numeric">
-                  {t("count")}
-                </th>
-                <th scope="col" className="numeric">
-                  {t("share")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {dashboard.countries.map((row) => (
-                <tr key={row.code}>
-                  <td>{getCountryName(row.code, locale)}</td>
-                  <td className="numeric">{format.number(row.count)}</td>
-                  <td className="numeric">{format.number(dashboard.total ? row.count / dashboard.total : 0, { style: "percent", maximumFractionDigits: 1 })}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={dashboard.countries}
+            rowKey={(row) => row.code}
+            columns={[
+              { header: t("country"), cell: (row) => getCountryName(row.code, locale) },
+              { header: t("count"), numeric: true, cell: (row) => format.number(row.count) },
+              {
+                header: t("share"),
+                numeric: true,
+                cell: (row) => format.number(dashboard.total ? row.count / dashboard.total : 0, { style: "percent", maximumFractionDigits: 1 }),
+              },
+            ]}
+          />
         </section>
 
         {dashboard.recentActivity ? (
           <section aria-labelledby="activity-heading">
             <h2 id="activity-heading">{t("activityHeading")}</h2>
-            {dashboard.recentActivity.length === 0 ? (
-              <p>{t("activityEmpty")}</p>
-            ) : (
-              <table className="data-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("when")}</th>
-                    <th scope="col">{t("who")}</th>
-                    <th scope="col">{t("what")}</th>
-                    <th scope="col" className="numeric">
-                      {t("rows")}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {dashboard.recentActivity.map((row) => (
-                    <tr key={row.id}>
-                      <td>
-                        <time dateTime={new Date(row.createdAt).toISOString()}>
-                          {format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "short" })}
-                        </time>
-                      </td>
-                      <td>{row.actorHidden ? <i>{t("typedEmailHidden")}</i> : row.actorEmail}</td>
-                      <td>
-                        <code>{row.action}</code>
-                      </td>
-                      <td className="numeric">{row.rowCount ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <DataTable
+              rows={dashboard.recentActivity}
+              rowKey={(row) => row.id}
+              empty={<p>{t("activityEmpty")}</p>}
+              columns={[
+                { header: t("when"), cell: (row) => <TimeStamp at={row.createdAt} format={format} options={{ dateStyle: "short", timeStyle: "short" }} /> },
+                { header: t("who"), cell: (row) => (row.actorHidden ? <i>{t("typedEmailHidden")}</i> : row.actorEmail) },
+                { header: t("what"), cell: (row) => <code>{row.action}</code> },
+                { header: t("rows"), numeric: true, cell: (row) => row.rowCount ?? "" },
+              ]}
+            />
           </section>
         ) : null}
       </div>

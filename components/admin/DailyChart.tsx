@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/ui/DataTable";
 import { layoutDailyChart } from "@/lib/charts/daily-chart";
 
 /**
@@ -46,24 +47,14 @@ export function DailyChart({
       <figcaption>{title}</figcaption>
       <details>
         <summary>{tableCaption}</summary>
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{dayLabel}</th>
-              <th scope="col" className="numeric">
-                {countLabel}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {series.map((row) => (
-              <tr key={row.day}>
-                <td>{row.day}</td>
-                <td className="numeric">{number.format(row.count)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={series}
+          rowKey={(row) => row.day}
+          columns={[
+            { header: dayLabel, cell: (row) => row.day },
+            { header: countLabel, numeric: true, cell: (row) => number.format(row.count) },
+          ]}
+        />
       </details>
     </figure>
   );

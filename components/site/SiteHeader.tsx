@@ -1,6 +1,15 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 
+/** The site's pages in the top bar (after "Sign", a link into the letter page), each marked as current on its own page. */
+const SECTIONS = [
+  { path: "/signers", label: "Site.nav.signers" },
+  { path: "/updates", label: "Site.nav.updates" },
+  { path: "/share", label: "Site.nav.share" },
+  { path: "/privacy", label: "Site.nav.privacy" },
+  { path: "/safety", label: "Safety.nav" },
+] as const;
+
 /**
  * Top bar with the navigation and the language switcher. Plain links, no
  * client JavaScript: `path` is the current page without its locale prefix,
@@ -9,7 +18,7 @@ import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 export async function SiteHeader({ path = "", query = "" }: { path?: string; query?: string }) {
   const locale = await getLocale();
   const t = await getTranslations("Site");
-  const tSafety = await getTranslations("Safety");
+  const tAll = await getTranslations();
   return (
     <header className="site-header">
       <nav aria-label={t("name")} className="site-nav">
@@ -20,31 +29,13 @@ export async function SiteHeader({ path = "", query = "" }: { path?: string; que
           <li>
             <a href={`/${locale}#sign`}>{t("nav.sign")}</a>
           </li>
-          <li>
-            <a href={`/${locale}/signers`} aria-current={path === "/signers" ? "page" : undefined}>
-              {t("nav.signers")}
-            </a>
-          </li>
-          <li>
-            <a href={`/${locale}/updates`} aria-current={path === "/updates" ? "page" : undefined}>
-              {t("nav.updates")}
-            </a>
-          </li>
-          <li>
-            <a href={`/${locale}/share`} aria-current={path === "/share" ? "page" : undefined}>
-              {t("nav.share")}
-            </a>
-          </li>
-          <li>
-            <a href={`/${locale}/privacy`} aria-current={path === "/privacy" ? "page" : undefined}>
-              {t("nav.privacy")}
-            </a>
-          </li>
-          <li>
-            <a href={`/${locale}/safety`} aria-current={path === "/safety" ? "page" : undefined}>
-              {tSafety("nav")}
-            </a>
-          </li>
+          {SECTIONS.map((section) => (
+            <li key={section.path}>
+              <a href={`/${locale}${section.path}`} aria-current={path === section.path ? "page" : undefined}>
+                {tAll(section.label)}
+              </a>
+            </li>
+          ))}
         </ul>
       </nav>
       <nav aria-label={t("language")} className="language-switcher">

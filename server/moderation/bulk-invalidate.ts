@@ -14,6 +14,7 @@ import {
   type BulkInvalidationFilterInput,
   type InvalidateInput,
 } from "@/lib/schemas/moderation";
+import type { SignatureStatus } from "@/lib/signature-lifecycle";
 import { toAuditActor, type Actor } from "@/server/auth/actor";
 import { assertCan } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/audit/record-audit";
@@ -27,7 +28,7 @@ export type BulkInvalidationPreview = {
   count: number;
   byStatus: { pending: number; verified: number };
   byCountry: Record<string, number>;
-  sample: { id: number; name: string; email: string; country: string; createdAt: number; status: string }[];
+  sample: { id: number; name: string; email: string; country: string; createdAt: number; status: SignatureStatus }[];
 };
 
 function bulkFilterWhere(filter: BulkInvalidationFilterData): SQL {

@@ -1,6 +1,8 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { WorldMap } from "@/components/signers/WorldMap";
 import { SiteHeader } from "@/components/site/SiteHeader";
+import { DataTable } from "@/components/ui/DataTable";
+import { TimeStamp } from "@/components/ui/TimeStamp";
 import { getCountryName } from "@/lib/countries";
 import { localePageMetadata, openLocalePage, readQueryParam, type LocalePageProps } from "@/lib/i18n/locale-page";
 import { listPublicSigners } from "@/server/signatures/list-public-signers";
@@ -45,32 +47,16 @@ export default async function SignersPage({ params, searchParams }: LocalePagePr
         <div className="columns columns--even">
           <section aria-labelledby="signers-heading">
             <h2 id="signers-heading">{t("listHeading")}</h2>
-            {signers.length === 0 ? (
-              <p>{t("empty")}</p>
-            ) : (
-              <table className="data-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("name")}</th>
-                    <th scope="col">{t("country")}</th>
-                    <th scope="col">{t("date")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {signers.map((signer) => (
-                    <tr key={signer.id}>
-                      <td dir="auto">{signer.name}</td>
-                      <td>{getCountryName(signer.country, locale)}</td>
-                      <td>
-                        <time dateTime={new Date(signer.verifiedAt).toISOString()}>
-                          {format.dateTime(new Date(signer.verifiedAt), { dateStyle: "medium" })}
-                        </time>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <DataTable
+              rows={signers}
+              rowKey={(signer) => signer.id}
+              empty={<p>{t("empty")}</p>}
+              columns={[
+                { header: t("name"), typedText: true, cell: (signer) => signer.name },
+                { header: t("country"), cell: (signer) => getCountryName(signer.country, locale) },
+                { header: t("date"), cell: (signer) => <TimeStamp at={signer.verifiedAt} format={format} options={{ dateStyle: "medium" }} /> },
+              ]}
+            />
             <nav className="pager" aria-label={t("listHeading")}>
               {cursor ? <a href={`/${locale}/signers`}>{t("first")}</a> : null}
               {nextCursor ? (
@@ -82,34 +68,23 @@ export default async function SignersPage({ params, searchParams }: LocalePagePr
           </section>
           <section aria-labelledby="countries-heading">
             <h2 id="countries-heading">{t("countriesHeading")}</h2>
-            {countries.length === 0 ? (
-              <p>{t("countriesEmpty")}</p>
-            ) : (
-              <table className="data-table" id="countries-table" aria-labelledby="countries-heading">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("country")}</th>
-                    <th scope="col" className="numeric">
-                      {t("total")}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {countries.map((country) => (
-                    <tr key={country.code}>
-                      <td>{country.name}</td>
-                      <td className="numeric">{format.number(country.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <th scope="row">{t("total")}</th>
-                    <td className="numeric">{format.number(stats.total)}</td>
-                  </tr>
-                </tfoot>
-              </table>
-            )}
+            <DataTable
+              id="countries-table"
+              labelledBy="countries-heading"
+              rows={countries}
+              rowKey={(country) => country.code}
+              empty={<p>{t("countriesEmpty")}</p>}
+              columns={[
+                { header: t("country"), cell: (country) => country.name },
+                { header: t("total"), numeric: true, cell: (country) => format.number(country.count) },
+              ]}
+              footer={
+                <tr>
+                  <th scope="row">{t("total")}</th>
+                  <td className="numeric">{format.number(stats.total)}</td>
+                </tr>
+              }
+            />
           </section>
         </div>
       </main>

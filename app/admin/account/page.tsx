@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import QRCode from "qrcode";
 import { TotpSetupForm } from "@/components/admin/TotpSetupForm";
+import { CheckField } from "@/components/ui/CheckField";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { can } from "@/server/auth/permissions";
 import { beginTotpSetup, countRecoveryCodes, getRequireTotpForAll } from "@/server/auth/second-factor";
@@ -104,13 +105,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           <h2 id="digest-heading">{t("digestHeading")}</h2>
           <p>{t("digestIntro")}</p>
           <form action={setDigestAction} className="sign-form narrow-form">
-            <div className="field field--check">
-              <input id="digest-enabled" name="enabled" type="checkbox" defaultChecked={digestLocale !== null} aria-describedby="digest-hint" />
-              <label htmlFor="digest-enabled">{t("digestLabel")}</label>
-              <p id="digest-hint" className="hint">
-                {t("digestHint")}
-              </p>
-            </div>
+            <CheckField id="digest-enabled" name="enabled" label={t("digestLabel")} hint={t("digestHint")} defaultChecked={digestLocale !== null} />
             <div className="field">
               <label htmlFor="digest-locale">{t("digestLocale")}</label>
               <select id="digest-locale" name="locale" defaultValue={digestLocale ?? locale}>
@@ -132,13 +127,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <section aria-labelledby="require-heading">
           <h2 id="require-heading">{t("requireHeading")}</h2>
           <form action={setRequireTotpAction} className="sign-form narrow-form">
-            <div className="field field--check">
-              <input id="require-totp" name="required" type="checkbox" defaultChecked={requiredForAll} aria-describedby="require-totp-hint" />
-              <label htmlFor="require-totp">{t("requireLabel")}</label>
-              <p id="require-totp-hint" className="hint">
-                {t("requireHint")}
-              </p>
-            </div>
+            <CheckField id="require-totp" name="required" label={t("requireLabel")} hint={t("requireHint")} defaultChecked={requiredForAll} />
             <button type="submit" className="button">
               {t("save")}
             </button>

@@ -1,4 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { DataTable } from "@/components/ui/DataTable";
+import { TimeStamp } from "@/components/ui/TimeStamp";
 import { listAuditLog } from "@/server/audit/list-audit-log";
 import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
@@ -14,44 +16,19 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("intro")}</p>
-      {rows.length === 0 ? (
-        <p>{t("empty")}</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("when")}</th>
-              <th scope="col">{t("who")}</th>
-              <th scope="col">{t("what")}</th>
-              <th scope="col">{t("target")}</th>
-              <th scope="col">{t("details")}</th>
-              <th scope="col" className="numeric">
-                {t("rows")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>
-                  <time dateTime={new Date(row.createdAt).toISOString()}>
-                    {format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "medium" })}
-                  </time>
-                </td>
-                <td>{row.actorEmail}</td>
-                <td>
-                  <code>{row.action}</code>
-                </td>
-                <td>{row.targetType ? `${row.targetType} ${row.targetId ?? ""}` : ""}</td>
-                <td>
-                  <code className="audit-details">{row.details ?? ""}</code>
-                </td>
-                <td className="numeric">{row.rowCount ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={rows}
+        rowKey={(row) => row.id}
+        empty={<p>{t("empty")}</p>}
+        columns={[
+          { header: t("when"), cell: (row) => <TimeStamp at={row.createdAt} format={format} options={{ dateStyle: "short", timeStyle: "medium" }} /> },
+          { header: t("who"), cell: (row) => row.actorEmail },
+          { header: t("what"), cell: (row) => <code>{row.action}</code> },
+          { header: t("target"), cell: (row) => (row.targetType ? `${row.targetType} ${row.targetId ?? ""}` : "") },
+          { header: t("details"), cell: (row) => <code className="audit-details">{row.details ?? ""}</code> },
+          { header: t("rows"), numeric: true, cell: (row) => row.rowCount ?? "" },
+        ]}
+      />
       {nextBefore ? (
         <p>
           <a href={`/admin/audit?before=${nextBefore}`}>{t("older")}</a>

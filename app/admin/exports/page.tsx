@@ -1,6 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { CountryField } from "@/components/admin/CountryField";
-import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
+import { LanguageField } from "@/components/admin/LanguageField";
 import { SIGNATURE_STATUSES } from "@/lib/signature-lifecycle";
 import { can } from "@/server/auth/permissions";
 import { getAdminLocale } from "../admin-locale";
@@ -92,16 +92,7 @@ export default async function ExportsPage() {
           <p>{t("deliveryIntro")}</p>
           <form method="get" action="/admin/exports/delivery.pdf" className="sign-form filter-form">
             <CountryField id="delivery-country" label={t("deliveryCountry")} anyLabel={t("deliveryAll")} locale={locale} />
-            <div className="field">
-              <label htmlFor="delivery-locale">{t("deliveryLanguage")}</label>
-              <select id="delivery-locale" name="locale" defaultValue={locale}>
-                {LOCALES.map((code) => (
-                  <option key={code} value={code}>
-                    {LOCALE_NAMES[code]}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <LanguageField id="delivery-locale" label={t("deliveryLanguage")} defaultValue={locale} />
             <button type="submit" className="button button--primary">
               {t("deliveryDownload")}
             </button>

@@ -1,4 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { DataTable } from "@/components/ui/DataTable";
+import { TimeStamp } from "@/components/ui/TimeStamp";
 import { getConfig } from "@/server/config";
 import { listMaintenanceRuns } from "@/server/maintenance/list-maintenance-runs";
 import { getAdminLocale } from "../admin-locale";
@@ -15,44 +17,19 @@ export default async function MaintenancePage() {
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("intro", { days: getConfig().unconfirmedRetentionDays })}</p>
-      {runs.length === 0 ? (
-        <p>{t("empty")}</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("when")}</th>
-              <th scope="col">{t("task")}</th>
-              <th scope="col">{t("trigger")}</th>
-              <th scope="col">{t("outcome")}</th>
-              <th scope="col" className="numeric">
-                {t("duration")}
-              </th>
-              <th scope="col">{t("summary")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <tr key={run.id}>
-                <td>
-                  <time dateTime={new Date(run.startedAt).toISOString()}>
-                    {format.dateTime(new Date(run.startedAt), { dateStyle: "short", timeStyle: "medium" })}
-                  </time>
-                </td>
-                <td>
-                  <code>{run.task}</code>
-                </td>
-                <td>{run.trigger === "manual" ? t("triggers.manual") : t("triggers.schedule")}</td>
-                <td>{t(`outcomes.${run.outcome}`)}</td>
-                <td className="numeric">{t("durationMs", { ms: run.finishedAt - run.startedAt })}</td>
-                <td>
-                  <code className="audit-details">{run.error ?? run.summary ?? ""}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={runs}
+        rowKey={(run) => run.id}
+        empty={<p>{t("empty")}</p>}
+        columns={[
+          { header: t("when"), cell: (run) => <TimeStamp at={run.startedAt} format={format} options={{ dateStyle: "short", timeStyle: "medium" }} /> },
+          { header: t("task"), cell: (run) => <code>{run.task}</code> },
+          { header: t("trigger"), cell: (run) => (run.trigger === "manual" ? t("triggers.manual") : t("triggers.schedule")) },
+          { header: t("outcome"), cell: (run) => t(`outcomes.${run.outcome}`) },
+          { header: t("duration"), numeric: true, cell: (run) => t("durationMs", { ms: run.finishedAt - run.startedAt }) },
+          { header: t("summary"), cell: (run) => <code className="audit-details">{run.error ?? run.summary ?? ""}</code> },
+        ]}
+      />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { DataTable } from "@/components/ui/DataTable";
 import { USER_ROLES } from "@/lib/organizer-roles";
 import { listOrganizers } from "@/server/users/manage-users";
 import { getAdminLocale } from "../admin-locale";
@@ -15,6 +16,11 @@ export default async function OrganizersPage({ searchParams }: { searchParams: P
   const format = await getFormatter({ locale });
   const { error, done } = await searchParams;
   const organizers = listOrganizers({ actor: organizer });
+  const roleOptions = USER_ROLES.map((role) => (
+    <option key={role} value={role}>
+      {tRoles(role)}
+    </option>
+  ));
   return (
     <>
       <h1>{t("title")}</h1>
@@ -27,35 +33,25 @@ export default async function OrganizersPage({ searchParams }: { searchParams: P
           {t(`done.${done}`)}
         </p>
       ) : null}
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("email")}</th>
-            <th scope="col">{t("role")}</th>
-            <th scope="col">{t("state")}</th>
-            <th scope="col">{t("lastLogin")}</th>
-            <th scope="col">{t("actions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {organizers.map((row) => (
-            <tr key={row.id}>
-              <td>{row.email}</td>
-              <td>{tRoles(row.role)}</td>
-              <td>{row.isDisabled ? t("disabled") : t("active")}</td>
-              <td>{row.lastLoginAt ? format.dateTime(new Date(row.lastLoginAt), { dateStyle: "short", timeStyle: "short" }) : t("never")}</td>
-              <td>
+      <DataTable
+        rows={organizers}
+        rowKey={(row) => row.id}
+        columns={[
+          { header: t("email"), cell: (row) => row.email },
+          { header: t("role"), cell: (row) => tRoles(row.role) },
+          { header: t("state"), cell: (row) => (row.isDisabled ? t("disabled") : t("active")) },
+          { header: t("lastLogin"), cell: (row) => (row.lastLoginAt ? format.dateTime(new Date(row.lastLoginAt), { dateStyle: "short", timeStyle: "short" }) : t("never")) },
+          {
+            header: t("actions"),
+            cell: (row) => (
+              <>
                 <form action={updateOrganizerAction} className="inline-form">
                   <input type="hidden" name="email" value={row.email} />
                   <label htmlFor={`role-${row.id}`} className="visually-hidden">
                     {t("changeRoleFor", { email: row.email })}
                   </label>
                   <select id={`role-${row.id}`} name="role" defaultValue={row.role}>
-                    {USER_ROLES.map((role) => (
-                      <option key={role} value={role}>
-                        {tRoles(role)}
-                      </option>
-                    ))}
+                    {roleOptions}
                   </select>
                   <button type="submit" className="button">
                     {t("saveRole")}
@@ -68,11 +64,11 @@ export default async function OrganizersPage({ searchParams }: { searchParams: P
                     {row.isDisabled ? t("enable") : t("disable")}
                   </button>
                 </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
 
       <section aria-labelledby="create-heading">
         <h2 id="create-heading">{t("createHeading")}</h2>
@@ -95,11 +91,7 @@ export default async function OrganizersPage({ searchParams }: { searchParams: P
           <div className="field">
             <label htmlFor="new-role">{t("role")}</label>
             <select id="new-role" name="role" defaultValue="viewer">
-              {USER_ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {tRoles(role)}
-                </option>
-              ))}
+              {roleOptions}
             </select>
           </div>
           <button type="submit" className="button button--primary">

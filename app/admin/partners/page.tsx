@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { DataTable } from "@/components/ui/DataTable";
 import { can } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { listPartnerCodes } from "@/server/sharing/referrals";
@@ -29,32 +30,16 @@ export default async function PartnersPage({ searchParams }: { searchParams: Pro
           {t("created")}
         </p>
       ) : null}
-      {codes.length === 0 ? (
-        <p>{t("empty")}</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("label")}</th>
-              <th scope="col">{t("link")}</th>
-              <th scope="col" className="numeric">
-                {t("verified")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {codes.map((row) => (
-              <tr key={row.code}>
-                <td>{row.label}</td>
-                <td>
-                  <code>{`${appUrl}/${locale}?ref=${row.code}`}</code>
-                </td>
-                <td className="numeric">{format.number(row.verified)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={codes}
+        rowKey={(row) => row.code}
+        empty={<p>{t("empty")}</p>}
+        columns={[
+          { header: t("label"), cell: (row) => row.label },
+          { header: t("link"), cell: (row) => <code>{`${appUrl}/${locale}?ref=${row.code}`}</code> },
+          { header: t("verified"), numeric: true, cell: (row) => format.number(row.verified) },
+        ]}
+      />
       {can(organizer, "managePartnerCodes") ? (
         <section aria-labelledby="new-partner">
           <h2 id="new-partner">{t("createHeading")}</h2>

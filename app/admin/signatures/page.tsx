@@ -1,12 +1,13 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { CountryField } from "@/components/admin/CountryField";
-import { getCountryName } from "@/lib/countries";
+import { DataTable, type DataColumn } from "@/components/ui/DataTable";
 import { SIGNATURE_STATUSES } from "@/lib/signature-lifecycle";
 import { can } from "@/server/auth/permissions";
 import { isAppError } from "@/server/errors";
-import { searchSignatures } from "@/server/moderation/search-signatures";
+import { searchSignatures, type ModeratedSignature } from "@/server/moderation/search-signatures";
 import { getAdminLocale } from "../admin-locale";
 import { requireOrganizerPage } from "../guard";
+import { signatureColumns } from "./signature-columns";
 
 const SEARCH_FIELDS = ["q", "country", "status", "from", "to", "cursor"] as const;
 
@@ -32,6 +33,10 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
   }
   const next = new URLSearchParams(Object.entries(filters).filter(([key]) => key !== "cursor"));
   if (result?.nextCursor) next.set("cursor", result.nextCursor);
+  const columns: DataColumn<ModeratedSignature>[] = [
+    ...(await signatureColumns<ModeratedSignature>(locale, { linkName: true })),
+    { header: t("signedAt"), cell: (row) => format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "short" }) },
+  ];
 
   return (
     <>
@@ -75,32 +80,13 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
           {t.has(`errors.${problem}`) ? t(`errors.${problem}`) : t("errors.invalid")}
         </p>
       ) : null}
-      {result && result.rows.length === 0 ? <p>{t("empty")}</p> : null}
-      {result && result.rows.length > 0 ? (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("name")}</th>
-              <th scope="col">{t("email")}</th>
-              <th scope="col">{t("country")}</th>
-              <th scope="col">{t("status")}</th>
-              <th scope="col">{t("signedAt")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.rows.map((row) => (
-              <tr key={row.id}>
-                <td dir="auto">
-                  <a href={`/admin/signatures/${row.id}`}>{row.name || t("erasedName")}</a>
-                </td>
-                <td>{row.email || "—"}</td>
-                <td>{getCountryName(row.country, locale)}</td>
-                <td>{tStatus(row.status)}</td>
-                <td>{format.dateTime(new Date(row.createdAt), { dateStyle: "short", timeStyle: "short" })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {result ? (
+        <DataTable
+          rows={result.rows}
+          rowKey={(row) => row.id}
+          empty={<p>{t("empty")}</p>}
+          columns={columns}
+        />
       ) : null}
       {result?.nextCursor ? (
         <p>

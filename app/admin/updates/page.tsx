@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { DataTable } from "@/components/ui/DataTable";
 import { LOCALES } from "@/lib/i18n/locales";
 import { can } from "@/server/auth/permissions";
 import { listUpdatesForAdmin } from "@/server/updates/admin-updates";
@@ -27,37 +28,27 @@ export default async function UpdatesAdminPage() {
       ) : (
         <p className="note">{t("readOnly")}</p>
       )}
-      {rows.length === 0 ? (
-        <p>{t("empty")}</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("columns.title")}</th>
-              <th scope="col">{t("columns.kind")}</th>
-              <th scope="col">{t("columns.state")}</th>
-              <th scope="col">{t("columns.updated")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
+      <DataTable
+        rows={rows}
+        rowKey={(row) => row.id}
+        empty={<p>{t("empty")}</p>}
+        columns={[
+          {
+            header: t("columns.title"),
+            cell: (row) => {
               const titleLocale = row.titles[locale] !== undefined ? locale : LOCALES.find((other) => row.titles[other] !== undefined);
               return (
-                <tr key={row.id}>
-                  <td>
-                    <a href={`/admin/updates/${row.id}`} lang={titleLocale}>
-                      {(titleLocale && row.titles[titleLocale]) || t("untitled")}
-                    </a>
-                  </td>
-                  <td>{tUpdates(`kind.${row.kind}`)}</td>
-                  <td>{t(`state.${row.state}`)}</td>
-                  <td>{format.dateTime(new Date(row.updatedAt), { dateStyle: "medium", timeStyle: "short" })}</td>
-                </tr>
+                <a href={`/admin/updates/${row.id}`} lang={titleLocale}>
+                  {(titleLocale && row.titles[titleLocale]) || t("untitled")}
+                </a>
               );
-            })}
-          </tbody>
-        </table>
-      )}
+            },
+          },
+          { header: t("columns.kind"), cell: (row) => tUpdates(`kind.${row.kind}`) },
+          { header: t("columns.state"), cell: (row) => t(`state.${row.state}`) },
+          { header: t("columns.updated"), cell: (row) => format.dateTime(new Date(row.updatedAt), { dateStyle: "medium", timeStyle: "short" }) },
+        ]}
+      />
     </>
   );
 }

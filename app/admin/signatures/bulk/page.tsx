@@ -1,13 +1,15 @@
 import { getTranslations } from "next-intl/server";
 import { CountryField } from "@/components/admin/CountryField";
+import { DataTable } from "@/components/ui/DataTable";
 import { getCountryName } from "@/lib/countries";
 import { bulkFilterQuery, readBulkFilterFields } from "@/lib/schemas/moderation";
 import { INVALIDATABLE_STATUSES } from "@/lib/signature-lifecycle";
 import { isAppError } from "@/server/errors";
-import { previewBulkInvalidation } from "@/server/moderation/bulk-invalidate";
+import { previewBulkInvalidation, type BulkInvalidationPreview } from "@/server/moderation/bulk-invalidate";
 import { getAdminLocale } from "../../admin-locale";
 import { requireOrganizerPage } from "../../guard";
 import { bulkInvalidateAction } from "../actions";
+import { signatureColumns } from "../signature-columns";
 
 /** The filter's text fields (the country has its own control; the statuses are checkboxes). */
 const TEXT_FIELDS = {
@@ -42,6 +44,7 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
     }
   }
   const done = typeof query.done === "string" ? Number(query.done) : undefined;
+  const sampleColumns = await signatureColumns<BulkInvalidationPreview["sample"][number]>(locale, { linkName: false });
   const chosenStatuses: readonly string[] = filter.statuses ?? INVALIDATABLE_STATUSES;
   const textField = (name: keyof typeof TEXT_FIELDS) => {
     const { id, label, placeholder } = TEXT_FIELDS[name];
@@ -100,29 +103,7 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
                 .join(", ")}
             </p>
           ) : null}
-          {preview.sample.length > 0 ? (
-            <table className="data-table">
-              <caption>{t("sample")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("name")}</th>
-                  <th scope="col">{t("email")}</th>
-                  <th scope="col">{t("country")}</th>
-                  <th scope="col">{t("status")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.sample.map((row) => (
-                  <tr key={row.id}>
-                    <td dir="auto">{row.name || t("erasedName")}</td>
-                    <td>{row.email || "—"}</td>
-                    <td>{getCountryName(row.country, locale)}</td>
-                    <td>{tStatus(row.status as "pending")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          <DataTable caption={t("sample")} rows={preview.sample} rowKey={(row) => row.id} empty={null} columns={sampleColumns} />
           {preview.count > 0 ? (
             <form action={bulkInvalidateAction} className="sign-form narrow-form">
               {[...bulkFilterQuery(filter)].map(([field, item]) => (

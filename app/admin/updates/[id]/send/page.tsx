@@ -1,5 +1,10 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { LanguageField } from "@/components/admin/LanguageField";
+import { CheckField } from "@/components/ui/CheckField";
+import { DataTable } from "@/components/ui/DataTable";
+import { Stat } from "@/components/ui/Stat";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { getMailingPage } from "@/server/mailings/get-mailing-page";
 import { can } from "@/server/auth/permissions";
@@ -34,6 +39,18 @@ const ERROR_KEYS = new Set([
 ]);
 /** While a mailing sends, the page reloads itself this often (a meta refresh: no JavaScript needed). */
 const REFRESH_SECONDS = 5;
+
+/** One button that posts the page's ids (`fields`: the update's, and the mailing's in progress) to `action`. */
+function MailingButton(props: { action: (formData: FormData) => Promise<void>; fields: ReactNode; primary?: boolean; disabled?: boolean; children: ReactNode }) {
+  return (
+    <form action={props.action}>
+      {props.fields}
+      <button type="submit" className={props.primary ? "button button--primary" : "button"} disabled={props.disabled}>
+        {props.children}
+      </button>
+    </form>
+  );
+}
 
 /**
  * Sending a published update to subscribed signers (decision 0022): who it
@@ -96,46 +113,23 @@ export default async function SendUpdatePage({
             <h2 id="audience-heading">{t("audienceHeading")}</h2>
             <p>{t("audienceIntro")}</p>
             <dl className="stat-grid">
-              <div className="stat">
-                <dt>{t("recipients")}</dt>
-                <dd data-testid="audience-recipients">{format.number(audience.recipients)}</dd>
-              </div>
-              <div className="stat">
-                <dt>{t("unsubscribed")}</dt>
-                <dd data-testid="audience-unsubscribed">{format.number(audience.unsubscribed)}</dd>
-              </div>
-              <div className="stat">
-                <dt>{t("undeliverable")}</dt>
-                <dd data-testid="audience-undeliverable">{format.number(audience.undeliverable)}</dd>
-              </div>
-              {audience.alreadySent > 0 ? (
-                <div className="stat">
-                  <dt>{t("alreadySent")}</dt>
-                  <dd>{format.number(audience.alreadySent)}</dd>
-                </div>
-              ) : null}
+              {(["recipients", "unsubscribed", "undeliverable"] as const).map((key) => (
+                <Stat key={key} label={t(key)} data-testid={`audience-${key}`}>
+                  {format.number(audience[key])}
+                </Stat>
+              ))}
+              {audience.alreadySent > 0 ? <Stat label={t("alreadySent")}>{format.number(audience.alreadySent)}</Stat> : null}
             </dl>
-            <table className="data-table">
-              <caption>{t("byLocaleCaption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("language")}</th>
-                  <th scope="col">{t("textIn")}</th>
-                  <th scope="col" className="numeric">
-                    {t("signers")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {LOCALES.map((code) => (
-                  <tr key={code}>
-                    <th scope="row">{LOCALE_NAMES[code]}</th>
-                    <td>{update.locales.includes(code) ? t("textOwn") : t("textFallback")}</td>
-                    <td className="numeric">{format.number(audience.byLocale[code])}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={t("byLocaleCaption")}
+              rows={LOCALES}
+              rowKey={(code) => code}
+              columns={[
+                { header: t("language"), namesRow: true, cell: (code) => LOCALE_NAMES[code] },
+                { header: t("textIn"), cell: (code) => (update.locales.includes(code) ? t("textOwn") : t("textFallback")) },
+                { header: t("signers"), numeric: true, cell: (code) => format.number(audience.byLocale[code]) },
+              ]}
+            />
           </section>
 
           <section aria-labelledby="test-heading">
@@ -143,16 +137,7 @@ export default async function SendUpdatePage({
             <p>{t("testIntro", { email: organizer.email })}</p>
             <form action={sendTestMailingAction} className="sign-form narrow-form">
               {hidden}
-              <div className="field">
-                <label htmlFor="test-locale">{t("language")}</label>
-                <select id="test-locale" name="locale" defaultValue={update.locales.includes(locale) ? locale : update.locales[0]}>
-                  {LOCALES.map((code) => (
-                    <option key={code} value={code}>
-                      {LOCALE_NAMES[code]}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <LanguageField id="test-locale" label={t("language")} defaultValue={update.locales.includes(locale) ? locale : update.locales[0]} />
               <button type="submit" className="button">
                 {t("testButton")}
               </button>
@@ -163,12 +148,9 @@ export default async function SendUpdatePage({
             <section aria-labelledby="prepare-heading">
               <h2 id="prepare-heading">{t("prepareHeading")}</h2>
               <p>{t("prepareIntro")}</p>
-              <form action={prepareMailingAction}>
-                {hidden}
-                <button type="submit" className="button button--primary" disabled={audience.recipients === 0}>
-                  {t("prepareButton", { count: audience.recipients })}
-                </button>
-              </form>
+              <MailingButton action={prepareMailingAction} fields={hidden} primary disabled={audience.recipients === 0}>
+                {t("prepareButton", { count: audience.recipients })}
+              </MailingButton>
             </section>
           ) : null}
 
@@ -181,20 +163,14 @@ export default async function SendUpdatePage({
               {page.requiresApproval ? <p className="note">{t("approvalNote")}</p> : null}
               <form action={confirmMailingAction} className="sign-form narrow-form">
                 {hidden}
-                <div className="field field--check">
-                  <input id="confirm-send" name="confirm" type="checkbox" required />
-                  <label htmlFor="confirm-send">{t("confirmCheck", { count: active.recipientCount })}</label>
-                </div>
+                <CheckField id="confirm-send" name="confirm" label={t("confirmCheck", { count: active.recipientCount })} required />
                 <button type="submit" className="button button--primary">
                   {t("confirmButton", { count: active.recipientCount })}
                 </button>
               </form>
-              <form action={cancelMailingAction}>
-                {hidden}
-                <button type="submit" className="button">
-                  {t("discardButton")}
-                </button>
-              </form>
+              <MailingButton action={cancelMailingAction} fields={hidden}>
+                {t("discardButton")}
+              </MailingButton>
             </section>
           ) : null}
 
@@ -203,21 +179,15 @@ export default async function SendUpdatePage({
               <h2 id="approval-heading">{t("awaitingHeading")}</h2>
               <p>{t("awaitingBody", { count: active.recipientCount, who: active.confirmedBy ?? "?" })}</p>
               {active.canApprove ? (
-                <form action={approveMailingAction}>
-                  {hidden}
-                  <button type="submit" className="button button--primary">
-                    {t("approveButton", { count: active.recipientCount })}
-                  </button>
-                </form>
+                <MailingButton action={approveMailingAction} fields={hidden} primary>
+                  {t("approveButton", { count: active.recipientCount })}
+                </MailingButton>
               ) : (
                 <p className="note">{t("approveOther")}</p>
               )}
-              <form action={cancelMailingAction}>
-                {hidden}
-                <button type="submit" className="button">
-                  {t("cancelButton")}
-                </button>
-              </form>
+              <MailingButton action={cancelMailingAction} fields={hidden}>
+                {t("cancelButton")}
+              </MailingButton>
             </section>
           ) : null}
         </>
@@ -233,40 +203,26 @@ export default async function SendUpdatePage({
           {mailing.state === "paused" && mailing.pauseReason === "refusals" ? <p className="form-alert">{t("pausedForRefusals")}</p> : null}
           <dl className="stat-grid">
             {(["sent", "failed", "skipped"] as const).map((key) => (
-              <div key={key} className="stat">
-                <dt>{t(key)}</dt>
-                <dd data-testid={`mailing-${key}`}>{format.number(mailing.counts[key])}</dd>
-              </div>
+              <Stat key={key} label={t(key)} data-testid={`mailing-${key}`}>
+                {format.number(mailing.counts[key])}
+              </Stat>
             ))}
-            <div className="stat">
-              <dt>{t("remaining")}</dt>
-              <dd data-testid="mailing-remaining">{format.number(mailing.remaining)}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t("rate")}</dt>
-              <dd>{t("ratePerMinute", { rate: format.number(mailing.ratePerMinute) })}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t("timeLeft")}</dt>
-              <dd>{mailing.secondsLeft === null ? "—" : timeLeft(mailing.secondsLeft)}</dd>
-            </div>
+            <Stat label={t("remaining")} data-testid="mailing-remaining">
+              {format.number(mailing.remaining)}
+            </Stat>
+            <Stat label={t("rate")}>{t("ratePerMinute", { rate: format.number(mailing.ratePerMinute) })}</Stat>
+            <Stat label={t("timeLeft")}>{mailing.secondsLeft === null ? "—" : timeLeft(mailing.secondsLeft)}</Stat>
           </dl>
           <p>{mailing.throttlePerMinute > 0 ? t("throttle", { rate: format.number(mailing.throttlePerMinute) }) : t("throttleOff")}</p>
           {mailing.resentAfterCrash > 0 ? <p className="note">{t("resentAfterCrash", { count: mailing.resentAfterCrash })}</p> : null}
           {mailing.state === "sending" || mailing.state === "paused" ? (
             <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
-              <form action={mailing.state === "sending" ? pauseMailingAction : resumeMailingAction}>
-                {hidden}
-                <button type="submit" className="button">
-                  {mailing.state === "sending" ? t("pauseButton") : t("resumeButton")}
-                </button>
-              </form>
-              <form action={cancelMailingAction}>
-                {hidden}
-                <button type="submit" className="button">
-                  {t("cancelButton")}
-                </button>
-              </form>
+              <MailingButton action={mailing.state === "sending" ? pauseMailingAction : resumeMailingAction} fields={hidden}>
+                {mailing.state === "sending" ? t("pauseButton") : t("resumeButton")}
+              </MailingButton>
+              <MailingButton action={cancelMailingAction} fields={hidden}>
+                {t("cancelButton")}
+              </MailingButton>
             </div>
           ) : null}
           {mailing.state === "cancelled" && mailing.remaining > 0 ? <p>{t("cancelledIntro")}</p> : null}
@@ -282,10 +238,7 @@ export default async function SendUpdatePage({
           <h2 id="approval-setting-heading">{t("settingsHeading")}</h2>
           <form action={setRequireMailingApprovalAction} className="sign-form narrow-form">
             <input type="hidden" name="updateId" value={update.id} />
-            <div className="field field--check">
-              <input id="require-approval" name="required" type="checkbox" defaultChecked={page.requiresApproval} />
-              <label htmlFor="require-approval">{t("requireApprovalLabel")}</label>
-            </div>
+            <CheckField id="require-approval" name="required" label={t("requireApprovalLabel")} defaultChecked={page.requiresApproval} />
             <button type="submit" className="button">
               {t("save")}
             </button>
