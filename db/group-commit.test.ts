@@ -3,16 +3,14 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "./client";
 import { getGroupCommit } from "./group-commit";
-import { createTestDatabase } from "@/test/database";
+import { createTestDatabase, setUpTestDatabase } from "@/test/database";
 
 describe("group commit", () => {
   let db: AppDatabase;
-  let close: () => void;
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(() => {
-    ({ db, close } = createTestDatabase());
     db.run(sql`CREATE TABLE gc_probe (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE)`);
   });
-  afterEach(() => close());
 
   const count = () => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM gc_probe`)!.n;
 

@@ -3,20 +3,18 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "./client";
 import { getGroupCommit } from "./group-commit";
 import { catchUpWalIfAsked, isWalCatchUpAsked, startWalCheckpointer } from "./wal-checkpointer";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 
 describe("WAL checkpoints off the request thread", () => {
   let db: AppDatabase;
-  let close: () => void;
   let stop: (() => Promise<void>) | undefined;
+  setUpTestDatabase((opened) => ({ db } = opened), { file: true });
   beforeEach(() => {
-    ({ db, close } = createTestDatabase({ file: true }));
     db.run(sql`CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`);
   });
   afterEach(async () => {
     await stop?.();
     stop = undefined;
-    close();
   });
 
   const writeBatch = () =>

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { hashIpAddress } from "@/server/privacy/daily-hash-keys";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX_CLI = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
@@ -91,18 +91,16 @@ function runBackup(args: string[], databaseUrl: string): Promise<{ code: number 
 
 describe("npm run db:backup", () => {
   let filePath: string;
-  let close: () => void;
   let backupDir: string;
   let writer: Writer | undefined;
 
+  setUpTestDatabase((opened) => ({ filePath } = opened), { file: true });
   beforeEach(() => {
-    ({ filePath, close } = createTestDatabase({ file: true }) as { filePath: string; close: () => void });
     backupDir = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-backup-"));
   });
   afterEach(async () => {
     await writer?.stop();
     writer = undefined;
-    close();
     fs.rmSync(backupDir, { recursive: true, force: true });
   });
 

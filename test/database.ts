@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import { openDatabase, setDbForTesting, type AppDatabase } from "@/db/client";
+import { resetConfigForTesting } from "@/server/config";
 
 export type TestDatabase = { db: AppDatabase; close: () => void };
 export type TestDatabaseFile = TestDatabase & { filePath: string };
@@ -34,11 +35,11 @@ export function createTestDatabase(options: { file?: boolean } = {}): TestDataba
 /**
  * Gives every test of the enclosing `describe` (or file) a fresh database,
  * closed after the test: `take` receives it before each one, to keep what
- * the test reads (`useTestDatabase((opened) => ({ db } = opened))`).
+ * the test reads (`setUpTestDatabase((opened) => ({ db } = opened))`).
  */
-export function useTestDatabase(take: (opened: TestDatabaseFile) => void, options: { file: true }): void;
-export function useTestDatabase(take: (opened: TestDatabase) => void, options?: { file?: false }): void;
-export function useTestDatabase(take: (opened: TestDatabaseFile) => void, options: { file?: boolean } = {}): void {
+export function setUpTestDatabase(take: (opened: TestDatabaseFile) => void, options: { file: true }): void;
+export function setUpTestDatabase(take: (opened: TestDatabase) => void, options?: { file?: false }): void;
+export function setUpTestDatabase(take: (opened: TestDatabaseFile) => void, options: { file?: boolean } = {}): void {
   let close: (() => void) | undefined;
   beforeEach(() => {
     const opened = createTestDatabase(options) as TestDatabaseFile;
@@ -48,5 +49,28 @@ export function useTestDatabase(take: (opened: TestDatabaseFile) => void, option
   afterEach(() => {
     close?.();
     close = undefined;
+  });
+}
+
+/**
+ * One database for every case of a property run of thousands of submissions
+ * from one client: the sign rate limits (decision 0011, tested in
+ * server/abuse/check-sign-limits.test.ts) are raised out of the way so the
+ * property is about input handling only.
+ */
+export function setUpDatabaseWithoutSignLimits(take: (opened: TestDatabase) => void): void {
+  let close: (() => void) | undefined;
+  beforeAll(() => {
+    vi.stubEnv("SIGN_RATE_LIMIT_SCALE", "100000");
+    resetConfigForTesting();
+    const opened = createTestDatabase();
+    close = opened.close;
+    take(opened);
+  });
+  afterAll(() => {
+    close?.();
+    close = undefined;
+    vi.unstubAllEnvs();
+    resetConfigForTesting();
   });
 }

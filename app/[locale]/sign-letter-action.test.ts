@@ -1,10 +1,10 @@
 import { fc } from "@fast-check/vitest";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { INITIAL_SIGN_FORM_STATE } from "@/lib/schemas/sign-form-state";
 import { resetConfigForTesting } from "@/server/config";
-import { createTestDatabase } from "@/test/database";
+import { setUpDatabaseWithoutSignLimits, setUpTestDatabase } from "@/test/database";
 import { solvedProofOfWork } from "@/test/proof-of-work";
 import { signLetterAction } from "./sign-letter-action";
 
@@ -88,20 +88,7 @@ function toFormData(entries: Entry[]): FormData {
 
 describe("signLetterAction with random and hostile form data", () => {
   let db: AppDatabase;
-  let close: () => void;
-  // Thousands of submissions from one client: the rate limits (decision
-  // 0011, tested in server/abuse/check-sign-limits.test.ts) are raised out
-  // of the way so this property is about input handling only.
-  beforeAll(() => {
-    vi.stubEnv("SIGN_RATE_LIMIT_SCALE", "100000");
-    resetConfigForTesting();
-    ({ db, close } = createTestDatabase());
-  });
-  afterAll(() => {
-    close();
-    vi.unstubAllEnvs();
-    resetConfigForTesting();
-  });
+  setUpDatabaseWithoutSignLimits((opened) => ({ db } = opened));
 
   it("answers per-field errors or redirects, and throws nothing else", { timeout: 120_000 }, async () => {
     let invalid = 0;
@@ -139,13 +126,9 @@ describe("signLetterAction with random and hostile form data", () => {
 
 describe("signLetterAction against bots and floods (decision 0011)", () => {
   let db: AppDatabase;
-  let close: () => void;
   // A fresh database per case: every submission, a bot's too, counts against the mocked IP's limits.
-  beforeEach(() => {
-    resetConfigForTesting();
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  beforeEach(() => resetConfigForTesting());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   const rowCount = () => (db.$client.prepare("select count(*) as n from signatures").get() as { n: number }).n;
   const form = (email: string, extra: Entry[] = []) =>

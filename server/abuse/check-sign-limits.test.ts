@@ -4,7 +4,7 @@ import { SYSTEM } from "@/server/auth/actor";
 import { resetConfigForTesting } from "@/server/config";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
 import { getClientIpHash, getRateLimitIpHash } from "@/server/security/client-ip";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { recordCheckedSignature, signatureData } from "@/test/factories";
 import { checkSignLimits, getEmailDomain, SIGN_LIMITS, type SignLimits, type SignLimitVerdict } from "./check-sign-limits";
 import { isBotSubmission } from "./is-bot-submission";
@@ -22,13 +22,9 @@ const fromIp = (ip: string) => new Headers({ "x-forwarded-for": ip });
 
 describe("checkSignLimits", () => {
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    resetConfigForTesting();
-    ({ db, close } = createTestDatabase());
-  });
+  beforeEach(() => resetConfigForTesting());
+  setUpTestDatabase((opened) => ({ db } = opened));
   afterEach(() => {
-    close();
     vi.unstubAllEnvs();
     resetConfigForTesting();
   });

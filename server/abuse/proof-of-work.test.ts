@@ -2,19 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { resetConfigForTesting } from "@/server/config";
 import { solveProofOfWork } from "@/components/sign/proof-of-work";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { solvedProofOfWork as solvedPayload } from "@/test/proof-of-work";
 import { createProofOfWorkChallenge, PROOF_OF_WORK_MAX_NUMBER, verifyProofOfWork } from "./proof-of-work";
 
 describe("proof of work (decision 0011)", () => {
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    resetConfigForTesting();
-    ({ db, close } = createTestDatabase());
-  });
+  beforeEach(() => resetConfigForTesting());
+  setUpTestDatabase((opened) => ({ db } = opened));
   afterEach(() => {
-    close();
     vi.unstubAllEnvs();
     resetConfigForTesting();
   });

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { signatures, signatureTokens, statCounters } from "@/db/schema";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createVerifiedSigner, mailUpdateAndCapture } from "@/test/factories";
 import { BodyTooLargeError } from "./http";
 import { handleUnsubscribeRequest, UNSUBSCRIBE_REQUEST_MAX_BODY_BYTES } from "./handle-unsubscribe-request";
@@ -27,17 +27,15 @@ function post(query: string, contentType: string | null, body: string) {
 describe("RFC 8058 one-click unsubscribe", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let token: string;
 
   const wantsUpdates = () => db.select({ wantsUpdates: signatures.wantsUpdates }).from(signatures).where(eq(signatures.email, "one@example.org")).get()?.wantsUpdates;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(async () => {
-    ({ db, close } = createTestDatabase());
     await createVerifiedSigner(db, { email: "one@example.org", wantsUpdates: true, now: T0 });
     token = (await mailUpdateAndCapture(db, { now: T0 })).get("one@example.org")!.token;
   });
-  afterEach(() => close());
 
   it("unsubscribes at once on a cookie-less form POST of List-Unsubscribe=One-Click, and moves no count", async () => {
     const before = db.select().from(statCounters).all();

@@ -2,12 +2,12 @@ import { createRequire } from "node:module";
 import { decode, encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { authenticator } from "otplib";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/api/auth/[...nextauth]/route";
 import type { AppDatabase } from "@/db/client";
 import { SYSTEM } from "@/server/auth/actor";
 import { createOrganizer, updateOrganizer } from "@/server/users/manage-users";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { beginTotpSetup, confirmTotpSetup, resetTotp } from "./second-factor";
 import { SESSION_IDLE_SECONDS, SESSION_LIFETIME_MS } from "./session-version";
 
@@ -27,18 +27,16 @@ const SECRET = process.env.AUTH_SECRET ?? "";
 const COOKIE = "next-auth.session-token";
 
 let db: AppDatabase;
-let close: () => void;
 let anna: { kind: "organizer"; id: number; email: string; role: "admin" };
 
+setUpTestDatabase((opened) => ({ db } = opened));
 beforeEach(async () => {
-  ({ db, close } = createTestDatabase());
   requestCookies.clear();
   vi.spyOn(nextHeaders, "cookies").mockImplementation(requestContext.cookies);
   vi.spyOn(nextHeaders, "headers").mockImplementation(requestContext.headers);
   const created = await createOrganizer({ actor: SYSTEM, input: { email: "anna@example.test", password: PASSWORD, role: "admin" }, db });
   anna = { kind: "organizer", id: created.id, email: created.email, role: "admin" };
 });
-afterEach(() => close());
 
 /** A session cookie as next-auth writes it at sign-in (our jwt callback's claims). */
 function sessionCookie(claims: Record<string, unknown>): Promise<string> {

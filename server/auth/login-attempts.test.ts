@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
 import { createOrganizer } from "@/server/users/manage-users";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { authenticateOrganizer } from "./authenticate-organizer";
 
 const PASSWORD = "a long enough password";
@@ -15,13 +15,11 @@ const T0 = Date.UTC(2026, 5, 1, 9, 0, 0);
 const WINDOW_MS = 15 * 60 * 1000;
 
 let db: AppDatabase;
-let close: () => void;
 
+setUpTestDatabase((opened) => ({ db } = opened));
 beforeEach(async () => {
-  ({ db, close } = createTestDatabase());
   await createOrganizer({ actor: SYSTEM, input: { email: EMAIL, password: PASSWORD, role: "admin" }, db, now: T0 });
 });
-afterEach(() => close());
 
 function signIn(options: { email?: string; password?: string; clientKey?: string; now?: number } = {}) {
   return authenticateOrganizer({

@@ -1,21 +1,17 @@
 import { getServerSession } from "next-auth";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { SYSTEM } from "@/server/auth/actor";
 import { createOrganizer, updateOrganizer } from "@/server/users/manage-users";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { findCurrentOrganizer, requireOrganizer } from "./require-organizer";
 import { setRequireTotpForAll } from "./second-factor";
 
 vi.mock("next-auth", () => ({ getServerSession: vi.fn() }));
 
 let db: AppDatabase;
-let close: () => void;
 
-beforeEach(() => {
-  ({ db, close } = createTestDatabase());
-});
-afterEach(() => close());
+setUpTestDatabase((opened) => ({ db } = opened));
 
 async function signedInAs(email: string, role: "owner" | "admin" | "viewer") {
   const created = await createOrganizer({ actor: SYSTEM, input: { email, password: "a long enough password", role }, db });

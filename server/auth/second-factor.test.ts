@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { authenticator } from "otplib";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizerAccount, TEST_ORGANIZER_PASSWORD as PASSWORD } from "@/test/factories";
 import { authenticateOrganizer } from "./authenticate-organizer";
 import {
@@ -25,14 +25,12 @@ const T0 = Date.UTC(2026, 5, 1, 9, 0, 10);
 const STEP_MS = 30_000;
 
 let db: AppDatabase;
-let close: () => void;
 let now: number;
 
+setUpTestDatabase((opened) => ({ db } = opened));
 beforeEach(() => {
-  ({ db, close } = createTestDatabase());
   now = T0;
 });
-afterEach(() => close());
 
 /** The code an authenticator app shows at `at`. */
 function codeAt(secret: string, at = now): string {

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { authenticator } from "otplib";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { users } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { createOrganizer, updateOrganizer } from "@/server/users/manage-users";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { authenticateOrganizer } from "./authenticate-organizer";
 import { beginTotpSetup, confirmTotpSetup, disableTotp, resetTotp } from "./second-factor";
 import { isSessionCurrent, SESSION_LIFETIME_MS, type SessionClaims } from "./session-version";
@@ -16,12 +16,8 @@ const PASSWORD = "a long enough password";
 const HOUR = 60 * 60 * 1000;
 
 let db: AppDatabase;
-let close: () => void;
 
-beforeEach(() => {
-  ({ db, close } = createTestDatabase());
-});
-afterEach(() => close());
+setUpTestDatabase((opened) => ({ db } = opened));
 
 /** Signs in as the login form does and returns the claims next-auth's jwt callback puts in the cookie. */
 async function signIn(email: string, options: { totp?: string; now?: number } = {}): Promise<SessionClaims> {

@@ -1,20 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { authenticateOrganizer } from "@/server/auth/authenticate-organizer";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizerAccount, TEST_ORGANIZER_PASSWORD as PASSWORD } from "@/test/factories";
 import { getDashboard } from "./get-dashboard";
 
 const T0 = Date.UTC(2026, 5, 1, 9, 0, 0);
 
 let db: AppDatabase;
-let close: () => void;
 
-beforeEach(() => {
-  ({ db, close } = createTestDatabase());
-});
-afterEach(() => close());
+setUpTestDatabase((opened) => ({ db } = opened));
 
 describe("the dashboard's recent activity", () => {
   forbidRealClock();

@@ -8,7 +8,7 @@ import { runMaintenance } from "@/server/maintenance/run-maintenance";
 import { confirmMailing } from "@/server/mailings/mailing-lifecycle";
 import { prepareMailing } from "@/server/mailings/prepare-mailing";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, createPendingSigner, createPublishedUpdate, createVerifiedSigner, recordCheckedSignature } from "@/test/factories";
 import { startSmtpSink, type SunkEmail } from "@/test/smtp-sink";
 import { getDigestPreference, updateDigestPreference } from "./digest-preference";
@@ -30,19 +30,17 @@ const NEW_BY_COUNTRY: [string, number][] = [
 describe("the organizers' daily digest", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let filePath: string | undefined;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   let transport: ReturnType<typeof createSmtpTransport>;
+  setUpTestDatabase((opened) => ({ db, filePath } = opened), { file: true });
   beforeEach(async () => {
-    ({ db, close, filePath } = createTestDatabase({ file: true }));
     sink = await startSmtpSink();
     transport = createSmtpTransport(sink.url);
   });
   afterEach(async () => {
     transport.close();
     await sink.close();
-    close();
   });
 
   /** A campaign with a day to report: confirmations, a flagged burst, a mailing under way. */

@@ -2,14 +2,14 @@ import { createHash } from "node:crypto";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { openReadOnlyDatabase, type AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { getCampaign } from "@/server/content/get-campaign";
 import { AppError } from "@/server/errors";
 import { PDFParse } from "pdf-parse";
-import { createTestDatabase } from "@/test/database";
+import { createTestDatabase, setUpTestDatabase } from "@/test/database";
 import { lastReadConnection, readBytes } from "@/test/export-streams";
 import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { buildNamedSignersQuery, createDeliveryDocument } from "./delivery-document";
@@ -43,15 +43,13 @@ function deliveryAudits(db: AppDatabase) {
 describe("createDeliveryDocument", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let admin: Actor;
 
+  setUpTestDatabase((opened) => ({ db } = opened), { file: true });
   beforeEach(() => {
-    ({ db, close } = createTestDatabase({ file: true }));
     admin = createOrganizer(db, { role: "admin", now: NOW });
     vi.mocked(openReadOnlyDatabase).mockClear();
   });
-  afterEach(() => close());
 
   /** Germany: three named, two not; plus people who must never appear in Germany's document. */
   function insertGermanCampaign() {

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, seedCounters } from "@/test/factories";
 import { formatCountryTotalsCsv, getCountryTotals } from "./export-country-totals";
 import { forbidRealClock } from "@/test/clock";
@@ -13,10 +13,9 @@ const T0 = Date.parse("2026-03-01T12:00:00Z");
 describe("getCountryTotals", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(() => {
-    ({ db, close } = createTestDatabase());
     seedCounters(db, [
       { scope: "total", key: "", count: 17 },
       { scope: "country", key: "DE", count: 5 },
@@ -27,7 +26,6 @@ describe("getCountryTotals", () => {
       { scope: "status", key: "pending", count: 40 },
     ]);
   });
-  afterEach(() => close());
 
   it("lists verified signatures per country from the counters, most first, with English names", () => {
     const viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: T0 });

@@ -1,13 +1,13 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { and, eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { openReadOnlyDatabase, type AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { parseSignatureExportFilter, type SignatureExportFilter } from "@/lib/schemas/export";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
-import { createTestDatabase } from "@/test/database";
+import { createTestDatabase, setUpTestDatabase } from "@/test/database";
 import { lastReadConnection, readBytes } from "@/test/export-streams";
 import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { buildSignatureExportQuery, exportSignaturesCsv } from "./export-signatures-csv";
@@ -46,15 +46,13 @@ function exportAudits(db: AppDatabase) {
 describe("exportSignaturesCsv", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let admin: Actor;
 
+  setUpTestDatabase((opened) => ({ db } = opened), { file: true });
   beforeEach(() => {
-    ({ db, close } = createTestDatabase({ file: true }));
     admin = createOrganizer(db, { role: "admin", email: "admin@example.org", now: T0 });
     vi.mocked(openReadOnlyDatabase).mockClear();
   });
-  afterEach(() => close());
 
   it("writes a BOM, the header and each verified signature, formulas made inert", async () => {
     insertSignatureRows(db, [

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { GET as getCountriesCsv } from "@/app/admin/exports/countries.csv/route";
 import { GET as getCountriesJson } from "@/app/admin/exports/countries.json/route";
 import type { AppDatabase } from "@/db/client";
@@ -11,7 +11,7 @@ import { auditLog } from "@/db/schema";
 import { parseSignatureExportFilter } from "@/lib/schemas/export";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { readBytes } from "@/test/export-streams";
 import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { createDeliveryDocument } from "./delivery-document";
@@ -82,11 +82,10 @@ describe("createExportManifest", () => {
 
 describe("getExportManifest", () => {
   let db: AppDatabase;
-  let close: () => void;
   let admin: Organizer;
 
+  setUpTestDatabase((opened) => ({ db } = opened), { file: true });
   beforeEach(() => {
-    ({ db, close } = createTestDatabase({ file: true }));
     admin = createOrganizer(db, { role: "admin", now: NOW });
     vi.mocked(requireOrganizer).mockResolvedValue(admin);
     insertSignatureRows(db, [
@@ -95,7 +94,6 @@ describe("getExportManifest", () => {
       { name: "Olena", country: "UA", isPublicName: true },
     ], { now: NOW - 10 * DAY });
   });
-  afterEach(() => close());
 
   it("lists every file exported since the date, and sha256sum -c accepts the files exactly as they were sent", async () => {
     // An older export, before `since`: not listed.
@@ -161,16 +159,14 @@ describe("getExportManifest", () => {
 
 describe("createDeliveryPackage", () => {
   let db: AppDatabase;
-  let close: () => void;
 
+  setUpTestDatabase((opened) => ({ db } = opened), { file: true });
   beforeEach(() => {
-    ({ db, close } = createTestDatabase({ file: true }));
     insertSignatureRows(db, [
       { name: "Ёлка Кириллица", country: "DE", isPublicName: true },
       { name: "Olena", country: "UA", isPublicName: true },
     ], { now: NOW - 10 * DAY });
   });
-  afterEach(() => close());
 
   it("hands over the PDF, the country totals and a manifest of both that sha256sum -c accepts", async () => {
     const owner = createOrganizer(db, { role: "owner", now: NOW });

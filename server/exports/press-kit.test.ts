@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import sharp from "sharp";
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
+import { beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog, statCounters } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { getCampaign } from "@/server/content/get-campaign";
 import { getStats } from "@/server/stats/get-stats";
-import { createTestDatabase } from "@/test/database";
+import { createTestDatabase, setUpTestDatabase } from "@/test/database";
 import { createOrganizer, seedCounters } from "@/test/factories";
 import { getPressKitFile, PRESS_KIT_PNG_TTL_MS, type PressKitStats } from "./press-kit";
 import { forbidRealClock } from "@/test/clock";
@@ -21,11 +21,10 @@ function text(body: Uint8Array | string): string {
 describe("getPressKitFile", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let viewer: Actor;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(() => {
-    ({ db, close } = createTestDatabase());
     seedCounters(db, [
       { scope: "total", key: "", count: 17 },
       { scope: "country", key: "UA", count: 7 },
@@ -38,7 +37,6 @@ describe("getPressKitFile", () => {
     ]);
     viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: T0 });
   });
-  afterEach(() => close());
 
   const audits = () =>
     db

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { signatures } from "@/db/schema";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createPendingSigner, createVerifiedSigner } from "@/test/factories";
 import { getInternalMarkers, isInternalRequest, INTERNAL_REQUEST_HEADER } from "./internal-request";
 import { inlineScriptHashes, withScriptHashes } from "./script-hashes";
@@ -32,7 +32,6 @@ const request = (headers: Record<string, string> = {}, method = "GET") => ({ met
 
 describe("the confirmation flow's pages from templates", () => {
   let db: AppDatabase;
-  let close: () => void;
   let clock: number;
   let fetched: { path: string; headers: Record<string, string> }[];
   let renderedByNext: (path: string) => string;
@@ -42,8 +41,8 @@ describe("the confirmation flow's pages from templates", () => {
   let readyToken: string;
   let doneToken: string;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(async () => {
-    ({ db, close } = createTestDatabase());
     // The real clock, as the templates' server reads it.
     ({ confirmToken: readyToken } = await createPendingSigner(db, { name: "Anna", email: "ready@example.org", now: Date.now() }));
     ({ confirmToken: doneToken } = await createVerifiedSigner(db, { name: "Anna", email: "done@example.org", now: Date.now() }));
@@ -69,7 +68,6 @@ describe("the confirmation flow's pages from templates", () => {
       },
     });
   });
-  afterEach(() => close());
 
   async function serve(path: string, headers: Record<string, string> = {}, method = "GET") {
     const [pathname, search = ""] = path.split("?");

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures } from "@/db/schema";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "./enqueue-email";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { submitTestSignature } from "@/test/factories";
 import { deliverDueEmails, MAX_SEND_ATTEMPTS, retryDelayMs, type MailTransport } from "./outbox-sender";
 
@@ -76,17 +76,15 @@ function createSlowTransport(delayMs: number) {
 
 describe("the outbox sender", () => {
   let db: AppDatabase;
-  let close: () => void;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(async () => {
-    ({ db, close } = createTestDatabase());
     smtp = await startSmtpServer();
   });
   afterEach(async () => {
     smtp.transport.close();
     await smtp.close();
-    close();
   });
 
   it("delivers queued emails over SMTP with their stable Message-ID and marks them sent", async () => {

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog, mailingRecipients, mailings } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, createPublishedUpdate, createVerifiedSigner } from "@/test/factories";
 import { getMailingProgress } from "./get-mailing-progress";
 import { getRequireMailingApproval, setRequireMailingApproval } from "./mailing-approval";
@@ -17,11 +17,7 @@ const TEXTS = { en: { title: "News", body: "Body" } };
 describe("a mailing from prepared to sending", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   const people = () => ({
     owner: createOrganizer(db, { email: "owner@example.org", role: "owner", now: T0 }),

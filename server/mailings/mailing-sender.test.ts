@@ -9,7 +9,7 @@ import { createSmtpTransport, deliverDueEmails } from "@/server/mail/outbox-send
 import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { withdrawSignature, WITHDRAWING_PURPOSES } from "@/server/signatures/withdraw-signature";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, createPendingSigner, createPublishedUpdate, createVerifiedSigner } from "@/test/factories";
 import { startSmtpSink } from "@/test/smtp-sink";
 import { getMailingProgress } from "./get-mailing-progress";
@@ -41,19 +41,17 @@ function counters(db: AppDatabase) {
 describe("sending an update to subscribed signers", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   let transport: ReturnType<typeof createSmtpTransport>;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(async () => {
-    ({ db, close } = createTestDatabase());
     sink = await startSmtpSink();
     transport = createSmtpTransport(sink.url);
   });
   afterEach(async () => {
     transport.close();
     await sink.close();
-    close();
   });
 
   const runnerAt = (now: () => number, options: { transport?: MailingTransport; runnerId?: string; rate?: number } = {}) =>

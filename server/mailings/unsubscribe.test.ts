@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { signatures, statCounters } from "@/db/schema";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createVerifiedSigner } from "@/test/factories";
 import { getSignerUpdates, setSignerUpdates } from "./unsubscribe";
 
@@ -12,11 +12,7 @@ const T0 = Date.parse("2026-12-04T08:00:00Z");
 describe("the updates switch on the signer's private page", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   it("turns updates off and on again without touching the signature or any count", async () => {
     const signer = await createVerifiedSigner(db, { email: "anna@example.org", wantsUpdates: true, now: T0 });

@@ -9,7 +9,7 @@ import { SYSTEM } from "@/server/auth/actor";
 import { resetConfigForTesting } from "@/server/config";
 import { DAY_MS, hashIpAddress } from "@/server/privacy/daily-hash-keys";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { createTestDatabase, setUpTestDatabase } from "@/test/database";
 import { recordCheckedSignature } from "@/test/factories";
 import { listMaintenanceRuns } from "./list-maintenance-runs";
 import { MAINTENANCE_TASKS, runMaintenance, startMaintenanceScheduler } from "./run-maintenance";
@@ -33,15 +33,13 @@ describe("the server's own maintenance", () => {
   forbidRealClock();
   let db: AppDatabase;
   let filePath: string;
-  let close: () => void;
   let backupDir: string;
+  setUpTestDatabase((opened) => ({ db, filePath } = opened), { file: true });
   beforeEach(() => {
-    ({ db, filePath, close } = createTestDatabase({ file: true }) as { db: AppDatabase; filePath: string; close: () => void });
     backupDir = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-backups-"));
     setEnv({});
   });
   afterEach(() => {
-    close();
     fs.rmSync(backupDir, { recursive: true, force: true });
     setEnv({});
   });

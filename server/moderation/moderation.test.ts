@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog, signatures, SIGNATURE_STATUSES } from "@/db/schema";
 import {
@@ -17,7 +17,7 @@ import { changeSignatureStatus } from "@/server/signatures/lifecycle";
 import { listPublicSigners } from "@/server/signatures/list-public-signers";
 import { getStats } from "@/server/stats/get-stats";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { caughtAppError } from "@/test/errors";
 import {
   createOrganizer,
@@ -149,18 +149,16 @@ describe("moderation schemas", () => {
 
 describe("moderation", () => {
   let db: AppDatabase;
-  let close: () => void;
   let admin: Actor;
   let owner: Actor;
   let viewer: Actor;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(() => {
-    ({ db, close } = createTestDatabase());
     admin = createOrganizer(db, { role: "admin", now: T0 });
     owner = createOrganizer(db, { role: "owner", now: T0 });
     viewer = createOrganizer(db, { role: "viewer", now: T0 });
   });
-  afterEach(() => close());
 
   describe("who may moderate", () => {
     it.each<[string, (db: AppDatabase, actor: Actor, id: number) => unknown]>([

@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { signatures } from "@/db/schema";
 import { startWalCheckpointer } from "@/db/wal-checkpointer";
 import { SYSTEM } from "@/server/auth/actor";
 import { withdrawSignature } from "@/server/signatures/withdraw-signature";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createPendingSigner, createVerifiedSigner } from "@/test/factories";
 import { erasePersonalData, purgeUnconfirmedSignatures } from "./retention";
 
@@ -42,11 +42,7 @@ describe("erased data leaves the database's files", () => {
   forbidRealClock();
   let db: AppDatabase;
   let filePath: string;
-  let close: () => void;
-  beforeEach(() => {
-    ({ db, filePath, close } = createTestDatabase({ file: true }) as { db: AppDatabase; filePath: string; close: () => void });
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db, filePath } = opened), { file: true });
 
   function expectGone() {
     const bytes = onDisk(filePath);

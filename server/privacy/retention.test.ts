@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { getStats } from "@/server/stats/get-stats";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createPendingSigner, createVerifiedSigner } from "@/test/factories";
 import { anonymiseAllSignatures, erasePersonalData, exportPersonalData, purgeUnconfirmedSignatures } from "./retention";
 import { forbidRealClock } from "@/test/clock";
@@ -18,11 +18,7 @@ const person = (email: string) => ({ name: `Name ${email.split("@")[0]}`, email,
 describe("retention", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   it("deletes unconfirmed signatures older than the retention period, with their tokens and emails", async () => {
     await createPendingSigner(db, { ...person("old@example.org"), now: T0 });

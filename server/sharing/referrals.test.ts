@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { signatures } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { invalidateSignature, restoreSignature } from "@/server/moderation/invalidate-signature";
 import { submitConfirmation } from "@/server/signatures/confirm-signature";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createPendingSigner } from "@/test/factories";
 import { createPartnerCode, getReferralSources, getSignerSharing, listPartnerCodes } from "./referrals";
 import { forbidRealClock } from "@/test/clock";
@@ -14,11 +14,7 @@ const T0 = Date.parse("2026-11-21T10:00:00Z");
 describe("referrals", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   const rowOf = (email: string) => db.select().from(signatures).all().find((row) => row.email === email)!;
 

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { appSettings, mailOutbox, signatures, signatureTokens, statCounters } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
@@ -13,7 +13,7 @@ import { setSignerUpdates } from "@/server/mailings/unsubscribe";
 import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { exportPersonalData, purgeUnconfirmedSignatures } from "@/server/privacy/retention";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, createPendingSigner, createVerifiedSigner, linkTokenFromOutbox, submitTestSignature } from "@/test/factories";
 import { submitConfirmation } from "./confirm-signature";
 import { remindUnconfirmedSignatures } from "./remind-unconfirmed-signatures";
@@ -48,13 +48,9 @@ function spendDailyCap(db: AppDatabase, address: string, now: number) {
 describe("the one reminder to confirm", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let filePath: string | undefined;
-  beforeEach(() => {
-    ({ db, close, filePath } = createTestDatabase({ file: true }));
-  });
+  setUpTestDatabase((opened) => ({ db, filePath } = opened), { file: true });
   afterEach(() => {
-    close();
     delete process.env.CONFIRM_REMINDER_HOURS;
     resetConfigForTesting();
   });

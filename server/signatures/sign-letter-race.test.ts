@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 
 const SIGNER = path.resolve(__dirname, "../../test/workers/sign-in-process.ts");
 
@@ -25,11 +25,7 @@ function startSigner(databaseUrl: string, email: string, count: number): { child
 
 describe("racing signatures from separate processes", () => {
   let filePath: string;
-  let close: () => void;
-  beforeEach(() => {
-    ({ filePath, close } = createTestDatabase({ file: true }) as { filePath: string; close: () => void });
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ filePath } = opened), { file: true });
 
   it("the same address submitted at once by four processes makes exactly one row", async () => {
     const signers = Array.from({ length: 4 }, () => startSigner(`file:${filePath}`, "racer@example.org", 12));

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "@/server/mail/enqueue-email";
 import { hashToken } from "@/server/security/tokens";
 import { getStats, listDailyTotals } from "@/server/stats/get-stats";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createPendingSigner, createVerifiedSigner, emailsTo, linkTokenFromOutbox, readCounter, submitTestSignature } from "@/test/factories";
 import { getConfirmationState, submitConfirmation } from "./confirm-signature";
 import { listPublicSigners } from "./list-public-signers";
@@ -19,12 +19,8 @@ const T0 = Date.parse("2026-11-21T10:00:00Z");
 describe("signing, confirming and counting", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
 
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   it("records a pending signature with its confirmation email in one go, and counts nothing yet", async () => {
     expect(await submitTestSignature(db, { locale: "en", now: T0 })).toEqual({ outcome: "accepted" });
@@ -187,11 +183,7 @@ describe("signing, confirming and counting", () => {
 
 describe("the public list of signers", () => {
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   it("shows only verified signers who opted in, newest first, paged by keyset", async () => {
     for (let i = 0; i < 7; i += 1) {

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog, mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
@@ -9,7 +9,7 @@ import { hashRecipient } from "@/server/privacy/daily-hash-keys";
 import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { getStats } from "@/server/stats/get-stats";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import {
   createPendingSigner,
   createVerifiedSigner,
@@ -28,12 +28,8 @@ const T0 = Date.parse("2026-11-21T10:00:00Z");
 describe("withdrawing a signature", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
 
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   /** A verified friend, and Anna who signed through the friend's link with a utm source and confirmed. */
   async function twoVerifiedSigners() {

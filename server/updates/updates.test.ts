@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { xml2js, type Element } from "xml-js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { AUTHOR_CHANGES as DB_AUTHOR_CHANGES, auditLog, UPDATE_KINDS as DB_UPDATE_KINDS, updateRevisions } from "@/db/schema";
 import { AUTHOR_CHANGES, UPDATE_BODY_MAX_BYTES, UPDATE_KINDS } from "@/lib/schemas/update";
 import type { Actor } from "@/server/auth/actor";
 import { forbidRealClock } from "@/test/clock";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { caughtAppError } from "@/test/errors";
 import { createOrganizerAccount } from "@/test/factories";
 import { getUpdateForEditing, getUpdatePreview, listUpdatesForAdmin } from "./admin-updates";
@@ -40,15 +40,13 @@ const textOf = (element: Element | undefined) => (element?.elements ?? []).map((
 describe("updates", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let close: () => void;
   let admin: Actor;
   let viewer: Actor;
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(async () => {
-    ({ db, close } = createTestDatabase());
     admin = await createOrganizerAccount(db, { email: "admin@organizers.example", role: "admin", now: T0 });
     viewer = await createOrganizerAccount(db, { email: "viewer@organizers.example", role: "viewer", now: T0 });
   });
-  afterEach(() => close());
 
   const write = (texts: Texts, extra: Record<string, unknown> = {}, now = T0) => createUpdate({ actor: admin, input: newsInput(texts, extra), db, now });
   const publish = (id: number, revision = 1, now = T0 + HOUR) => publishUpdate({ actor: admin, id, expectedRevision: revision, db, now });

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { PDFParse } from "pdf-parse";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { AppError } from "@/server/errors";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, insertSignatureRows } from "@/test/factories";
 import { GET } from "./route";
 
@@ -17,15 +17,13 @@ const get = (query = "") => GET(new Request(`http://app.test/admin/exports/deliv
 
 describe("GET /admin/exports/delivery.pdf", () => {
   let db: AppDatabase;
-  let close: () => void;
 
+  setUpTestDatabase((opened) => ({ db } = opened), { file: true });
   beforeEach(() => {
-    ({ db, close } = createTestDatabase({ file: true }));
     const now = Date.now();
     insertSignatureRows(db, [{ name: "Ёлка Кириллица", email: "y@example.org", country: "UA", isPublicName: true }], { now });
     vi.mocked(requireOrganizer).mockResolvedValue(createOrganizer(db, { role: "admin", email: "admin@example.org", now }));
   });
-  afterEach(() => close());
 
   const audits = () => db.select().from(auditLog).where(eq(auditLog.action, "export.deliveryPdf")).all();
 

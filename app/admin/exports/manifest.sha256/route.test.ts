@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { requireOrganizer } from "@/server/auth/require-organizer";
 import { AppError } from "@/server/errors";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer } from "@/test/factories";
 import { GET } from "./route";
 
@@ -17,10 +17,9 @@ const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOStrin
 
 describe("GET /admin/exports/manifest.sha256", () => {
   let db: AppDatabase;
-  let close: () => void;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(() => {
-    ({ db, close } = createTestDatabase());
     vi.mocked(requireOrganizer).mockResolvedValue(createOrganizer(db, { role: "owner", email: "owner@example.org", now: Date.now() }));
     const row = { actorUserId: null, actorEmail: "system (command line)", targetType: "file", details: "{}", rowCount: 1 };
     db.insert(auditLog)
@@ -30,7 +29,6 @@ describe("GET /admin/exports/manifest.sha256", () => {
       ])
       .run();
   });
-  afterEach(() => close());
 
   it("answers the files exported since the day as sha256sum lines, to an admin or owner", async () => {
     const response = await get(`?since=${day(6)}`);

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { signatures } from "@/db/schema";
 import { getStats } from "@/server/stats/get-stats";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createPendingSigner } from "@/test/factories";
 import { POST } from "./route";
 
@@ -17,13 +17,11 @@ const json = (body: unknown, headers: Record<string, string> = {}) => post(JSON.
 
 describe("POST /api/v1/confirmations", () => {
   let db: AppDatabase;
-  let close: () => void;
   let token: string;
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(async () => {
-    ({ db, close } = createTestDatabase());
     ({ confirmToken: token } = await createPendingSigner(db, { name: "Anna", now: T0 }));
   });
-  afterEach(() => close());
 
   const status = () => db.select({ status: signatures.status }).from(signatures).get()!.status;
 

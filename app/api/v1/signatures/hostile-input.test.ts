@@ -1,8 +1,7 @@
 import { fc } from "@fast-check/vitest";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { resetConfigForTesting } from "@/server/config";
-import { createTestDatabase } from "@/test/database";
+import { setUpDatabaseWithoutSignLimits } from "@/test/database";
 import { POST } from "./route";
 
 // Abuse resistance, bad input: random and hostile bodies never get a 5xx,
@@ -150,20 +149,7 @@ function assertFieldLevelRejection(body: unknown): void {
 
 describe("POST /api/v1/signatures with random and hostile bodies", () => {
   let db: AppDatabase;
-  let close: () => void;
-  // Thousands of submissions from one client: the rate limits (decision
-  // 0011, tested in server/abuse/check-sign-limits.test.ts) are raised out
-  // of the way so this property is about input handling only.
-  beforeAll(() => {
-    vi.stubEnv("SIGN_RATE_LIMIT_SCALE", "100000");
-    resetConfigForTesting();
-    ({ db, close } = createTestDatabase());
-  });
-  afterAll(() => {
-    close();
-    vi.unstubAllEnvs();
-    resetConfigForTesting();
-  });
+  setUpDatabaseWithoutSignLimits((opened) => ({ db } = opened));
 
   it("never answers 5xx; every rejection is a 4xx with a message, per field when it is a field", { timeout: 120_000 }, async () => {
     const seen = new Map<number, number>();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { SIGN_LIMITS } from "@/server/abuse/check-sign-limits";
 import { resetConfigForTesting } from "@/server/config";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { solvedProofOfWork } from "@/test/proof-of-work";
 import { POST } from "./route";
 
@@ -17,11 +17,7 @@ function post(body: BodyInit, headers: Record<string, string> = { "content-type"
 
 describe("POST /api/v1/signatures", () => {
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    ({ db, close } = createTestDatabase());
-  });
-  afterEach(() => close());
+  setUpTestDatabase((opened) => ({ db } = opened));
 
   const rowCount = () => (db.$client.prepare("select count(*) as n from signatures").get() as { n: number }).n;
 
@@ -85,13 +81,9 @@ describe("POST /api/v1/signatures", () => {
 
 describe("POST /api/v1/signatures against bots and floods (decision 0011)", () => {
   let db: AppDatabase;
-  let close: () => void;
-  beforeEach(() => {
-    resetConfigForTesting();
-    ({ db, close } = createTestDatabase());
-  });
+  beforeEach(() => resetConfigForTesting());
+  setUpTestDatabase((opened) => ({ db } = opened));
   afterEach(() => {
-    close();
     vi.unstubAllEnvs();
     resetConfigForTesting();
   });

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { requireOrganizer, type Organizer } from "@/server/auth/require-organizer";
 import { AppError } from "@/server/errors";
-import { createTestDatabase } from "@/test/database";
+import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, seedCounters } from "@/test/factories";
 import { GET } from "./route";
 
@@ -18,11 +18,10 @@ function get(file: string, query = "") {
 
 describe("GET /admin/exports/press/[file]", () => {
   let db: AppDatabase;
-  let close: () => void;
   let viewer: Organizer;
 
+  setUpTestDatabase((opened) => ({ db } = opened));
   beforeEach(() => {
-    ({ db, close } = createTestDatabase());
     seedCounters(db, [
       { scope: "total", key: "", count: 3 },
       { scope: "country", key: "UA", count: 3 },
@@ -31,7 +30,6 @@ describe("GET /admin/exports/press/[file]", () => {
     viewer = createOrganizer(db, { role: "viewer", email: "viewer@example.org", now: Date.now() });
     vi.mocked(requireOrganizer).mockResolvedValue(viewer);
   });
-  afterEach(() => close());
 
   const auditCount = () => db.select().from(auditLog).where(eq(auditLog.action, "export.pressKit")).all().length;
 
