@@ -56,11 +56,28 @@ function createFrameMapper(bundleMap: TraceMap | undefined) {
   };
 }
 
-export function summarizeProfile(profile: CpuProfile, bundleMap?: TraceMap) {
+/**
+ * Self time per profile node over the last `windowUs` of the profile: the
+ * server is stopped right after the load, so that window is the load, not
+ * the start-up (module loading, Next's preparation) or the warm-up.
+ */
+function selfTimeInWindow(profile: CpuProfile, windowUs: number): Map<number, number> {
+  const times: number[] = [];
+  let at = profile.startTime;
+  for (const delta of profile.timeDeltas) times.push((at += delta));
+  const from = (times.at(-1) ?? at) - windowUs;
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, index) => {
+    if ((times[index] ?? 0) < from) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index + 1] ?? 0));
+  });
+  return selfUs;
+}
+
+export function summarizeProfile(profile: CpuProfile, windowUs: number, bundleMap?: TraceMap) {
   const toSource = createFrameMapper(bundleMap);
   const byId = new Map(profile.nodes.map((node) => [node.id, { ...node, callFrame: toSource(node.callFrame) }]));
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const selfUs = selfTimeInWindow(profile, windowUs);
   const categories = new Map<string, number>();
   const functions = new Map<string, number>();
   let totalUs = 0;
@@ -106,7 +123,7 @@ async function main(): Promise<void> {
     const profile = JSON.parse(fs.readFileSync(kept, "utf8")) as CpuProfile;
     const mapFile = path.join(APP_DIR, "dist", "server.js.map");
     const bundleMap = fs.existsSync(mapFile) ? new TraceMap(fs.readFileSync(mapFile, "utf8")) : undefined;
-    const { totalUs, categories, functions } = summarizeProfile(profile, bundleMap);
+    const { totalUs, categories, functions } = summarizeProfile(profile, load.durationSeconds * 1_000_000, bundleMap);
     const busyUs = totalUs - (categories.get("idle") ?? 0);
     const perSignature = (us: number) => Math.round((us / Math.max(accepted, 1)) * 10) / 10;
     const sorted = (map: Map<string, number>, limit: number) =>
@@ -121,7 +138,7 @@ async function main(): Promise<void> {
           loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
           load: { ...load, accepted202: accepted, acceptedPerSec: Math.round(accepted / load.durationSeconds) },
           profile: kept,
-          note: "main thread only (the WAL fsync and checkpoints run on other threads); the profile covers warm-up and load",
+          note: "main thread only (the WAL fsync of group commits and the checkpoints run on other threads); samples of the load's last BENCH_DURATION seconds before the server stopped, so start-up and warm-up are left out",
           busyMs: Math.round(busyUs / 1000),
           busyUsPerSignature: perSignature(busyUs),
           byWhat: sorted(categories, 40),
