@@ -1,15 +1,18 @@
-// The bare baseline of the sign bench (issue 6): node:http, JSON.parse, a
-// few checks, and one INSERT per request into SQLite with the app's own
-// durability settings (WAL, synchronous=FULL). No framework, no rate limits,
-// no email: the machine's ceiling for "validate and store a signature".
-// Usage: node bench/baseline-server.mjs PORT DATABASE_FILE
+// The bare baseline of the sign bench (issues 6 and 16): node:http,
+// JSON.parse, a few checks, and one INSERT per request into SQLite (WAL, a
+// unique email index). No framework, no rate limits, no email: the
+// machine's ceiling for "validate and store a signature". SYNC is NORMAL
+// (the yardstick issue 16 asks for: a commit per request, synced at
+// checkpoints) or FULL (an fsync per request: the yardstick of issue 6).
+// Usage: node bench/baseline-server.mjs PORT DATABASE_FILE [NORMAL|FULL]
 import http from "node:http";
 import Database from "better-sqlite3";
 
-const [port, file] = process.argv.slice(2);
+const [port, file, sync = "NORMAL"] = process.argv.slice(2);
+if (sync !== "NORMAL" && sync !== "FULL") throw new Error(`SYNC must be NORMAL or FULL, not ${sync}`);
 const db = new Database(file);
 db.pragma("journal_mode = WAL");
-db.pragma("synchronous = FULL");
+db.pragma(`synchronous = ${sync}`);
 db.exec(
   "CREATE TABLE IF NOT EXISTS signatures (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, country TEXT NOT NULL, created_at INTEGER NOT NULL)",
 );

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import autocannon from "autocannon";
+import { pickDomain } from "./email-domains";
 
 export type LoadSummary = {
   connections: number;
@@ -55,11 +56,12 @@ export async function runGet(options: {
 
 const NAMES = ["Anna Petrova", "Олег Смирнов", "Марія Коваленко", "John Smith", "Lena Müller", "Иван Иванов"];
 const COUNTRIES = ["RU", "UA", "DE", "GE", "AM", "KZ", "RS", "US", "GB", "FR", "IL", "LT"];
-// The big providers a viral crowd signs from (exempt from the per-domain limit, as in
-// production), so the load measures the sign path rather than the domain limit.
-const DOMAINS = ["gmail.com", "mail.ru", "yandex.ru", "outlook.com", "proton.me", "gmx.de", "icloud.com", "ukr.net"];
-
-/** Builds a new, valid, unique signature per request; `count()` says how many were built. */
+/**
+ * Builds a new, valid, unique signature per request; `count()` says how many
+ * were built. Addresses follow a realistic mix of mail domains
+ * (email-domains.ts), and every request comes from a new client address, as
+ * a crowd does: each one opens its own rate-limit rows.
+ */
 export function createSignatureFactory(runId = randomBytes(4).toString("hex")) {
   let built = 0;
   return {
@@ -67,12 +69,12 @@ export function createSignatureFactory(runId = randomBytes(4).toString("hex")) {
       built += 1;
       const body = JSON.stringify({
         name: `${NAMES[built % NAMES.length] ?? "Bench Signer"} ${built}`,
-        email: `bench.${runId}.${built}@${DOMAINS[built % DOMAINS.length] ?? "gmail.com"}`,
+        email: `bench.${runId}.${built}@${pickDomain(built)}`,
         country: COUNTRIES[built % COUNTRIES.length] ?? "DE",
         acceptPrivacy: true,
         locale: "en",
       });
-      // A random public-looking IPv4 per request (TRUST_PROXY=1 believes it).
+      // A one-time public-looking IPv4 per request, as nginx would append it (TRUST_PROXY=1 takes the right-most entry).
       const forwardedFor = `${randomInt(11, 223)}.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
       return { body, forwardedFor };
     },

@@ -49,9 +49,10 @@ export const APP_VARIABLES = [
  * Starts the production server (dist/server.js) on 127.0.0.1 in its own process group (so stopping it
  * also stops anything it spawned), against a fresh database in `tmpDir`,
  * with no SMTP_URL: confirmation emails stay queued in the outbox. `env`
- * adds to it (the fan-out section gives an SMTP_URL and MAIL_RATE_PER_MINUTE).
+ * adds to it (the fan-out section gives an SMTP_URL and MAIL_RATE_PER_MINUTE);
+ * `nodeFlags` go to node before the script (the sign profile's --cpu-prof).
  */
-export async function startServer(options: { appDir: string; tmpDir: string; env?: Record<string, string> }): Promise<RunningServer> {
+export async function startServer(options: { appDir: string; tmpDir: string; env?: Record<string, string>; nodeFlags?: string[] }): Promise<RunningServer> {
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const databasePath = path.join(options.tmpDir, "bench.db");
@@ -75,7 +76,7 @@ export async function startServer(options: { appDir: string; tmpDir: string; env
   try {
     child = spawn(
       process.execPath,
-      [...SERVER_NODE_FLAGS, path.join(options.appDir, "dist/server.js")],
+      [...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? []), path.join(options.appDir, "dist/server.js")],
       { cwd: options.appDir, env, detached: true, stdio: ["ignore", log, log] },
     );
   } finally {
@@ -248,9 +249,13 @@ export class RssSampler {
  * then stops it. Measured in the same run as the app, so the ratio holds
  * on a noisy machine.
  */
-export async function withBaselineServer<T>(options: { appDir: string; tmpDir: string }, measure: (baseUrl: string, pid: number) => Promise<T>): Promise<T> {
+export async function withBaselineServer<T>(
+  options: { appDir: string; tmpDir: string; synchronous: "NORMAL" | "FULL" },
+  measure: (baseUrl: string, pid: number) => Promise<T>,
+): Promise<T> {
   const port = await findFreePort();
-  const child = spawn(process.execPath, [path.join(options.appDir, "bench/baseline-server.mjs"), String(port), path.join(options.tmpDir, "baseline.db")], {
+  const databaseFile = path.join(options.tmpDir, `baseline-${options.synchronous.toLowerCase()}.db`);
+  const child = spawn(process.execPath, [path.join(options.appDir, "bench/baseline-server.mjs"), String(port), databaseFile, options.synchronous], {
     cwd: options.appDir,
     stdio: ["ignore", "ignore", "inherit"],
   });
