@@ -21,6 +21,19 @@ describe("migrateDatabase", () => {
     sqlite.close();
   });
 
+  it("keeps the sign path's text-keyed tables clustered on their key (WITHOUT ROWID, decision 0026), rows and index intact", () => {
+    const { db, close } = createTestDatabase();
+    const tableSql = (name: string) => (db.$client.prepare("select sql from sqlite_master where type = 'table' and name = ?").get(name) as { sql: string }).sql;
+    expect(tableSql("rate_limits")).toMatch(/\)\s*WITHOUT ROWID$/);
+    expect(tableSql("signature_tokens")).toMatch(/\)\s*WITHOUT ROWID$/);
+    expect(() => db.$client.prepare("select rowid from rate_limits").all()).toThrow(/no such column: rowid/);
+    const indexes = db.$client.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'signature_tokens' and sql is not null").all();
+    expect(indexes).toEqual([{ name: "signature_tokens_signature_idx" }]);
+    const foreignKeys = db.$client.pragma("foreign_key_list(signature_tokens)") as { table: string; on_delete: string }[];
+    expect(foreignKeys).toMatchObject([{ table: "signatures", on_delete: "CASCADE" }]);
+    close();
+  });
+
   it("opens file databases in WAL mode with fsync on commit and foreign keys on", () => {
     const { db, close } = createTestDatabase({ file: true });
     expect(db.$client.pragma("journal_mode", { simple: true })).toBe("wal");

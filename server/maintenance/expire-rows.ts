@@ -6,11 +6,11 @@ import type { AppDatabase } from "@/db/client";
 export const MAINTENANCE_RUN_RETENTION_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
- * Rows read per step, by rowid range: a step holds the write lock (and this
- * process's event loop) for a few milliseconds whatever the table's size,
- * and the next step waits for the next turn.
+ * Rows read per step, in primary-key order: a step holds the write lock (and
+ * this process's event loop) for a few milliseconds whatever the table's
+ * size, and the next step waits for the next turn.
  */
-const ROWID_WINDOW = 20_000;
+const KEY_WINDOW = 20_000;
 
 const EXPIRED = {
   signature_tokens: "expires_at <= ?",
@@ -19,17 +19,30 @@ const EXPIRED = {
 
 type ExpiringTable = keyof typeof EXPIRED | "maintenance_runs";
 
-/** Deletes the rows of `table` matching `condition` (one `?` for `bound`), window by window over the rowid. */
-async function deleteByRowidWindows(db: AppDatabase, table: ExpiringTable, condition: string, bound: number): Promise<number> {
+// The key each table is stored in order of: the two the sign path writes are
+// WITHOUT ROWID tables clustered on their text key (decision 0026).
+const ORDER_KEY: Record<ExpiringTable, { column: string; first: string | number }> = {
+  signature_tokens: { column: "token_hash", first: "" },
+  rate_limits: { column: "key", first: "" },
+  maintenance_runs: { column: "rowid", first: 0 },
+};
+
+/** Deletes the rows of `table` matching `condition` (one `?` for `bound`), window by window over its key. */
+async function deleteByKeyWindows(db: AppDatabase, table: ExpiringTable, condition: string, bound: number): Promise<number> {
   const client = db.$client;
-  const maxRowid = (client.prepare(`select max(rowid) as max from ${table}`).get() as { max: number | null }).max ?? 0;
-  const remove = client.prepare(`delete from ${table} where rowid > ? and rowid <= ? and ${condition}`);
+  const { column, first } = ORDER_KEY[table];
+  const windowEnd = client.prepare(
+    `select max(${column}) as last from (select ${column} from ${table} where ${column} > ? order by ${column} limit ${KEY_WINDOW})`,
+  );
+  const remove = client.prepare(`delete from ${table} where ${column} > ? and ${column} <= ? and ${condition}`);
   let deleted = 0;
-  for (let from = 0; from < maxRowid; from += ROWID_WINDOW) {
-    deleted += remove.run(from, from + ROWID_WINDOW, bound).changes;
+  for (let from = first; ; ) {
+    const last = (windowEnd.get(from) as { last: string | number | null }).last;
+    if (last === null) return deleted;
+    deleted += remove.run(from, last, bound).changes;
+    from = last;
     await nextTurn();
   }
-  return deleted;
 }
 
 /**
@@ -40,8 +53,8 @@ async function deleteByRowidWindows(db: AppDatabase, table: ExpiringTable, condi
 export async function deleteExpiredRows(options: { db: AppDatabase; now: number }): Promise<{ tokens: number; rateLimits: number; maintenanceRuns: number }> {
   const { db, now } = options;
   return {
-    tokens: await deleteByRowidWindows(db, "signature_tokens", EXPIRED.signature_tokens, now),
-    rateLimits: await deleteByRowidWindows(db, "rate_limits", EXPIRED.rate_limits, now),
-    maintenanceRuns: await deleteByRowidWindows(db, "maintenance_runs", "started_at < ?", now - MAINTENANCE_RUN_RETENTION_DAYS * DAY_MS),
+    tokens: await deleteByKeyWindows(db, "signature_tokens", EXPIRED.signature_tokens, now),
+    rateLimits: await deleteByKeyWindows(db, "rate_limits", EXPIRED.rate_limits, now),
+    maintenanceRuns: await deleteByKeyWindows(db, "maintenance_runs", "started_at < ?", now - MAINTENANCE_RUN_RETENTION_DAYS * DAY_MS),
   };
 }
