@@ -21,7 +21,7 @@ describe("migrateDatabase", () => {
     sqlite.close();
   });
 
-  it("keeps the sign path's text-keyed tables clustered on their key (WITHOUT ROWID, decision 0026), rows and index intact", () => {
+  it("keeps the sign path's text-keyed tables clustered on their key (WITHOUT ROWID, decision 0024), rows and index intact", () => {
     const { db, close } = createTestDatabase();
     const tableSql = (name: string) => (db.$client.prepare("select sql from sqlite_master where type = 'table' and name = ?").get(name) as { sql: string }).sql;
     expect(tableSql("rate_limits")).toMatch(/\)\s*WITHOUT ROWID$/);

@@ -218,11 +218,18 @@ export const auditLog = sqliteTable(
 export type User = typeof users.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
 
-/** rate-limiter-flexible's RateLimiterSQLite table (its own layout), so limits hold across processes. */
+/**
+ * Fixed-window counters (server/abuse/consume-rate-point.ts), so limits hold
+ * across processes: `points` until `expire`, and for a client's sign limits
+ * a shorter burst window beside it in the same row (decision 0024). A
+ * WITHOUT ROWID table clustered on `key` (migration 0010).
+ */
 export const rateLimits = sqliteTable("rate_limits", {
   key: text("key").primaryKey(),
   points: integer("points").notNull().default(0),
   expire: integer("expire"),
+  burstPoints: integer("burst_points"),
+  burstExpire: integer("burst_expire"),
 });
 
 /** Codes organizers hand to partners (a diaspora organisation, a newspaper) to see what they bring. */

@@ -1,7 +1,7 @@
 -- Hand-written (drizzle-kit cannot express WITHOUT ROWID, drizzle-orm#408): the
 -- two tables the sign path writes by random text key become clustered on that
 -- key, so each new row is one B-tree insert instead of a rowid-table insert plus
--- its primary-key index (issue 16, decision 0026). Same columns, same rows.
+-- its primary-key index (issue 16, decision 0024). Same columns, same rows.
 CREATE TABLE `__new_rate_limits` (
 	`key` text PRIMARY KEY NOT NULL,
 	`points` integer DEFAULT 0 NOT NULL,

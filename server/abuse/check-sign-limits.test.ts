@@ -10,10 +10,8 @@ import { checkSignLimits, getEmailDomain, SIGN_LIMITS, type SignLimits, type Sig
 import { isBotSubmission } from "./is-bot-submission";
 
 const SMALL: SignLimits = {
-  ipBurst: { keyPrefix: "t-burst", points: 1000, durationSeconds: 60 },
-  ipSustained: { keyPrefix: "t-ip", points: 2, durationSeconds: 3600 },
-  provenIpBurst: { keyPrefix: "t-pow-burst", points: 1000, durationSeconds: 60 },
-  provenIpSustained: { keyPrefix: "t-pow-ip", points: 4, durationSeconds: 3600 },
+  ip: { keyPrefix: "t-ip", burst: { points: 1000, durationSeconds: 60 }, sustained: { points: 2, durationSeconds: 3600 } },
+  provenIp: { keyPrefix: "t-pow-ip", burst: { points: 1000, durationSeconds: 60 }, sustained: { points: 4, durationSeconds: 3600 } },
   domainSustained: { keyPrefix: "t-domain", points: 1000, durationSeconds: 3600 },
   ceilingFactor: 3,
 };
@@ -63,8 +61,8 @@ describe("checkSignLimits", () => {
     const proven = await run(61, { headers: tor, email: (i) => `js${i}@example.org`, limits: SIGN_LIMITS, provedWork: true });
     expect(proven.slice(0, 60).map((verdict) => verdict.outcome)).toEqual(Array(60).fill("allowed"));
     expect(proven[60]!.outcome).toBe("refused");
-    expect(SIGN_LIMITS.provenIpBurst.points).toBe(SIGN_LIMITS.ipBurst.points * 6);
-    expect(SIGN_LIMITS.provenIpSustained.points).toBe(SIGN_LIMITS.ipSustained.points * 6);
+    expect(SIGN_LIMITS.provenIp.burst.points).toBe(SIGN_LIMITS.ip.burst.points * 6);
+    expect(SIGN_LIMITS.provenIp.sustained.points).toBe(SIGN_LIMITS.ip.sustained.points * 6);
   });
 
   it("a proof of work's hourly bucket flags and refuses at the ceiling too: solving proofs does not let a flood through", async () => {
@@ -86,7 +84,7 @@ describe("checkSignLimits", () => {
   });
 
   it("limits one email domain across many IPs, and exempts big providers", async () => {
-    const limits: SignLimits = { ...SMALL, ipSustained: { ...SMALL.ipSustained, points: 1000 }, domainSustained: { ...SMALL.domainSustained, points: 2 } };
+    const limits: SignLimits = { ...SMALL, ip: { ...SMALL.ip, sustained: { ...SMALL.ip.sustained, points: 1000 } }, domainSustained: { ...SMALL.domainSustained, points: 2 } };
     const small = await run(7, { headers: (i) => fromIp(`203.0.113.${i}`), email: (i) => `p${i}@Small-Org.example`, limits });
     expect(small.map((verdict) => verdict.outcome)).toEqual(["allowed", "allowed", "suspicious", "suspicious", "suspicious", "suspicious", "refused"]);
     const flagged = small[2]!;

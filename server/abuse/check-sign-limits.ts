@@ -1,8 +1,8 @@
 import "server-only";
 import type { AppDatabase, Transaction } from "@/db/client";
 import { getConfig } from "@/server/config";
-import { consumeRatePoint, retryAfterSeconds } from "./consume-rate-point";
-import type { LimiterSpec } from "./rate-limiters";
+import { consumeRatePoint, consumeWindowPairPoint, retryAfterSeconds } from "./consume-rate-point";
+import type { LimiterSpec, WindowPairSpec } from "./rate-limiters";
 
 // Bots and floods (decision 0011). A burst over the per-minute limit is
 // refused; over the hourly ("sustained") limit a signature is still taken,
@@ -13,22 +13,18 @@ import type { LimiterSpec } from "./rate-limiters";
 // whom paid for their signature in CPU time.
 
 export type SignLimits = {
-  /** Per client address, for a submission without a proof of work (the form without JavaScript; everything with BOT_CHECK=off). */
-  ipBurst: LimiterSpec;
-  ipSustained: LimiterSpec;
+  /** Per client address (burst per minute, sustained per hour, one row), for a submission without a proof of work (the form without JavaScript; everything with BOT_CHECK=off). */
+  ip: WindowPairSpec;
   /** Per client address, for a submission with a solved, unused proof of work. */
-  provenIpBurst: LimiterSpec;
-  provenIpSustained: LimiterSpec;
+  provenIp: WindowPairSpec;
   domainSustained: LimiterSpec;
   /** Past `ceilingFactor × sustained` a request is refused, not just flagged. */
   ceilingFactor: number;
 };
 
 export const SIGN_LIMITS: SignLimits = {
-  ipBurst: { keyPrefix: "sign-ip-burst", points: 10, durationSeconds: 60 },
-  ipSustained: { keyPrefix: "sign-ip-hour", points: 100, durationSeconds: 60 * 60 },
-  provenIpBurst: { keyPrefix: "sign-pow-ip-burst", points: 60, durationSeconds: 60 },
-  provenIpSustained: { keyPrefix: "sign-pow-ip-hour", points: 600, durationSeconds: 60 * 60 },
+  ip: { keyPrefix: "sign-ip", burst: { points: 10, durationSeconds: 60 }, sustained: { points: 100, durationSeconds: 60 * 60 } },
+  provenIp: { keyPrefix: "sign-pow-ip", burst: { points: 60, durationSeconds: 60 }, sustained: { points: 600, durationSeconds: 60 * 60 } },
   domainSustained: { keyPrefix: "sign-domain-hour", points: 300, durationSeconds: 60 * 60 },
   ceilingFactor: 3,
 };
@@ -108,16 +104,14 @@ export function checkSignLimits(options: {
   const domain = getEmailDomain(options.email);
   const reasons: SuspicionReason[] = [];
 
-  const burstSpec = options.provedWork ? limits.provenIpBurst : limits.ipBurst;
-  const sustainedSpec = options.provedWork ? limits.provenIpSustained : limits.ipSustained;
+  const ipSpec = options.provedWork ? limits.provenIp : limits.ip;
+  const burstLimit = ipSpec.burst.points * scale;
+  // One row per client holds both windows: its count over the hour says
+  // whether the sustained limit is passed (flag), and passing the ceiling refuses.
+  const { burst, sustained: perIp } = consumeWindowPairPoint(tx, ipSpec, clientKey, { now, burstLimit });
+  if (burst.consumedPoints > burstLimit) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(burst) };
 
-  const burst = consumeRatePoint(tx, burstSpec, clientKey, now);
-  if (burst.consumedPoints > burstSpec.points * scale) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(burst) };
-
-  // One counter per hourly dimension, limited at the ceiling: its count says
-  // whether the sustained limit is passed (flag) and passing the ceiling refuses.
-  const ipSustained = sustainedSpec.points * scale;
-  const perIp = consumeRatePoint(tx, sustainedSpec, clientKey, now);
+  const ipSustained = ipSpec.sustained.points * scale;
   if (perIp.consumedPoints > ipSustained * limits.ceilingFactor) return { outcome: "refused", retryAfterSeconds: retryAfterSeconds(perIp) };
   if (perIp.consumedPoints > ipSustained) reasons.push("ipSustained");
 

@@ -3,17 +3,17 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { rateLimits } from "@/db/schema";
-import type { LimiterSpec } from "./rate-limiters";
+import type { LimiterSpec, WindowPairSpec } from "./rate-limiters";
 
 export type RatePoint = { consumedPoints: number; msBeforeNext: number };
 
 /**
  * Counts one point against `key` in a fixed window of `spec.durationSeconds`,
- * inside the caller's transaction: the same `rate_limits` rows, key format
- * (`prefix:key`) and window rule as rate-limiter-flexible's RateLimiterSQLite
- * (decision 0012). The sign path needs it synchronous so that the counts
- * commit with the signature in one group-committed transaction instead of
- * one fsync per limiter.
+ * inside the caller's transaction: `rate_limits` rows keyed `prefix:key`, with
+ * the window rule of rate-limiter-flexible's RateLimiterSQLite (decision
+ * 0012). The sign path needs it synchronous so that the counts commit with
+ * the signature in one group-committed transaction instead of one fsync per
+ * limiter.
  */
 export function consumeRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpec, key: string, now: number): RatePoint {
   const expire = now + spec.durationSeconds * 1000;
@@ -32,6 +32,50 @@ export function consumeRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpe
       .prepare(),
   ).get({ key: `${spec.keyPrefix}:${key}`, expire, now });
   return { consumedPoints: row?.points ?? 1, msBeforeNext: Math.max(0, (row?.expire ?? expire) - now) };
+}
+
+/**
+ * Counts one point against `key` in both windows of `spec`, in one row and
+ * one statement (decision 0024): a new client on the sign path writes one
+ * row, not one per window. A point over `burstLimit` (the caller's scaled
+ * burst limit) is counted in the burst window only, as if the sustained
+ * window were checked after the burst one refused. Inside the caller's
+ * transaction, like `consumeRatePoint`.
+ */
+export function consumeWindowPairPoint(
+  tx: Transaction | AppDatabase,
+  spec: WindowPairSpec,
+  key: string,
+  options: { now: number; burstLimit: number },
+): { burst: RatePoint; sustained: RatePoint } {
+  const { now, burstLimit } = options;
+  const expire = now + spec.sustained.durationSeconds * 1000;
+  const burstExpire = now + spec.burst.durationSeconds * 1000;
+  const row = preparedQuery(tx, "consumeWindowPairPoint", (db) => {
+    const now = sql.placeholder("now");
+    const burstOpen = sql`${rateLimits.burstExpire} > ${now}`;
+    const burstRefused = sql`${burstOpen} AND ${rateLimits.burstPoints} >= ${sql.placeholder("burstLimit")}`;
+    const sustainedOpen = sql`${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${now}`;
+    return db
+      .insert(rateLimits)
+      .values({ key: sql.placeholder("key"), points: 1, expire: sql.placeholder("expire"), burstPoints: 1, burstExpire: sql.placeholder("burstExpire") })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        // SQLite reads every column in SET as it was before the update.
+        set: {
+          points: sql`CASE WHEN ${burstRefused} THEN ${rateLimits.points} WHEN ${sustainedOpen} THEN ${rateLimits.points} + 1 ELSE 1 END`,
+          expire: sql`CASE WHEN ${burstRefused} OR ${sustainedOpen} THEN ${rateLimits.expire} ELSE excluded.expire END`,
+          burstPoints: sql`CASE WHEN ${burstOpen} THEN ${rateLimits.burstPoints} + 1 ELSE 1 END`,
+          burstExpire: sql`CASE WHEN ${burstOpen} THEN ${rateLimits.burstExpire} ELSE excluded.burst_expire END`,
+        },
+      })
+      .returning({ points: rateLimits.points, expire: rateLimits.expire, burstPoints: rateLimits.burstPoints, burstExpire: rateLimits.burstExpire })
+      .prepare();
+  }).get({ key: `${spec.keyPrefix}:${key}`, expire, burstExpire, now, burstLimit });
+  return {
+    burst: { consumedPoints: row?.burstPoints ?? 1, msBeforeNext: Math.max(0, (row?.burstExpire ?? burstExpire) - now) },
+    sustained: { consumedPoints: row?.points ?? 1, msBeforeNext: Math.max(0, (row?.expire ?? expire) - now) },
+  };
 }
 
 /** Whole seconds to wait for a refused point, at least 1 (for Retry-After). */

@@ -20,7 +20,7 @@ const EXPIRED = {
 type ExpiringTable = keyof typeof EXPIRED | "maintenance_runs";
 
 // The key each table is stored in order of: the two the sign path writes are
-// WITHOUT ROWID tables clustered on their text key (decision 0026).
+// WITHOUT ROWID tables clustered on their text key (decision 0024).
 const ORDER_KEY: Record<ExpiringTable, { column: string; first: string | number }> = {
   signature_tokens: { column: "token_hash", first: "" },
   rate_limits: { column: "key", first: "" },

@@ -112,7 +112,7 @@ describe("POST /api/v1/signatures against bots and floods (decision 0011)", () =
 
   it("answers 429 with Retry-After and a translated message past the burst limit (an API client's, with its proofs of work)", async () => {
     const headers = { ...json, "x-forwarded-for": "198.51.100.9", "accept-language": "uk" };
-    const burst = SIGN_LIMITS.provenIpBurst.points;
+    const burst = SIGN_LIMITS.provenIp.burst.points;
     for (let i = 0; i < burst; i += 1) expect((await post(await solved({ ...valid, email: `b${i}@example.org` }), headers)).status).toBe(202);
     const refused = await post(await solved({ ...valid, email: "over@example.org" }), headers);
     expect(refused.status).toBe(429);
