@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
+import { FieldHint, hintIdFor } from "./FieldHint";
 
 /**
  * A labelled text input (`.field`) and, when given, a hint between the label
@@ -9,12 +10,8 @@ export function TextField({ id, label, hint, ...input }: { id: string; label: Re
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      ) : null}
-      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      <FieldHint fieldId={id}>{hint}</FieldHint>
+      <input id={id} aria-describedby={hintIdFor(id, hint)} {...input} />
     </div>
   );
 }
