@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { createMailCatcher, createOrganizerAccount, createOwnServer, freePort, readDatabase } from "./support/own-server";
+import { signIn } from "./support/organizers";
 import { createPublishedUpdate } from "./support/updates";
 
 // Issue 15: "kill -9 during a 5,000-recipient send, restart: everyone got it
@@ -63,11 +64,7 @@ test("kill -9 during a 5,000-recipient send, restart: everyone has it, once unle
     });
     await server.start();
 
-    await page.goto(`${server.baseUrl}/admin/login`);
-    await page.getByLabel("Email").fill("crash-admin@example.test");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    await signIn(page, "crash-admin@example.test", PASSWORD, server.baseUrl);
     await page.goto(`${server.baseUrl}/admin/updates/${updateId}/send`);
     await page.getByRole("button", { name: `Prepare the mailing to ${RECIPIENTS.toLocaleString("en")} signers` }).click();
     await expect(page.getByTestId("exact-recipients")).toHaveAttribute("data-count", String(RECIPIENTS));

@@ -1,6 +1,7 @@
 import { confirmByLink, expect, test } from "./support/fixtures";
 import { extractLink, listEmails, listRefusals, refuseMailTo, uniqueEmail, waitForEmail, type CaughtEmail } from "./support/mail";
 import { createOrganizerAccount, createOwnServer, readDatabase } from "./support/own-server";
+import { signIn } from "./support/organizers";
 
 // Issue 15 item 6, "the reminder goes out once" (decision 0022): a signer
 // who has not confirmed 48 hours (CONFIRM_REMINDER_HOURS' default) after the
@@ -105,11 +106,7 @@ test("a signer who forgot to confirm gets one reminder, its link confirms, and n
     });
 
     await test.step("the owner's dashboard counts two reminders sent and one signer who confirmed after a reminder", async () => {
-      await page.goto(`${server.baseUrl}/admin/login`);
-      await page.getByLabel("Email").fill(OWNER);
-      await page.getByLabel("Password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+      await signIn(page, OWNER, PASSWORD, server.baseUrl);
       const reminders = page.getByRole("region", { name: "Reminders to confirm" });
       await expect(reminders).toContainText("still unconfirmed 48 hours after its confirmation email gets one reminder");
       await expect(reminders.locator('[data-reminders="sent"]')).toHaveText("2");

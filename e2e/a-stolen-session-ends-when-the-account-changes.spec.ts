@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { BrowserContext, Page } from "@playwright/test";
 import { authenticator } from "otplib";
 import { expect, test } from "./support/fixtures";
-import { runUserCommand, signInAs } from "./support/organizers";
+import { addOrganizerAsOwner, runUserCommand, signIn, submitLogin } from "./support/organizers";
 
 // A refused sign-in (a used code) is answered 401 by next-auth; so is an export asked for with an ended session.
 test.use({ expectedHttpErrors: [401] });
@@ -10,13 +10,6 @@ test.use({ expectedHttpErrors: [401] });
 /** The code the app shows in the next 30-second step: not used yet, and accepted now (one step of clock drift is). */
 function nextCode(secret: string): string {
   return authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret);
-}
-
-async function typePassword(page: Page, email: string, password: string): Promise<void> {
-  await page.goto("/admin/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 async function typeCode(page: Page, code: string): Promise<void> {
@@ -47,13 +40,7 @@ test("a copied session cookie stops working when the account gets a new password
   let password = "first organizer password";
 
   await test.step("an owner creates an admin account", async () => {
-    await signInAs(page, "owner");
-    await page.getByRole("link", { name: "Organizers", exact: true }).click();
-    await page.getByLabel("Email", { exact: true }).fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByLabel("Role", { exact: true }).selectOption("admin");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("status")).toHaveText("Account created.");
+    await addOrganizerAsOwner(page, { email, password, role: "admin" });
   });
 
   const organizerContext = await browser.newContext();
@@ -62,8 +49,7 @@ test("a copied session cookie stops working when the account gets a new password
   const thief = await thiefContext.newPage();
 
   await test.step("the organizer signs in; a copy of their cookie opens the dashboard elsewhere", async () => {
-    await typePassword(organizer, email, password);
-    await expect(organizer.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    await signIn(organizer, email, password);
     await stealCookies(organizerContext, thiefContext);
     await expectSignedIn(thief);
   });
@@ -77,8 +63,7 @@ test("a copied session cookie stops working when the account gets a new password
 
   let secret = "";
   await test.step("signed in again, they turn on a second factor: every session ends, the copy too", async () => {
-    await typePassword(organizer, email, password);
-    await expect(organizer.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    await signIn(organizer, email, password);
     await stealCookies(organizerContext, thiefContext);
     await expectSignedIn(thief);
 
@@ -94,11 +79,11 @@ test("a copied session cookie stops working when the account gets a new password
 
   await test.step("a code from the app opens one session: typed again elsewhere with the password, it is refused", async () => {
     const code = nextCode(secret);
-    await typePassword(organizer, email, password);
+    await submitLogin(organizer, email, password);
     await typeCode(organizer, code);
     await expect(organizer.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
 
-    await typePassword(thief, email, password);
+    await submitLogin(thief, email, password);
     await typeCode(thief, code);
     await expect(thief.getByRole("alert").filter({ hasText: "That code is wrong." })).toBeVisible();
     await expectSignedOut(thief);

@@ -1,6 +1,7 @@
 import { confirmByLink, expect, test } from "./support/fixtures";
 import { extractLink, uniqueEmail, waitForEmail } from "./support/mail";
 import { createOrganizerAccount, createOwnServer, readDatabase } from "./support/own-server";
+import { signIn } from "./support/organizers";
 
 // Issue 15 item 7 (decision 0025): an organizer turns on the daily digest on
 // their account page, in Russian; the next morning from 06:00 UTC the
@@ -33,11 +34,7 @@ test("an organizer turns on the daily digest and gets it the next morning, in th
     });
 
     await test.step("the organizer turns the daily summary on, in Russian, on their account page", async () => {
-      await page.goto(`${server.baseUrl}/admin/login`);
-      await page.getByLabel("Email").fill(organizer);
-      await page.getByLabel("Password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+      await signIn(page, organizer, PASSWORD, server.baseUrl);
       await page.goto(`${server.baseUrl}/admin/account`);
       const digest = page.getByRole("region", { name: "Daily summary" });
       await expect(digest.getByLabel("Email me the daily summary")).not.toBeChecked();

@@ -3,7 +3,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { authenticator } from "otplib";
 import { expect, test } from "./support/fixtures";
-import { signInAs } from "./support/organizers";
+import { addOrganizerAsOwner, signIn, submitLogin } from "./support/organizers";
 
 // next-auth answers a refused sign-in (password right, code missing or wrong) with 401.
 test.use({ expectedHttpErrors: [401] });
@@ -29,25 +29,12 @@ async function signOut(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { level: 1, name: "Organizer sign-in" })).toBeVisible();
 }
 
-async function typePassword(page: Page, email: string, password: string): Promise<void> {
-  await page.goto("/admin/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 test("an organizer turns on a second factor, then signs in with a code from the app and once with a recovery code", async ({ page, browser }) => {
   const email = `e2e-totp-${randomBytes(3).toString("hex")}@example.test`;
   const password = "second factor organizer pass";
 
   await test.step("an owner creates their account", async () => {
-    await signInAs(page, "owner");
-    await page.getByRole("link", { name: "Organizers", exact: true }).click();
-    await page.getByLabel("Email", { exact: true }).fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByLabel("Role", { exact: true }).selectOption("admin");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("status")).toHaveText("Account created.");
+    await addOrganizerAsOwner(page, { email, password, role: "admin" });
   });
 
   const context = await browser.newContext();
@@ -56,8 +43,7 @@ test("an organizer turns on a second factor, then signs in with a code from the 
   let recoveryCodes: string[] = [];
 
   await test.step("they set up an authenticator app on their account page", async () => {
-    await typePassword(organizer, email, password);
-    await expect(organizer.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    await signIn(organizer, email, password);
     await organizer.getByRole("link", { name: "Account", exact: true }).click();
     await expect(organizer.getByText("No second factor yet.")).toBeVisible();
     await organizer.getByRole("link", { name: "Set up a second factor" }).click();
@@ -87,7 +73,7 @@ test("an organizer turns on a second factor, then signs in with a code from the 
   });
 
   await test.step("signing in, they are asked for the code; a wrong one is refused, the right one opens the dashboard", async () => {
-    await typePassword(organizer, email, password);
+    await submitLogin(organizer, email, password);
     await expect(organizer.getByRole("status")).toHaveText("Enter the code from your authenticator app.");
     await expectNoViolations(organizer);
     await organizer.getByLabel("Authentication code").fill(wrongCode(secret));
@@ -105,7 +91,7 @@ test("an organizer turns on a second factor, then signs in with a code from the 
 
   await test.step("a recovery code works once", async () => {
     const recovery = recoveryCodes[0] ?? "";
-    await typePassword(organizer, email, password);
+    await submitLogin(organizer, email, password);
     await organizer.getByLabel("Authentication code").fill(recovery);
     await organizer.getByRole("button", { name: "Sign in" }).click();
     await expect(organizer.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
@@ -113,7 +99,7 @@ test("an organizer turns on a second factor, then signs in with a code from the 
     await expect(organizer.getByText("Recovery codes left: 9.")).toBeVisible();
     await signOut(organizer);
 
-    await typePassword(organizer, email, password);
+    await submitLogin(organizer, email, password);
     await organizer.getByLabel("Authentication code").fill(recovery);
     await organizer.getByRole("button", { name: "Sign in" }).click();
     await expect(organizer.getByRole("alert").filter({ hasText: "That code is wrong." })).toBeVisible();

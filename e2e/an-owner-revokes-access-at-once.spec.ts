@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "./support/fixtures";
-import { signInAs } from "./support/organizers";
+import { addOrganizerAsOwner, signIn } from "./support/organizers";
 
 test.use({ expectedHttpErrors: [401, 403] });
 
@@ -9,27 +9,14 @@ test("an owner adds an organizer, then demotes and disables them: each change en
   const password = "temporary organizer pass";
 
   await test.step("the owner creates an admin account", async () => {
-    await signInAs(page, "owner");
-    await page.getByRole("link", { name: "Organizers", exact: true }).click();
-    await page.getByLabel("Email", { exact: true }).fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByLabel("Role", { exact: true }).selectOption("admin");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("status")).toHaveText("Account created.");
+    await addOrganizerAsOwner(page, { email, password, role: "admin" });
     await expect(page.getByRole("cell", { name: email, exact: true })).toBeVisible();
   });
 
   const other = await browser.newContext();
   const temp = await other.newPage();
-  const signIn = async () => {
-    await temp.goto("/admin/login");
-    await temp.getByLabel("Email").fill(email);
-    await temp.getByLabel("Password").fill(password);
-    await temp.getByRole("button", { name: "Sign in" }).click();
-    await expect(temp.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
-  };
   await test.step("the new admin signs in and can moderate", async () => {
-    await signIn();
+    await signIn(temp, email, password);
     expect((await temp.goto("/admin/signatures"))?.status()).toBe(200);
   });
 
@@ -40,7 +27,7 @@ test("an owner adds an organizer, then demotes and disables them: each change en
     expect((await temp.request.get("/admin/exports/signatures.csv")).status()).toBe(401);
     await temp.goto("/admin/signatures");
     await expect(temp).toHaveURL(/\/admin\/login$/);
-    await signIn();
+    await signIn(temp, email, password);
     expect((await temp.goto("/admin/signatures"))?.status()).toBe(403);
     expect((await temp.request.get("/admin/exports/signatures.csv")).status()).toBe(403);
   });

@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { setUpFreshConfig } from "@/test/config";
 import { DEFAULT_MAIL_RATE_PER_MINUTE, getConfig, MAX_CONFIRM_REMINDER_HOURS, resetConfigForTesting } from "./config";
 
 describe("getConfig", () => {
-  beforeEach(() => resetConfigForTesting());
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    resetConfigForTesting();
-  });
+  setUpFreshConfig();
 
   const production = (env: Record<string, string>) => {
     vi.stubEnv("NODE_ENV", "production");

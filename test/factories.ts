@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
 import { getGroupCommit } from "@/db/group-commit";
-import { mailOutbox, signatures, statCounters, updates, updateTexts, users, type CounterScope, type UserRole } from "@/db/schema";
+import { auditLog, mailOutbox, signatures, statCounters, updates, updateTexts, users, type CounterScope, type UserRole } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import type { Locale } from "@/lib/i18n/locales";
 import { parseSignLetter, type SignLetterData } from "@/lib/schemas/sign-letter";
@@ -146,6 +146,14 @@ export function linkTokenFromOutbox(db: AppDatabase, address: string, path: "con
     if (match) return match[1]!;
   }
   throw new Error(`no ${path} link in ${options.nth === undefined ? "the emails" : `email ${options.nth}`} to ${address}`);
+}
+
+// ---------------------------------------------------------------------------
+// Audit log
+
+/** The audit rows of one action, oldest first. */
+export function readAuditRows(db: AppDatabase, action: string) {
+  return db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id).all();
 }
 
 // ---------------------------------------------------------------------------

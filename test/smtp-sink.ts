@@ -1,6 +1,8 @@
 import type { AddressInfo } from "node:net";
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
+import { afterEach, beforeEach } from "vitest";
+import { createSmtpTransport } from "@/server/mail/outbox-sender";
 
 export type SunkEmail = {
   to: string;
@@ -72,4 +74,26 @@ export async function startSmtpSink() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+export type SmtpTransport = ReturnType<typeof createSmtpTransport>;
+
+/**
+ * Gives every test of the enclosing `describe` a fresh sink and the pooled
+ * transport production sends with, pointed at it; both are closed after the
+ * test (`setUpSmtpSink((opened) => ({ sink, transport } = opened))`).
+ */
+export function setUpSmtpSink(take: (opened: { sink: SmtpSink; transport: SmtpTransport }) => void): void {
+  let opened: { sink: SmtpSink; transport: SmtpTransport } | undefined;
+  beforeEach(async () => {
+    const sink = await startSmtpSink();
+    opened = { sink, transport: createSmtpTransport(sink.url) };
+    take(opened);
+  });
+  afterEach(async () => {
+    opened?.transport.close();
+    await opened?.sink.close();
+    opened = undefined;
+  });
 }

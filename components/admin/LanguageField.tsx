@@ -7,7 +7,7 @@ export function LanguageField(props: { id: string; label: string; defaultValue?:
       <label htmlFor={props.id}>{props.label}</label>
       <select id={props.id} name="locale" defaultValue={props.defaultValue}>
         {LOCALES.map((code) => (
-          <option key={code} value={code}>
+          <option key={code} value={code} lang={code}>
             {LOCALE_NAMES[code]}
           </option>
         ))}

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { FieldHint } from "@/components/ui/FieldHint";
 
 export type LoginLabels = {
   email: string;
@@ -79,9 +80,7 @@ export function LoginForm({ labels, initialError }: { labels: LoginLabels; initi
       {askCode ? (
         <div className="field">
           <label htmlFor="login-totp">{labels.code}</label>
-          <p id="login-totp-hint" className="hint">
-            {labels.codeHint}
-          </p>
+          <FieldHint fieldId="login-totp">{labels.codeHint}</FieldHint>
           <input
             id="login-totp"
             name="totp"

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState, type FormEvent } from "react";
+import { FieldHint } from "@/components/ui/FieldHint";
 import type { Locale } from "@/lib/i18n/locales";
 import { AUTHOR_CHANGES, byteLength, parseUpdateForm, UPDATE_KINDS, updateFormInput, type UpdateField, type UpdateKind } from "@/lib/schemas/update";
 import { INITIAL_UPDATE_FORM_STATE, type UpdateFormState } from "@/lib/schemas/update-form-state";
@@ -143,9 +144,7 @@ export function UpdateEditor({
         </div>
         <div className="field">
           <label htmlFor={fieldId("institution")}>{labels.institution}</label>
-          <p id={`${fieldId("institution")}-hint`} className="hint">
-            {labels.institutionHint}
-          </p>
+          <FieldHint fieldId={fieldId("institution")}>{labels.institutionHint}</FieldHint>
           <input
             id={fieldId("institution")}
             name="institution"
@@ -159,9 +158,7 @@ export function UpdateEditor({
         </div>
         <div className="field">
           <label htmlFor={fieldId("eventOn")}>{labels.eventOn}</label>
-          <p id={`${fieldId("eventOn")}-hint`} className="hint">
-            {labels.eventOnHint}
-          </p>
+          <FieldHint fieldId={fieldId("eventOn")}>{labels.eventOnHint}</FieldHint>
           <input
             id={fieldId("eventOn")}
             name="eventOn"
@@ -174,9 +171,7 @@ export function UpdateEditor({
         </div>
         <div className="field">
           <label htmlFor={fieldId("authorId")}>{labels.author}</label>
-          <p id={`${fieldId("authorId")}-hint`} className="hint">
-            {labels.authorHint}
-          </p>
+          <FieldHint fieldId={fieldId("authorId")}>{labels.authorHint}</FieldHint>
           <select
             id={fieldId("authorId")}
             name="authorId"

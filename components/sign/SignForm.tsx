@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type FormEvent, type ReactNode } from "react";
+import { FieldHint } from "@/components/ui/FieldHint";
 import type { CountryOption } from "@/lib/countries";
 import { isRiskyEmailDomain, type RiskyEmailDomains } from "@/lib/risky-email";
 import { solveProofOfWork } from "./proof-of-work";
@@ -271,9 +272,7 @@ export function SignForm({
 
       <div className="field">
         <label htmlFor="sign-name">{labels.name}</label>
-        <p id="sign-name-hint" className="hint">
-          {labels.nameHint}
-        </p>
+        <FieldHint fieldId="sign-name">{labels.nameHint}</FieldHint>
         <input
           id="sign-name"
           name="name"
@@ -294,9 +293,7 @@ export function SignForm({
 
       <div className="field">
         <label htmlFor="sign-email">{labels.email}</label>
-        <p id="sign-email-hint" className="hint">
-          {labels.emailHint}
-        </p>
+        <FieldHint fieldId="sign-email">{labels.emailHint}</FieldHint>
         <input
           id="sign-email"
           name="email"
@@ -391,9 +388,7 @@ export function SignForm({
           aria-describedby="sign-isPublicName-hint"
         />
         <label htmlFor="sign-isPublicName">{labels.isPublicName}</label>
-        <p id="sign-isPublicName-hint" className="hint">
-          {labels.isPublicNameHint}
-        </p>
+        <FieldHint fieldId="sign-isPublicName">{labels.isPublicNameHint}</FieldHint>
       </div>
 
       <div className="field field--check">

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { FieldHint, hintIdFor } from "./FieldHint";
 
 /**
  * A checkbox with its label after it (`.field--check`) and, when given, a
@@ -21,13 +22,9 @@ export function CheckField({
 }) {
   return (
     <div className="field field--check">
-      <input id={id} name={name} type="checkbox" defaultChecked={defaultChecked} required={required} aria-describedby={hint ? `${id}-hint` : undefined} />
+      <input id={id} name={name} type="checkbox" defaultChecked={defaultChecked} required={required} aria-describedby={hintIdFor(id, hint)} />
       <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      ) : null}
+      <FieldHint fieldId={id}>{hint}</FieldHint>
     </div>
   );
 }

@@ -6,13 +6,40 @@ import { ORGANIZER_PASSWORD, ORGANIZERS } from "./organizer-accounts";
 
 export { ORGANIZER_PASSWORD, ORGANIZERS };
 
-/** Signs in through the login page and waits for the dashboard. */
-export async function signInAs(page: Page, who: keyof typeof ORGANIZERS): Promise<void> {
-  await page.goto("/admin/login");
-  await page.getByLabel("Email").fill(ORGANIZERS[who].email);
-  await page.getByLabel("Password").fill(ORGANIZER_PASSWORD);
+/**
+ * Sends the login form; what comes next (the dashboard, a code prompt, a
+ * refusal) is the caller's to check. `baseUrl` is for a spec's own server.
+ */
+export async function submitLogin(page: Page, email: string, password: string, baseUrl = ""): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in through the login page and waits for the dashboard. */
+export async function signIn(page: Page, email: string, password: string, baseUrl = ""): Promise<void> {
+  await submitLogin(page, email, password, baseUrl);
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+}
+
+/** Signs in as one of the accounts the test stack creates. */
+export async function signInAs(page: Page, who: keyof typeof ORGANIZERS): Promise<void> {
+  await signIn(page, ORGANIZERS[who].email, ORGANIZER_PASSWORD);
+}
+
+/**
+ * The owner creates an organizer account on the Organizers page, as an
+ * owner does, and sees it confirmed; leaves `page` signed in as the owner.
+ */
+export async function addOrganizerAsOwner(page: Page, account: { email: string; password: string; role: "admin" | "viewer" }): Promise<void> {
+  await signInAs(page, "owner");
+  await page.getByRole("link", { name: "Organizers", exact: true }).click();
+  await page.getByLabel("Email", { exact: true }).fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByLabel("Role", { exact: true }).selectOption(account.role);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("status")).toHaveText("Account created.");
 }
 
 /**

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { SYSTEM } from "@/server/auth/actor";
 import { resetConfigForTesting } from "@/server/config";
 import { getDashboard } from "@/server/dashboard/get-dashboard";
 import { getClientIpHash, getRateLimitIpHash } from "@/server/security/client-ip";
+import { setUpFreshConfig } from "@/test/config";
 import { setUpTestDatabase } from "@/test/database";
 import { recordCheckedSignature, signatureData } from "@/test/factories";
 import { checkSignLimits, getEmailDomain, SIGN_LIMITS, type SignLimits, type SignLimitVerdict } from "./check-sign-limits";
@@ -20,12 +21,8 @@ const fromIp = (ip: string) => new Headers({ "x-forwarded-for": ip });
 
 describe("checkSignLimits", () => {
   let db: AppDatabase;
-  beforeEach(() => resetConfigForTesting());
+  setUpFreshConfig();
   setUpTestDatabase((opened) => ({ db } = opened));
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    resetConfigForTesting();
-  });
 
   async function run(
     times: number,

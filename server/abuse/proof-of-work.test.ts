@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { resetConfigForTesting } from "@/server/config";
 import { solveProofOfWork } from "@/components/sign/proof-of-work";
+import { setUpFreshConfig } from "@/test/config";
 import { setUpTestDatabase } from "@/test/database";
 import { solvedProofOfWork as solvedPayload } from "@/test/proof-of-work";
 import { createProofOfWorkChallenge, PROOF_OF_WORK_MAX_NUMBER, verifyProofOfWork } from "./proof-of-work";
 
 describe("proof of work (decision 0011)", () => {
   let db: AppDatabase;
-  beforeEach(() => resetConfigForTesting());
+  setUpFreshConfig();
   setUpTestDatabase((opened) => ({ db } = opened));
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    resetConfigForTesting();
-  });
 
   it("issues SHA-256 challenges calibrated to the phone budget, expiring in 10 minutes", async () => {
     const now = Date.now();

@@ -1,12 +1,11 @@
-import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { auditLog } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
 import { createOrganizer } from "@/server/users/manage-users";
 import { forbidRealClock } from "@/test/clock";
 import { setUpTestDatabase } from "@/test/database";
+import { readAuditRows } from "@/test/factories";
 import { authenticateOrganizer } from "./authenticate-organizer";
 
 const PASSWORD = "a long enough password";
@@ -42,10 +41,6 @@ async function outcome(attempt: Promise<unknown>): Promise<string> {
   }
 }
 
-function auditRows(action: string) {
-  return db.select().from(auditLog).where(eq(auditLog.action, action)).all();
-}
-
 describe("the per-account sign-in limit (decision 0018)", () => {
   forbidRealClock();
 
@@ -54,7 +49,7 @@ describe("the per-account sign-in limit (decision 0018)", () => {
     const outcomes = await Promise.all(guesses);
     expect(outcomes.filter((result) => result === "refused")).toHaveLength(5);
     expect(outcomes.filter((result) => result === "RATE_LIMITED")).toHaveLength(7);
-    expect(auditRows("login.failure")).toHaveLength(5);
+    expect(readAuditRows(db, "login.failure")).toHaveLength(5);
     // The right password is refused too, without being looked at, until the window ends.
     expect(await outcome(signIn({ clientKey: "client-x" }))).toBe("RATE_LIMITED");
     expect(await outcome(signIn({ clientKey: "client-x", now: T0 + WINDOW_MS }))).toBe(EMAIL);
@@ -65,17 +60,17 @@ describe("the per-account sign-in limit (decision 0018)", () => {
     for (let index = 0; index < 40; index++) {
       expect(await outcome(signIn({ password: "a wrong password", clientKey: `flood-${index}`, now: T0 + index * 1000 }))).toBe("RATE_LIMITED");
     }
-    expect(auditRows("login.blocked")).toEqual([
+    expect(readAuditRows(db, "login.blocked")).toEqual([
       expect.objectContaining({ actorEmail: EMAIL, targetType: "loginAccount", targetId: EMAIL, rowCount: 40, createdAt: T0 }),
     ]);
-    expect(JSON.parse(auditRows("login.blocked")[0]?.details ?? "{}")).toEqual({ limit: "account", retryAfterSeconds: 900 });
+    expect(JSON.parse(readAuditRows(db, "login.blocked")[0]?.details ?? "{}")).toEqual({ limit: "account", retryAfterSeconds: 900 });
 
     // The next window counts afresh, and its first refusal starts a new row.
     const later = T0 + WINDOW_MS;
     for (let index = 0; index < 5; index++) await signIn({ password: "a wrong password", clientKey: `late-${index}`, now: later });
     expect(await outcome(signIn({ clientKey: "late-x", now: later + 1 }))).toBe("RATE_LIMITED");
-    expect(auditRows("login.blocked").map((row) => row.rowCount)).toEqual([40, 1]);
-    expect(auditRows("login.failure")).toHaveLength(10);
+    expect(readAuditRows(db, "login.blocked").map((row) => row.rowCount)).toEqual([40, 1]);
+    expect(readAuditRows(db, "login.failure")).toHaveLength(10);
   });
 
   it("forgets the failures once the right password gets in", async () => {
@@ -92,7 +87,7 @@ describe("the per-client sign-in limit", () => {
   it("holds across addresses, with one row per client and window for what it refuses", async () => {
     for (let index = 0; index < 20; index++) expect(await outcome(signIn({ email: `someone-${index}@example.test` }))).toBe("refused");
     for (let index = 0; index < 10; index++) expect(await outcome(signIn({ email: `other-${index}@example.test` }))).toBe("RATE_LIMITED");
-    expect(auditRows("login.blocked")).toEqual([expect.objectContaining({ actorEmail: null, targetType: "loginClient", targetId: "client-1", rowCount: 10 })]);
+    expect(readAuditRows(db, "login.blocked")).toEqual([expect.objectContaining({ actorEmail: null, targetType: "loginClient", targetId: "client-1", rowCount: 10 })]);
     // Another client is not held up, and the account itself was never guessed at.
     expect(await outcome(signIn({ clientKey: "client-2" }))).toBe(EMAIL);
   });

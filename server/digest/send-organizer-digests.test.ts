@@ -1,16 +1,16 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { auditLog, mailOutbox, users } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
-import { createSmtpTransport, deliverDueEmails } from "@/server/mail/outbox-sender";
+import { deliverDueEmails } from "@/server/mail/outbox-sender";
 import { runMaintenance } from "@/server/maintenance/run-maintenance";
 import { confirmMailing } from "@/server/mailings/mailing-lifecycle";
 import { prepareMailing } from "@/server/mailings/prepare-mailing";
 import { forbidRealClock } from "@/test/clock";
 import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, createPendingSigner, createPublishedUpdate, createVerifiedSigner, recordCheckedSignature } from "@/test/factories";
-import { startSmtpSink, type SunkEmail } from "@/test/smtp-sink";
+import { setUpSmtpSink, type SmtpSink, type SmtpTransport, type SunkEmail } from "@/test/smtp-sink";
 import { getDigestPreference, updateDigestPreference } from "./digest-preference";
 import { DIGEST_HOUR_UTC, sendOrganizerDigests } from "./send-organizer-digests";
 
@@ -31,17 +31,10 @@ describe("the organizers' daily digest", () => {
   forbidRealClock();
   let db: AppDatabase;
   let filePath: string | undefined;
-  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
-  let transport: ReturnType<typeof createSmtpTransport>;
+  let sink: SmtpSink;
+  let transport: SmtpTransport;
   setUpTestDatabase((opened) => ({ db, filePath } = opened), { file: true });
-  beforeEach(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport(sink.url);
-  });
-  afterEach(async () => {
-    transport.close();
-    await sink.close();
-  });
+  setUpSmtpSink((opened) => ({ sink, transport } = opened));
 
   /** A campaign with a day to report: confirmations, a flagged burst, a mailing under way. */
   async function seedCampaign() {

@@ -1,17 +1,13 @@
 import { createHash } from "node:crypto";
-import v8 from "node:v8";
-import vm from "node:vm";
-import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { openReadOnlyDatabase, type AppDatabase } from "@/db/client";
-import { auditLog } from "@/db/schema";
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { getCampaign } from "@/server/content/get-campaign";
 import { AppError } from "@/server/errors";
 import { PDFParse } from "pdf-parse";
 import { createTestDatabase, setUpTestDatabase } from "@/test/database";
-import { lastReadConnection, readBytes } from "@/test/export-streams";
-import { createOrganizer, insertSignatureRows } from "@/test/factories";
+import { lastReadConnection, measureStream, readBytes } from "@/test/export-streams";
+import { createOrganizer, insertSignatureRows, readAuditRows } from "@/test/factories";
 import { buildNamedSignersQuery, createDeliveryDocument } from "./delivery-document";
 import { forbidRealClock } from "@/test/clock";
 
@@ -34,10 +30,6 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
   } finally {
     await parser.destroy();
   }
-}
-
-function deliveryAudits(db: AppDatabase) {
-  return db.select().from(auditLog).where(eq(auditLog.action, "export.deliveryPdf")).orderBy(auditLog.id).all();
 }
 
 describe("createDeliveryDocument", () => {
@@ -149,7 +141,7 @@ describe("createDeliveryDocument", () => {
     expect(attempt).toThrow(AppError);
     expect(attempt).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
     expect(openReadOnlyDatabase).not.toHaveBeenCalled();
-    expect(deliveryAudits(db)).toEqual([]);
+    expect(readAuditRows(db, "export.deliveryPdf")).toEqual([]);
   });
 
   it("refuses a country code that is not one", () => {
@@ -166,12 +158,12 @@ describe("createDeliveryDocument", () => {
     const { stream, filename } = createDeliveryDocument({ actor: owner, country: "DE", locale: "uk", db, now: NOW });
     const reader = lastReadConnection();
     expect(reader.$client.readonly).toBe(true);
-    expect(deliveryAudits(db)).toEqual([]);
+    expect(readAuditRows(db, "export.deliveryPdf")).toEqual([]);
     const bytes = await readBytes(stream);
 
     expect(reader.$client.open).toBe(false);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const audits = deliveryAudits(db);
+    const audits = readAuditRows(db, "export.deliveryPdf");
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({
       actorEmail: "owner@organizers.example",
@@ -188,8 +180,8 @@ describe("createDeliveryDocument", () => {
     const { stream, filename } = createDeliveryDocument({ actor: SYSTEM, locale: "en", db, now: NOW });
     await readBytes(stream);
     expect(filename).toBe("delivery-all-2026-11-21.pdf");
-    expect(deliveryAudits(db)[0]).toMatchObject({ actorEmail: "system (command line)", rowCount: 4 });
-    expect(JSON.parse(deliveryAudits(db)[0]!.details!)).toMatchObject({ country: null, locale: "en" });
+    expect(readAuditRows(db, "export.deliveryPdf")[0]).toMatchObject({ actorEmail: "system (command line)", rowCount: 4 });
+    expect(JSON.parse(readAuditRows(db, "export.deliveryPdf")[0]!.details!)).toMatchObject({ country: null, locale: "en" });
   });
 
   it("closes its connection and audits an aborted export, without a digest, when the client goes away", async () => {
@@ -206,7 +198,7 @@ describe("createDeliveryDocument", () => {
     await reader.cancel();
 
     expect(connection.$client.open).toBe(false);
-    const audits = deliveryAudits(db);
+    const audits = readAuditRows(db, "export.deliveryPdf");
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ targetType: null, targetId: null });
     expect(JSON.parse(audits[0]!.details!)).toEqual({ country: null, locale: "en", aborted: true });
@@ -245,41 +237,17 @@ describe("createDeliveryDocument", () => {
       })(),
       { now: T0 },
     );
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as () => void;
-    gc();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const buffersBefore = process.memoryUsage().arrayBuffers;
-    let heapPeak = heapBefore;
-    let buffersPeak = buffersBefore;
-
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    const { stream } = createDeliveryDocument({ actor: admin, country: "DE", locale: "en", db, now: NOW });
-    const reader = stream.getReader();
     const hash = createHash("sha256");
-    let firstByteMs: number | undefined;
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      firstByteMs ??= performance.now() - started;
-      bytes += value.byteLength;
-      hash.update(value);
-      const memory = process.memoryUsage();
-      heapPeak = Math.max(heapPeak, memory.heapUsed);
-      buffersPeak = Math.max(buffersPeak, memory.arrayBuffers);
-    }
-    const totalMs = performance.now() - started;
-    const cpuMs = process.cpuUsage(cpuBefore).user / 1000;
-    const growthMb = (heapPeak - heapBefore) / 1024 / 1024;
-    const buffersGrowthMb = (buffersPeak - buffersBefore) / 1024 / 1024;
+    const { bytes, firstByteMs, totalMs, cpuMs, heapGrowthMb: growthMb, buffersGrowthMb } = await measureStream(
+      () => createDeliveryDocument({ actor: admin, country: "DE", locale: "en", db, now: NOW }).stream,
+      (chunk) => hash.update(chunk),
+    );
     await annotate(
       `${NAMES} names, ${(bytes / 1024 / 1024).toFixed(1)} MB of PDF in ${totalMs.toFixed(0)} ms (${cpuMs.toFixed(0)} ms of CPU); first byte after ${firstByteMs?.toFixed(1)} ms; ` +
         `growth at most ${growthMb.toFixed(1)} MB of heap, ${buffersGrowthMb.toFixed(1)} MB of buffers`,
     );
 
-    const audit = deliveryAudits(db)[0];
+    const audit = readAuditRows(db, "export.deliveryPdf")[0];
     expect(audit?.rowCount).toBe(NAMES);
     expect(audit?.targetId).toBe(`${hash.digest("hex")}  delivery-DE-2026-11-21.pdf`);
     expect(growthMb).toBeLessThan(80);

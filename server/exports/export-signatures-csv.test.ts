@@ -1,5 +1,3 @@
-import v8 from "node:v8";
-import vm from "node:vm";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { openReadOnlyDatabase, type AppDatabase } from "@/db/client";
@@ -8,8 +6,8 @@ import { parseSignatureExportFilter, type SignatureExportFilter } from "@/lib/sc
 import { SYSTEM, type Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors";
 import { createTestDatabase, setUpTestDatabase } from "@/test/database";
-import { lastReadConnection, readBytes } from "@/test/export-streams";
-import { createOrganizer, insertSignatureRows } from "@/test/factories";
+import { lastReadConnection, measureStream, readBytes } from "@/test/export-streams";
+import { createOrganizer, insertSignatureRows, readAuditRows } from "@/test/factories";
 import { buildSignatureExportQuery, exportSignaturesCsv } from "./export-signatures-csv";
 import { forbidRealClock } from "@/test/clock";
 
@@ -37,10 +35,6 @@ async function readLines(stream: ReadableStream<Uint8Array>): Promise<string[]> 
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(3));
   expect(text.endsWith("\r\n")).toBe(true);
   return text.slice(0, -2).split("\r\n");
-}
-
-function exportAudits(db: AppDatabase) {
-  return db.select().from(auditLog).where(eq(auditLog.action, "export.signaturesCsv")).orderBy(auditLog.id).all();
 }
 
 describe("exportSignaturesCsv", () => {
@@ -149,7 +143,7 @@ describe("exportSignaturesCsv", () => {
     expect(attempt).toThrow(AppError);
     expect(attempt).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
     expect(openReadOnlyDatabase).not.toHaveBeenCalled();
-    expect(exportAudits(db)).toEqual([]);
+    expect(readAuditRows(db, "export.signaturesCsv")).toEqual([]);
   });
 
   it("lets owners and the command line export", async () => {
@@ -157,7 +151,7 @@ describe("exportSignaturesCsv", () => {
     const owner = createOrganizer(db, { role: "owner", email: "owner@example.org", now: T0 });
     expect(await readLines(exportSignaturesCsv({ actor: owner, filter: filter(), db, now: T0 }).stream)).toHaveLength(2);
     expect(await readLines(exportSignaturesCsv({ actor: SYSTEM, filter: filter(), db, now: T0 }).stream)).toHaveLength(2);
-    expect(exportAudits(db).map((row) => row.actorEmail)).toEqual(["owner@example.org", "system (command line)"]);
+    expect(readAuditRows(db, "export.signaturesCsv").map((row) => row.actorEmail)).toEqual(["owner@example.org", "system (command line)"]);
   });
 
   it("reads from its own read-only connection, closes it at the end and writes one audit row", async () => {
@@ -168,12 +162,12 @@ describe("exportSignaturesCsv", () => {
     const reader = lastReadConnection();
     expect(reader.$client.readonly).toBe(true);
     expect(reader.$client).not.toBe(db.$client);
-    expect(exportAudits(db)).toEqual([]);
+    expect(readAuditRows(db, "export.signaturesCsv")).toEqual([]);
 
     expect(await readLines(stream)).toHaveLength(2501);
 
     expect(reader.$client.open).toBe(false);
-    const audits = exportAudits(db);
+    const audits = readAuditRows(db, "export.signaturesCsv");
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actorUserId: admin.kind === "organizer" ? admin.id : null, actorEmail: "admin@example.org", rowCount: 2500, createdAt: T0 });
     expect(JSON.parse(audits[0]!.details!)).toEqual({ status: "verified", country: "DE", from: "2026-03-01" });
@@ -194,7 +188,7 @@ describe("exportSignaturesCsv", () => {
     await reader.cancel();
 
     expect(connection.$client.open).toBe(false);
-    const audits = exportAudits(db);
+    const audits = readAuditRows(db, "export.signaturesCsv");
     expect(audits).toHaveLength(1);
     expect(JSON.parse(audits[0]!.details!)).toEqual({ status: "verified", aborted: true });
     // Rows handed to the stream by then: the batch read and at most the two
@@ -205,7 +199,7 @@ describe("exportSignaturesCsv", () => {
 
   it("fails before streaming when the database file cannot be opened", () => {
     expect(() => exportSignaturesCsv({ actor: admin, filter: filter(), db, databaseUrl: "file:/nonexistent/app.db", now: T0 })).toThrow();
-    expect(exportAudits(db)).toEqual([]);
+    expect(readAuditRows(db, "export.signaturesCsv")).toEqual([]);
   });
 
   it("reads an in-memory database (tests) on its only connection", async () => {
@@ -230,41 +224,20 @@ describe("exportSignaturesCsv", () => {
       })(),
       { now: T0 },
     );
-    // A clean baseline: collect what the insert left behind first.
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as () => void;
-    gc();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const buffersBefore = process.memoryUsage().arrayBuffers;
-    let heapPeak = heapBefore;
-    let buffersPeak = buffersBefore;
-
-    const started = performance.now();
-    const { stream } = exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 });
-    const reader = stream.getReader();
-    let firstByteMs: number | undefined;
+    // A clean baseline: measureStream collects what the insert left behind first.
     let lines = 0;
-    let bytes = 0;
     let hasWritten = false;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      firstByteMs ??= performance.now() - started;
-      bytes += value.byteLength;
-      for (const byte of value) if (byte === 0x0a) lines += 1;
-      const memory = process.memoryUsage();
-      heapPeak = Math.max(heapPeak, memory.heapUsed);
-      // Encoded chunks live outside the JS heap: a stream that ignored backpressure would show here.
-      buffersPeak = Math.max(buffersPeak, memory.arrayBuffers);
-      if (!hasWritten && lines > ROWS / 2) {
-        // Half-way through: the main connection still writes (the export holds no lock on it)…
-        insertSignatureRows(db, [{ name: "Signed during the export", email: "late@example.org" }], { now: T0 });
-        hasWritten = true;
-      }
-    }
-    const totalMs = performance.now() - started;
-    const growthMb = (heapPeak - heapBefore) / 1024 / 1024;
-    const buffersGrowthMb = (buffersPeak - buffersBefore) / 1024 / 1024;
+    const { bytes, firstByteMs, totalMs, heapGrowthMb: growthMb, buffersGrowthMb } = await measureStream(
+      () => exportSignaturesCsv({ actor: admin, filter: filter(), db, now: T0 }).stream,
+      (chunk) => {
+        for (const byte of chunk) if (byte === 0x0a) lines += 1;
+        if (!hasWritten && lines > ROWS / 2) {
+          // Half-way through: the main connection still writes (the export holds no lock on it)…
+          insertSignatureRows(db, [{ name: "Signed during the export", email: "late@example.org" }], { now: T0 });
+          hasWritten = true;
+        }
+      },
+    );
     await annotate(
       `${ROWS} rows, ${(bytes / 1024 / 1024).toFixed(1)} MB of CSV in ${totalMs.toFixed(0)} ms; first byte after ${firstByteMs?.toFixed(1)} ms; ` +
         `growth at most ${growthMb.toFixed(1)} MB of heap, ${buffersGrowthMb.toFixed(1)} MB of buffers`,
@@ -273,7 +246,7 @@ describe("exportSignaturesCsv", () => {
     expect(hasWritten).toBe(true);
     // …and the export reads one consistent snapshot: the late row is not in it.
     expect(lines).toBe(ROWS + 1);
-    expect(exportAudits(db)[0]?.rowCount).toBe(ROWS);
+    expect(readAuditRows(db, "export.signaturesCsv")[0]?.rowCount).toBe(ROWS);
     expect(db.$client.prepare("SELECT COUNT(*) AS n FROM signatures").get()).toEqual({ n: ROWS + 1 });
     expect(growthMb).toBeLessThan(60);
     expect(buffersGrowthMb).toBeLessThan(10);

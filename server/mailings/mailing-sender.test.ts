@@ -1,17 +1,17 @@
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailingRecipients, mailings, signatures, statCounters } from "@/db/schema";
 import { SYSTEM } from "@/server/auth/actor";
 import { createMailThrottle } from "@/server/mail/mail-throttle";
-import { createSmtpTransport, deliverDueEmails } from "@/server/mail/outbox-sender";
+import { deliverDueEmails } from "@/server/mail/outbox-sender";
 import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { withdrawSignature, WITHDRAWING_PURPOSES } from "@/server/signatures/withdraw-signature";
 import { forbidRealClock } from "@/test/clock";
 import { setUpTestDatabase } from "@/test/database";
 import { createOrganizer, createPendingSigner, createPublishedUpdate, createVerifiedSigner } from "@/test/factories";
-import { startSmtpSink } from "@/test/smtp-sink";
+import { setUpSmtpSink, type SmtpSink, type SmtpTransport } from "@/test/smtp-sink";
 import { getMailingProgress } from "./get-mailing-progress";
 import { cancelMailing, confirmMailing, pauseMailing, resumeMailing } from "./mailing-lifecycle";
 import { createMailingRunner, MAILING_LEASE_MS, PAUSE_AFTER_REFUSALS_IN_A_ROW, type MailingRunner, type MailingTransport } from "./mailing-sender";
@@ -41,18 +41,11 @@ function counters(db: AppDatabase) {
 describe("sending an update to subscribed signers", () => {
   forbidRealClock();
   let db: AppDatabase;
-  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
-  let transport: ReturnType<typeof createSmtpTransport>;
+  let sink: SmtpSink;
+  let transport: SmtpTransport;
 
   setUpTestDatabase((opened) => ({ db } = opened));
-  beforeEach(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport(sink.url);
-  });
-  afterEach(async () => {
-    transport.close();
-    await sink.close();
-  });
+  setUpSmtpSink((opened) => ({ sink, transport } = opened));
 
   const runnerAt = (now: () => number, options: { transport?: MailingTransport; runnerId?: string; rate?: number } = {}) =>
     createMailingRunner({

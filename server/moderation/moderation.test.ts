@@ -24,6 +24,7 @@ import {
   createPendingSigner,
   createVerifiedSigner,
   insertSignatureRows,
+  readAuditRows,
   readCounter,
   readCounters,
   recountCounters,
@@ -36,10 +37,6 @@ const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-11-21T10:00:00Z");
 
 // Helpers
-
-function audits(db: AppDatabase, action: string) {
-  return db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id).all();
-}
 
 // Schemas
 
@@ -292,7 +289,7 @@ describe("moderation", () => {
       expect(getStats({ db }).total).toBe(1);
       expect(listPublicSigners({ db }).signers.map((signer) => signer.id)).not.toContain(id);
 
-      const [audit] = audits(db, "signature.invalidate");
+      const [audit] = readAuditRows(db, "signature.invalidate");
       expect(audit).toMatchObject({
         actorUserId: (admin as { id: number }).id,
         actorEmail: "admin@organizers.example",
@@ -309,7 +306,7 @@ describe("moderation", () => {
       expect(db.select().from(signatures).where(eq(signatures.id, id)).get()?.invalidatedBy).toBeNull();
       expect(readCounters(db)).toEqual({ "total:": 2, "country:UA": 2, "day:2026-11-20": 1, "day:2026-11-21": 1, "status:verified": 2 });
       expect(readCounters(db)).toEqual(recountCounters(db));
-      const [restoreAudit] = audits(db, "signature.restore");
+      const [restoreAudit] = readAuditRows(db, "signature.restore");
       expect(restoreAudit).toMatchObject({ actorEmail: "owner@organizers.example", targetId: String(id), createdAt: T0 + 9 * DAY });
       expect(JSON.parse(restoreAudit!.details!)).toEqual({ restoredTo: "verified", invalidationReason: "same person twice" });
     });
@@ -319,11 +316,11 @@ describe("moderation", () => {
       invalidateSignature({ actor: admin, id, reason: "disposable address", db, now: T0 + 1 });
       expect(readCounters(db)).toEqual({ "status:invalidated": 1 });
       expect(readCounter(db, "total", "")).toBe(0);
-      expect(JSON.parse(audits(db, "signature.invalidate")[0]!.details!)).toEqual({ reason: "disposable address", previousStatus: "pending" });
+      expect(JSON.parse(readAuditRows(db, "signature.invalidate")[0]!.details!)).toEqual({ reason: "disposable address", previousStatus: "pending" });
 
       expect(restoreSignature({ actor: admin, id, db }).status).toBe("pending");
       expect(readCounters(db)).toEqual({ "status:pending": 1 });
-      expect(JSON.parse(audits(db, "signature.restore")[0]!.details!)).toMatchObject({ restoredTo: "pending" });
+      expect(JSON.parse(readAuditRows(db, "signature.restore")[0]!.details!)).toMatchObject({ restoredTo: "pending" });
     });
 
     it("invalidating twice and restoring what is not invalidated are harmless no-ops", async () => {
@@ -332,12 +329,12 @@ describe("moderation", () => {
       invalidateSignature({ actor: admin, id, reason: "first reason", db, now: T0 + 2 });
       const again = invalidateSignature({ actor: admin, id, reason: "second reason", db, now: T0 + 3 });
       expect(again).toMatchObject({ status: "invalidated", invalidationReason: "first reason", invalidatedAt: T0 + 2 });
-      expect(audits(db, "signature.invalidate")).toHaveLength(1);
-      expect(audits(db, "signature.restore")).toHaveLength(0);
+      expect(readAuditRows(db, "signature.invalidate")).toHaveLength(1);
+      expect(readAuditRows(db, "signature.restore")).toHaveLength(0);
       expect(readCounters(db)).toEqual(recountCounters(db));
       restoreSignature({ actor: admin, id, db });
       restoreSignature({ actor: admin, id, db });
-      expect(audits(db, "signature.restore")).toHaveLength(1);
+      expect(readAuditRows(db, "signature.restore")).toHaveLength(1);
       expect(readCounters(db)).toEqual({ "total:": 1, "country:DE": 1, "day:2026-11-21": 1, "status:verified": 1 });
     });
 
@@ -403,7 +400,7 @@ describe("moderation", () => {
       expect(readCounters(db)).toMatchObject({ "total:": 2, "country:DE": 2, "day:2026-11-21": 2, "status:invalidated": 3, "status:verified": 2 });
       expect(readCounters(db)["day:2026-11-22"]).toBeUndefined();
 
-      const [audit, ...more] = audits(db, "signature.bulkInvalidate");
+      const [audit, ...more] = readAuditRows(db, "signature.bulkInvalidate");
       expect(more).toEqual([]);
       expect(audit).toMatchObject({ actorEmail: "admin@organizers.example", rowCount: 3, createdAt: T0 + 7 * DAY, targetId: null });
       expect(JSON.parse(audit!.details!)).toEqual({
@@ -443,7 +440,7 @@ describe("moderation", () => {
         details: { count: "4" },
       });
       expect({ rows: db.select().from(signatures).all(), counters: readCounters(db) }).toEqual(before);
-      expect(audits(db, "signature.bulkInvalidate")).toEqual([]);
+      expect(readAuditRows(db, "signature.bulkInvalidate")).toEqual([]);
       expect(bulkInvalidate({ actor: admin, filter, reason: "spam wave", expectedCount: 4, db })).toEqual({ invalidated: 4 });
     });
 
@@ -524,7 +521,7 @@ describe("moderation", () => {
     expect(result).toEqual({ invalidated: 50_000 });
     expect(readCounters(db)).toEqual(recountCounters(db));
     expect(readCounter(db, "status", "invalidated")).toBe(50_000);
-    expect(audits(db, "signature.bulkInvalidate")).toHaveLength(1);
+    expect(readAuditRows(db, "signature.bulkInvalidate")).toHaveLength(1);
     expect(elapsed).toBeLessThan(5_000);
   });
 });

@@ -2,6 +2,7 @@ import { fc, test as propertyTest } from "@fast-check/vitest";
 import type { IncomingMessage } from "node:http";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetConfigForTesting } from "@/server/config";
+import { setUpFreshConfig } from "@/test/config";
 import { getSubmittingClient, getSubmittingClientFromHeaders, normalizeClientAddress, PEER_ADDRESS_HEADER, setPeerAddressHeader } from "./client-ip";
 
 const withHops = (hops: string) => {
@@ -50,11 +51,7 @@ function expandedPrefix(address: string): string {
 }
 
 describe("getSubmittingClient", () => {
-  beforeEach(() => resetConfigForTesting());
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    resetConfigForTesting();
-  });
+  setUpFreshConfig();
 
   it("TRUST_PROXY=1 believes only the right-most X-Forwarded-For entry: what the client wrote to its left changes nothing", () => {
     withHops("1");

@@ -2,13 +2,13 @@ import { eq } from "drizzle-orm";
 import { xml2js, type Element } from "xml-js";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { AUTHOR_CHANGES as DB_AUTHOR_CHANGES, auditLog, UPDATE_KINDS as DB_UPDATE_KINDS, updateRevisions } from "@/db/schema";
+import { AUTHOR_CHANGES as DB_AUTHOR_CHANGES, UPDATE_KINDS as DB_UPDATE_KINDS, updateRevisions } from "@/db/schema";
 import { AUTHOR_CHANGES, UPDATE_BODY_MAX_BYTES, UPDATE_KINDS } from "@/lib/schemas/update";
 import type { Actor } from "@/server/auth/actor";
 import { forbidRealClock } from "@/test/clock";
 import { setUpTestDatabase } from "@/test/database";
 import { caughtAppError } from "@/test/errors";
-import { createOrganizerAccount } from "@/test/factories";
+import { createOrganizerAccount, readAuditRows } from "@/test/factories";
 import { getUpdateForEditing, getUpdatePreview, listUpdatesForAdmin } from "./admin-updates";
 import { buildUpdatesFeed } from "./build-updates-feed";
 import { findAuthorChanges, findLatestUpdate, findPublishedUpdate, listPublishedUpdates } from "./find-updates";
@@ -22,10 +22,6 @@ const APP_URL = "https://letter.example.org";
 
 type Texts = Record<string, { title: string; body: string }>;
 const newsInput = (texts: Texts, extra: Record<string, unknown> = {}) => ({ kind: "news", texts, ...extra });
-
-function audits(db: AppDatabase, action: string) {
-  return db.select().from(auditLog).where(eq(auditLog.action, action)).all();
-}
 
 /** The Atom feed, parsed back with a real XML parser. */
 function parseFeed(xml: string): Element {
@@ -60,7 +56,7 @@ describe("updates", () => {
     const draft = write({ en: { title: "The letter reached Strasbourg", body: "It was handed over." }, ru: { title: "Письмо в Страсбурге", body: "Его передали." } });
     expect(draft).toMatchObject({ state: "draft", revision: 1, publishedAt: null });
     expect(draft.slug).toMatch(/^~draft-/);
-    expect(audits(db, "update.create")).toEqual([expect.objectContaining({ actorEmail: "admin@organizers.example", targetId: String(draft.id) })]);
+    expect(readAuditRows(db, "update.create")).toEqual([expect.objectContaining({ actorEmail: "admin@organizers.example", targetId: String(draft.id) })]);
 
     expect(listPublishedUpdates({ locale: "en", db })).toEqual([]);
     expect(findLatestUpdate({ locale: "ru", db })).toBeNull();
@@ -134,8 +130,8 @@ describe("updates", () => {
       [2, "To the Bundestag, by hand."],
       [3, "To the Bundestag, by hand, on Friday."],
     ]);
-    expect(audits(db, "update.edit").map((row) => JSON.parse(row.details!).revision)).toEqual([2, 3]);
-    expect(audits(db, "update.publish")).toHaveLength(1);
+    expect(readAuditRows(db, "update.edit").map((row) => JSON.parse(row.details!).revision)).toEqual([2, 3]);
+    expect(readAuditRows(db, "update.publish")).toHaveLength(1);
     expect(getUpdateForEditing({ actor: viewer, id: draft.id, db }).revisions.map((entry) => entry.revision)).toEqual([3, 2]);
     expect(getUpdatePreview({ actor: viewer, id: draft.id, locale: "en", revision: 2, db }).view.html).toBe("<p>To the Bundestag, by hand.</p>");
 

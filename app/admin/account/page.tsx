@@ -1,8 +1,9 @@
 import { getTranslations } from "next-intl/server";
 import QRCode from "qrcode";
+import { FormSection } from "@/components/admin/FormSection";
+import { LanguageField } from "@/components/admin/LanguageField";
 import { TotpSetupForm } from "@/components/admin/TotpSetupForm";
 import { CheckField } from "@/components/ui/CheckField";
-import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { can } from "@/server/auth/permissions";
 import { beginTotpSetup, countRecoveryCodes, getRequireTotpForAll } from "@/server/auth/second-factor";
 import { getDigestPreference } from "@/server/digest/digest-preference";
@@ -101,38 +102,16 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       </section>
 
       {!organizer.mustEnrolTotp ? (
-        <section aria-labelledby="digest-heading">
-          <h2 id="digest-heading">{t("digestHeading")}</h2>
-          <p>{t("digestIntro")}</p>
-          <form action={setDigestAction} className="sign-form narrow-form">
-            <CheckField id="digest-enabled" name="enabled" label={t("digestLabel")} hint={t("digestHint")} defaultChecked={digestLocale !== null} />
-            <div className="field">
-              <label htmlFor="digest-locale">{t("digestLocale")}</label>
-              <select id="digest-locale" name="locale" defaultValue={digestLocale ?? locale}>
-                {LOCALES.map((option) => (
-                  <option key={option} value={option} lang={option}>
-                    {LOCALE_NAMES[option]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit" className="button">
-              {t("save")}
-            </button>
-          </form>
-        </section>
+        <FormSection id="digest-heading" heading={t("digestHeading")} intro={t("digestIntro")} action={setDigestAction} submitLabel={t("save")}>
+          <CheckField id="digest-enabled" name="enabled" label={t("digestLabel")} hint={t("digestHint")} defaultChecked={digestLocale !== null} />
+          <LanguageField id="digest-locale" label={t("digestLocale")} defaultValue={digestLocale ?? locale} />
+        </FormSection>
       ) : null}
 
       {can(organizer, "manageSettings") && !organizer.mustEnrolTotp ? (
-        <section aria-labelledby="require-heading">
-          <h2 id="require-heading">{t("requireHeading")}</h2>
-          <form action={setRequireTotpAction} className="sign-form narrow-form">
-            <CheckField id="require-totp" name="required" label={t("requireLabel")} hint={t("requireHint")} defaultChecked={requiredForAll} />
-            <button type="submit" className="button">
-              {t("save")}
-            </button>
-          </form>
-        </section>
+        <FormSection id="require-heading" heading={t("requireHeading")} action={setRequireTotpAction} submitLabel={t("save")}>
+          <CheckField id="require-totp" name="required" label={t("requireLabel")} hint={t("requireHint")} defaultChecked={requiredForAll} />
+        </FormSection>
       ) : null}
     </div>
   );

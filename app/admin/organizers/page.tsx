@@ -1,5 +1,7 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { FormSection } from "@/components/admin/FormSection";
 import { DataTable } from "@/components/ui/DataTable";
+import { TextField } from "@/components/ui/TextField";
 import { USER_ROLES } from "@/lib/organizer-roles";
 import { listOrganizers } from "@/server/users/manage-users";
 import { getAdminLocale } from "../admin-locale";
@@ -70,35 +72,17 @@ export default async function OrganizersPage({ searchParams }: { searchParams: P
         ]}
       />
 
-      <section aria-labelledby="create-heading">
-        <h2 id="create-heading">{t("createHeading")}</h2>
-        <form action={createOrganizerAction} className="sign-form narrow-form">
-          <div className="field">
-            <label htmlFor="new-email">{t("email")}</label>
-            <input id="new-email" name="email" type="email" autoComplete="off" required />
-          </div>
-          <div className="field">
-            <label htmlFor="new-name">{t("name")}</label>
-            <input id="new-name" name="name" type="text" autoComplete="off" />
-          </div>
-          <div className="field">
-            <label htmlFor="new-password">{t("password")}</label>
-            <p id="new-password-hint" className="hint">
-              {t("passwordHint")}
-            </p>
-            <input id="new-password" name="password" type="password" autoComplete="new-password" minLength={12} required aria-describedby="new-password-hint" />
-          </div>
-          <div className="field">
-            <label htmlFor="new-role">{t("role")}</label>
-            <select id="new-role" name="role" defaultValue="viewer">
-              {roleOptions}
-            </select>
-          </div>
-          <button type="submit" className="button button--primary">
-            {t("create")}
-          </button>
-        </form>
-      </section>
+      <FormSection id="create-heading" heading={t("createHeading")} action={createOrganizerAction} submitLabel={t("create")} primary>
+        <TextField id="new-email" label={t("email")} name="email" type="email" autoComplete="off" required />
+        <TextField id="new-name" label={t("name")} name="name" type="text" autoComplete="off" />
+        <TextField id="new-password" label={t("password")} hint={t("passwordHint")} name="password" type="password" autoComplete="new-password" minLength={12} required />
+        <div className="field">
+          <label htmlFor="new-role">{t("role")}</label>
+          <select id="new-role" name="role" defaultValue="viewer">
+            {roleOptions}
+          </select>
+        </div>
+      </FormSection>
     </>
   );
 }

@@ -1,5 +1,7 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { FormSection } from "@/components/admin/FormSection";
 import { DataTable } from "@/components/ui/DataTable";
+import { TextField } from "@/components/ui/TextField";
 import { can } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { listPartnerCodes } from "@/server/sharing/referrals";
@@ -41,25 +43,10 @@ export default async function PartnersPage({ searchParams }: { searchParams: Pro
         ]}
       />
       {can(organizer, "managePartnerCodes") ? (
-        <section aria-labelledby="new-partner">
-          <h2 id="new-partner">{t("createHeading")}</h2>
-          <form action={createPartnerCodeAction} className="sign-form narrow-form">
-            <div className="field">
-              <label htmlFor="partner-label">{t("label")}</label>
-              <input id="partner-label" name="label" type="text" required maxLength={100} />
-            </div>
-            <div className="field">
-              <label htmlFor="partner-code">{t("code")}</label>
-              <p id="partner-code-hint" className="hint">
-                {t("codeHint")}
-              </p>
-              <input id="partner-code" name="code" type="text" required pattern="[a-z0-9\-]{3,40}" aria-describedby="partner-code-hint" />
-            </div>
-            <button type="submit" className="button button--primary">
-              {t("create")}
-            </button>
-          </form>
-        </section>
+        <FormSection id="new-partner" heading={t("createHeading")} action={createPartnerCodeAction} submitLabel={t("create")} primary>
+          <TextField id="partner-label" label={t("label")} name="label" type="text" required maxLength={100} />
+          <TextField id="partner-code" label={t("code")} hint={t("codeHint")} name="code" type="text" required pattern="[a-z0-9\-]{3,40}" />
+        </FormSection>
       ) : null}
     </>
   );

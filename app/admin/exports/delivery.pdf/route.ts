@@ -1,7 +1,6 @@
 import { parseDeliveryQuery } from "@/lib/schemas/delivery";
-import { appErrorResponse } from "@/server/api/app-error-response";
-import { fileResponse, jsonResponse } from "@/server/api/http";
-import { requireOrganizer } from "@/server/auth/require-organizer";
+import { fileResponse } from "@/server/api/http";
+import { personalDataExportRoute } from "@/server/api/personal-data-export-route";
 import { createDeliveryDocument } from "@/server/exports/delivery-document";
 
 export const dynamic = "force-dynamic";
@@ -12,15 +11,7 @@ export const dynamic = "force-dynamic";
  * as an A4 PDF download. Admins and owners only (401 when signed out, 403
  * for a viewer: it lists names); 400 with a code per field for a bad query.
  */
-export async function GET(request: Request): Promise<Response> {
-  try {
-    // Who is asking comes first: a signed-out caller learns nothing, not even which parameters are valid.
-    const organizer = await requireOrganizer("exportPersonalData");
-    const parsed = parseDeliveryQuery(new URL(request.url).searchParams);
-    if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
-    const { stream, filename } = createDeliveryDocument({ actor: organizer, ...parsed.data });
-    return fileResponse(stream, { contentType: "application/pdf", filename, disposition: "attachment" });
-  } catch (error) {
-    return appErrorResponse(error);
-  }
-}
+export const GET = personalDataExportRoute(parseDeliveryQuery, (organizer, query) => {
+  const { stream, filename } = createDeliveryDocument({ actor: organizer, ...query });
+  return fileResponse(stream, { contentType: "application/pdf", filename, disposition: "attachment" });
+});

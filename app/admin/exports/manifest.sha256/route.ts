@@ -1,7 +1,6 @@
 import { parseManifestQuery } from "@/lib/schemas/delivery";
-import { appErrorResponse } from "@/server/api/app-error-response";
-import { fileResponse, jsonResponse } from "@/server/api/http";
-import { requireOrganizer } from "@/server/auth/require-organizer";
+import { fileResponse } from "@/server/api/http";
+import { personalDataExportRoute } from "@/server/api/personal-data-export-route";
 import { getExportManifest } from "@/server/exports/manifest";
 
 export const dynamic = "force-dynamic";
@@ -13,14 +12,7 @@ export const dynamic = "force-dynamic";
  * `sha256sum -c --ignore-missing manifest.sha256` beside the files they
  * were given. Admins and owners (401 / 403 otherwise); 400 for a bad date.
  */
-export async function GET(request: Request): Promise<Response> {
-  try {
-    const organizer = await requireOrganizer("exportPersonalData");
-    const parsed = parseManifestQuery(new URL(request.url).searchParams);
-    if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
-    const manifest = getExportManifest({ actor: organizer, ...parsed.data });
-    return fileResponse(manifest.text, { contentType: "text/plain; charset=utf-8", filename: manifest.filename, disposition: "inline" });
-  } catch (error) {
-    return appErrorResponse(error);
-  }
-}
+export const GET = personalDataExportRoute(parseManifestQuery, (organizer, query) => {
+  const manifest = getExportManifest({ actor: organizer, ...query });
+  return fileResponse(manifest.text, { contentType: "text/plain; charset=utf-8", filename: manifest.filename, disposition: "inline" });
+});

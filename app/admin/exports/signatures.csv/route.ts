@@ -1,7 +1,6 @@
 import { parseSignatureExportFilter } from "@/lib/schemas/export";
-import { appErrorResponse } from "@/server/api/app-error-response";
-import { fileResponse, jsonResponse } from "@/server/api/http";
-import { requireOrganizer } from "@/server/auth/require-organizer";
+import { fileResponse } from "@/server/api/http";
+import { personalDataExportRoute } from "@/server/api/personal-data-export-route";
 import { exportSignaturesCsv } from "@/server/exports/export-signatures-csv";
 
 export const dynamic = "force-dynamic";
@@ -12,23 +11,15 @@ export const dynamic = "force-dynamic";
  * signed out, 403 for a viewer: the file holds names and addresses); 400
  * with a code per field for a bad filter.
  */
-export async function GET(request: Request): Promise<Response> {
-  try {
-    // Who is asking comes first: a signed-out caller learns nothing, not even which filters are valid.
-    const organizer = await requireOrganizer("exportPersonalData");
-    const parsed = parseSignatureExportFilter(new URL(request.url).searchParams);
-    if (!parsed.success) return jsonResponse({ errors: parsed.errors }, { status: 400 });
-    const { stream, filename } = exportSignaturesCsv({ actor: organizer, filter: parsed.data });
-    return fileResponse(stream, {
-      contentType: "text/csv; charset=utf-8",
-      filename,
-      disposition: "attachment",
-      // no-transform: a proxy (or Next's own compression) must not re-encode the file
-      // whose SHA-256 goes into the delivery manifest; skipping gzip also halves
-      // the export's CPU cost on a large list (bench/RESULTS.md).
-      cacheControl: "no-store, no-transform",
-    });
-  } catch (error) {
-    return appErrorResponse(error);
-  }
-}
+export const GET = personalDataExportRoute(parseSignatureExportFilter, (organizer, filter) => {
+  const { stream, filename } = exportSignaturesCsv({ actor: organizer, filter });
+  return fileResponse(stream, {
+    contentType: "text/csv; charset=utf-8",
+    filename,
+    disposition: "attachment",
+    // no-transform: a proxy (or Next's own compression) must not re-encode the file
+    // whose SHA-256 goes into the delivery manifest; skipping gzip also halves
+    // the export's CPU cost on a large list (bench/RESULTS.md).
+    cacheControl: "no-store, no-transform",
+  });
+});

@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { ReasonField } from "@/components/admin/ReasonField";
 import { getCountryName } from "@/lib/countries";
 import { canChange } from "@/lib/signature-lifecycle";
 import { can } from "@/server/auth/permissions";
@@ -59,10 +60,7 @@ export default async function SignatureDetailPage({ params, searchParams }: Reco
       {moderates && canChange("invalidate", signature.status) ? (
         <form action={invalidateSignatureAction} className="sign-form narrow-form">
           <input type="hidden" name="id" value={signature.id} />
-          <div className="field">
-            <label htmlFor="invalidate-reason">{t("reasonLabel")}</label>
-            <input id="invalidate-reason" name="reason" type="text" required minLength={3} maxLength={500} />
-          </div>
+          <ReasonField id="invalidate-reason" label={t("reasonLabel")} />
           <button type="submit" className="button button--primary">
             {t("invalidate")}
           </button>

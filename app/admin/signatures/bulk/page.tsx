@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { CountryField } from "@/components/admin/CountryField";
+import { ReasonField } from "@/components/admin/ReasonField";
 import { DataTable } from "@/components/ui/DataTable";
 import { getCountryName } from "@/lib/countries";
 import { bulkFilterQuery, readBulkFilterFields } from "@/lib/schemas/moderation";
@@ -110,10 +111,7 @@ export default async function BulkInvalidationPage({ searchParams }: { searchPar
                 <input key={`${field}-${item}`} type="hidden" name={field} value={item} />
               ))}
               <input type="hidden" name="expectedCount" value={preview.count} />
-              <div className="field">
-                <label htmlFor="bulk-reason">{t("reasonLabel")}</label>
-                <input id="bulk-reason" name="reason" type="text" required minLength={3} maxLength={500} />
-              </div>
+              <ReasonField id="bulk-reason" label={t("reasonLabel")} />
               <button type="submit" className="button button--primary">
                 {t("bulkInvalidate", { count: preview.count })}
               </button>

@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { PublishUpdateForm } from "@/components/admin/PublishUpdateForm";
 import { UpdateEditor } from "@/components/admin/UpdateEditor";
 import { DEFAULT_LOCALE, LOCALES } from "@/lib/i18n/locales";
 import { can } from "@/server/auth/permissions";
@@ -80,18 +81,12 @@ export default async function UpdateAdminPage({ params, searchParams }: RecordPa
       </section>
 
       {canWrite && !isPublished ? (
-        <section className="admin-section" aria-labelledby="publish-heading">
-          <h2 id="publish-heading">{t("publishHeading")}</h2>
-          <p>{t("publishIntro", { url: publicUrl })}</p>
-          <form action={publishUpdateAction}>
-            <input type="hidden" name="id" value={update.id} />
-            {/* The revision previewed: if someone saves in between, publishing is refused (decision 0021). */}
-            <input type="hidden" name="revision" value={update.revision} />
-            <button type="submit" className="button button--primary">
-              {t("publish")}
-            </button>
-          </form>
-        </section>
+        <PublishUpdateForm
+          action={publishUpdateAction}
+          id={update.id}
+          revision={update.revision}
+          labels={{ heading: t("publishHeading"), intro: t("publishIntro", { url: publicUrl }), publish: t("publish") }}
+        />
       ) : null}
 
       {/* Sending to subscribers (issue 15, decision 0022) has its own page, after publishing. */}

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { SIGN_LIMITS } from "@/server/abuse/check-sign-limits";
 import { resetConfigForTesting } from "@/server/config";
+import { setUpFreshConfig } from "@/test/config";
 import { setUpTestDatabase } from "@/test/database";
 import { solvedProofOfWork } from "@/test/proof-of-work";
 import { POST } from "./route";
@@ -81,12 +82,8 @@ describe("POST /api/v1/signatures", () => {
 
 describe("POST /api/v1/signatures against bots and floods (decision 0011)", () => {
   let db: AppDatabase;
-  beforeEach(() => resetConfigForTesting());
+  setUpFreshConfig();
   setUpTestDatabase((opened) => ({ db } = opened));
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    resetConfigForTesting();
-  });
 
   const rowCount = () => (db.$client.prepare("select count(*) as n from signatures").get() as { n: number }).n;
   const json = { "content-type": "application/json" };

@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { PublishUpdateForm } from "@/components/admin/PublishUpdateForm";
 import { UpdateArticle } from "@/app/[locale]/updates/update-article";
 import { isLocale } from "@/lib/i18n/locales";
 import { can } from "@/server/auth/permissions";
@@ -40,18 +41,12 @@ export default async function UpdatePreviewPage({ params, searchParams }: Record
         <UpdateArticle update={preview.view} locale={reader} />
       </div>
       {canPublish ? (
-        <section className="admin-section" aria-labelledby="publish-heading">
-          <h2 id="publish-heading">{t("publishHeading")}</h2>
-          <p>{t("publishIntro", { url })}</p>
-          <form action={publishUpdateAction}>
-            <input type="hidden" name="id" value={id} />
-            {/* The revision shown above: publishing is refused if it changed since (decision 0021). */}
-            <input type="hidden" name="revision" value={preview.revision} />
-            <button type="submit" className="button button--primary">
-              {t("publish")}
-            </button>
-          </form>
-        </section>
+        <PublishUpdateForm
+          action={publishUpdateAction}
+          id={id}
+          revision={preview.revision}
+          labels={{ heading: t("publishHeading"), intro: t("publishIntro", { url }), publish: t("publish") }}
+        />
       ) : null}
     </>
   );

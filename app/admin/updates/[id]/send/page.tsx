@@ -1,6 +1,7 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { FormSection } from "@/components/admin/FormSection";
 import { LanguageField } from "@/components/admin/LanguageField";
 import { CheckField } from "@/components/ui/CheckField";
 import { DataTable } from "@/components/ui/DataTable";
@@ -132,17 +133,10 @@ export default async function SendUpdatePage({
             />
           </section>
 
-          <section aria-labelledby="test-heading">
-            <h2 id="test-heading">{t("testHeading")}</h2>
-            <p>{t("testIntro", { email: organizer.email })}</p>
-            <form action={sendTestMailingAction} className="sign-form narrow-form">
-              {hidden}
-              <LanguageField id="test-locale" label={t("language")} defaultValue={update.locales.includes(locale) ? locale : update.locales[0]} />
-              <button type="submit" className="button">
-                {t("testButton")}
-              </button>
-            </form>
-          </section>
+          <FormSection id="test-heading" heading={t("testHeading")} intro={t("testIntro", { email: organizer.email })} action={sendTestMailingAction} submitLabel={t("testButton")}>
+            {hidden}
+            <LanguageField id="test-locale" label={t("language")} defaultValue={update.locales.includes(locale) ? locale : update.locales[0]} />
+          </FormSection>
 
           {!active ? (
             <section aria-labelledby="prepare-heading">
@@ -234,16 +228,10 @@ export default async function SendUpdatePage({
       ) : null}
 
       {can(organizer, "manageSettings") ? (
-        <section aria-labelledby="approval-setting-heading">
-          <h2 id="approval-setting-heading">{t("settingsHeading")}</h2>
-          <form action={setRequireMailingApprovalAction} className="sign-form narrow-form">
-            <input type="hidden" name="updateId" value={update.id} />
-            <CheckField id="require-approval" name="required" label={t("requireApprovalLabel")} defaultChecked={page.requiresApproval} />
-            <button type="submit" className="button">
-              {t("save")}
-            </button>
-          </form>
-        </section>
+        <FormSection id="approval-setting-heading" heading={t("settingsHeading")} action={setRequireMailingApprovalAction} submitLabel={t("save")}>
+          <input type="hidden" name="updateId" value={update.id} />
+          <CheckField id="require-approval" name="required" label={t("requireApprovalLabel")} defaultChecked={page.requiresApproval} />
+        </FormSection>
       ) : null}
     </div>
   );
