@@ -37,7 +37,7 @@ describe("signing, confirming and counting", () => {
 
     // Only the token's hash is stored.
     const token = linkTokenFromOutbox(db, "anna@example.org", "confirm");
-    const stored = db.select().from(signatureTokens).all();
+    const stored = db.select().from(signatureTokens).orderBy(signatureTokens.purpose).all();
     const manageToken = /\/en\/my\?token=([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
     const withdrawToken = /http:\/\/app\.test\/en\/withdraw\?token=([A-Za-z0-9_-]+)/.exec(email!.textBody)![1]!;
     expect(stored).toEqual([
