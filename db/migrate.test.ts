@@ -7,6 +7,17 @@ import { createTestDatabase } from "@/test/database";
 import { openDatabase } from "./client";
 import { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate";
 
+/** A copy of the committed migrations up to (not including) the one whose tag ends with `tagEnd`, in `root`. */
+function migrationsBefore(tagEnd: string, root: string): string {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const index = journal.entries.findIndex((entry) => entry.tag.endsWith(tagEnd));
+  const before = path.join(root, "before");
+  fs.mkdirSync(path.join(before, "meta"), { recursive: true });
+  for (const entry of journal.entries.slice(0, index)) fs.copyFileSync(path.join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), path.join(before, `${entry.tag}.sql`));
+  fs.writeFileSync(path.join(before, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }));
+  return before;
+}
+
 describe("migrateDatabase", () => {
   it("creates every table and is a no-op the second time", () => {
     const sqlite = new Database(":memory:");
@@ -82,15 +93,9 @@ describe("migrateDatabase", () => {
   it("strips emails sent before the privacy migration and ties those still queued to their signature", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-migrations-"));
     try {
-      // The migrations before 0005, applied to a database that then holds the old outbox.
-      const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-      const index = journal.entries.findIndex((entry) => entry.tag.endsWith("_privacy_maintenance"));
-      const before = path.join(root, "before");
-      fs.mkdirSync(path.join(before, "meta"), { recursive: true });
-      for (const entry of journal.entries.slice(0, index)) fs.copyFileSync(path.join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), path.join(before, `${entry.tag}.sql`));
-      fs.writeFileSync(path.join(before, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }));
+      // The migrations before the privacy one, applied to a database that then holds the old outbox.
       const sqlite = new Database(":memory:");
-      migrateDatabase(sqlite, before);
+      migrateDatabase(sqlite, migrationsBefore("_privacy_maintenance", root));
       sqlite.exec(`insert into signatures (id, email, email_key, name, country, locale, ref_code, consent_version, created_at) values (7, 'Old@Example.org', 'old@example.org', 'Old', 'DE', 'en', 'r7', 'v', 0)`);
       const mail = sqlite.prepare(
         "insert into mail_outbox (kind, to_address, recipient_key, locale, subject, text_body, html_body, message_id, status, next_attempt_at, created_at) values (?, 'Old@Example.org', 'old@example.org', 'en', 'Subject', 'text /withdraw?token=x', '<p>html</p>', ?, ?, 0, 0)",
@@ -114,6 +119,35 @@ describe("migrateDatabase", () => {
           message_id: "<queued@app.test>",
         },
       ]);
+      sqlite.close();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps every rate-limit row and token when it rebuilds their tables WITHOUT ROWID", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-migrations-"));
+    try {
+      const sqlite = new Database(":memory:");
+      sqlite.pragma("foreign_keys = ON");
+      migrateDatabase(sqlite, migrationsBefore("_sign_path_without_rowid", root));
+      sqlite.exec(`insert into signatures (id, email, email_key, name, country, locale, ref_code, consent_version, created_at) values (3, 'a@example.org', 'a@example.org', 'A', 'DE', 'en', 'r3', 'v', 0)`);
+      sqlite.exec(`insert into signature_tokens values ('hash-confirm', 3, 'confirm', 10, 1), ('hash-manage', 3, 'manage', 20, 1)`);
+      sqlite.exec(`insert into rate_limits values ('sign-ip-hour:abc', 4, 99), ('login-account:x', 1, null)`);
+
+      migrateDatabase(sqlite);
+
+      expect(sqlite.prepare("select * from signature_tokens order by token_hash").all()).toEqual([
+        { token_hash: "hash-confirm", signature_id: 3, purpose: "confirm", expires_at: 10, created_at: 1 },
+        { token_hash: "hash-manage", signature_id: 3, purpose: "manage", expires_at: 20, created_at: 1 },
+      ]);
+      expect(sqlite.prepare("select * from rate_limits order by key").all()).toEqual([
+        { key: "login-account:x", points: 1, expire: null, burst_points: null, burst_expire: null },
+        { key: "sign-ip-hour:abc", points: 4, expire: 99, burst_points: null, burst_expire: null },
+      ]);
+      // The rebuilt table still cascades: erasing the signature takes its tokens.
+      sqlite.exec("delete from signatures where id = 3");
+      expect(sqlite.prepare("select count(*) as n from signature_tokens").get()).toEqual({ n: 0 });
       sqlite.close();
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
