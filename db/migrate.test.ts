@@ -125,7 +125,7 @@ describe("migrateDatabase", () => {
     }
   });
 
-  it("keeps every rate-limit row and token when it rebuilds their tables WITHOUT ROWID", () => {
+  it("keeps every rate-limit row and token when it rebuilds their tables WITHOUT ROWID (an orphan token excepted)", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-migrations-"));
     try {
       const sqlite = new Database(":memory:");
@@ -134,6 +134,10 @@ describe("migrateDatabase", () => {
       sqlite.exec(`insert into signatures (id, email, email_key, name, country, locale, ref_code, consent_version, created_at) values (3, 'a@example.org', 'a@example.org', 'A', 'DE', 'en', 'r3', 'v', 0)`);
       sqlite.exec(`insert into signature_tokens values ('hash-confirm', 3, 'confirm', 10, 1), ('hash-manage', 3, 'manage', 20, 1)`);
       sqlite.exec(`insert into rate_limits values ('sign-ip-hour:abc', 4, 99), ('login-account:x', 1, null)`);
+      // A token left behind by a deletion made with foreign keys off: dropped, not a failed start.
+      sqlite.pragma("foreign_keys = OFF");
+      sqlite.exec(`insert into signature_tokens values ('hash-orphan', 99, 'confirm', 10, 1)`);
+      sqlite.pragma("foreign_keys = ON");
 
       migrateDatabase(sqlite);
 

@@ -8,7 +8,7 @@ export type RateWindow = { points: number; durationSeconds: number };
 /**
  * Two windows counted in one row: a short burst window and a longer
  * sustained one (a client's sign limits, decision 0024). `sustained` must be
- * the longer: the row expires with it.
+ * the longer; the row is deleted once both windows have passed.
  */
 export type WindowPairSpec = { keyPrefix: string; burst: RateWindow; sustained: RateWindow };
 

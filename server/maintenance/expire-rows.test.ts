@@ -32,4 +32,14 @@ describe("deleteExpiredRows over tables larger than one step", () => {
     const left = db.$client.prepare("select count(*) as n, sum(expire is not null and expire <= ?) as expired from rate_limits").get(T0) as { n: number; expired: number };
     expect(left).toEqual({ n: expected.kept + 1, expired: 0 });
   });
+
+  it("keeps a client's sign row while its burst window is open, though its hour has passed", async () => {
+    // The burst refused the point that would have started a new hour: the hour's expiry stayed behind.
+    db.$client.exec(`insert into rate_limits (key, points, expire, burst_points, burst_expire) values
+      ('sign-ip:burst-open', 11, ${T0 - 10_000}, 11, ${T0 + 50_000}),
+      ('sign-ip:both-passed', 3, ${T0 - 10_000}, 3, ${T0 - 20_000})`);
+
+    expect(await deleteExpiredRows({ db, now: T0 })).toEqual({ tokens: 0, rateLimits: 1, maintenanceRuns: 0 });
+    expect(db.$client.prepare("select key from rate_limits").all()).toEqual([{ key: "sign-ip:burst-open" }]);
+  });
 });

@@ -14,7 +14,9 @@ const KEY_WINDOW = 20_000;
 
 const EXPIRED = {
   signature_tokens: "expires_at <= ?",
-  rate_limits: "expire is not null and expire <= ?",
+  // A client's sign row also holds a burst window, which may outlast the hour's by up to a
+  // minute when the burst refused the point that would have started a new hour (decision 0024).
+  rate_limits: "expire is not null and max(expire, coalesce(burst_expire, expire)) <= ?",
 } as const;
 
 type ExpiringTable = keyof typeof EXPIRED | "maintenance_runs";
