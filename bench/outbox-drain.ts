@@ -3,8 +3,9 @@
  *   npx tsx --conditions=react-server bench/outbox-drain.ts
  *
  * A fresh file database in a temp dir (the production migrations, WAL,
- * synchronous=FULL), BENCH_OUTBOX_EMAILS queued rows (default 5,000, ~2 KB
- * each, the columns enqueueEmail writes), a real smtp-server on loopback in a
+ * synchronous=FULL), BENCH_OUTBOX_EMAILS queued confirmation emails (default
+ * 5,000, stored as the sign path stores them: template values the sender
+ * renders, decision 0026), a real smtp-server on loopback in a
  * child process (so it does not share the sender's event loop) that accepts,
  * discards and counts, and the production pooled transport. Calls
  * deliverDueEmails until nothing is claimed, then prints one JSON line:
@@ -18,6 +19,7 @@ import path from "node:path";
 import { openDatabase } from "../db/client";
 import { mailOutbox } from "../db/schema";
 import { createSmtpTransport, deliverDueEmails } from "../server/mail/outbox-sender";
+import { serializeSignerEmail } from "../server/mail/render-outbox-email";
 
 const EMAILS = Number(process.env.BENCH_OUTBOX_EMAILS) || 5000;
 const APP_DIR = typeof __dirname === "string" ? path.resolve(__dirname, "..") : process.cwd();
@@ -60,26 +62,27 @@ function startSmtpChild(): Promise<SmtpChild> {
   });
 }
 
-function paragraph(words: number): string {
-  const vocabulary = ["thank", "you", "for", "signing", "the", "open", "letter", "please", "confirm", "your", "signature", "campaign"];
-  return Array.from({ length: words }, (_, i) => vocabulary[i % vocabulary.length]).join(" ");
-}
-
+// Rows as the sign path queues them: the confirmation email's template values, rendered by the sender (decision 0026).
 function seedOutbox(db: ReturnType<typeof openDatabase>, now: number): void {
-  const text = `${paragraph(60)}\n\nhttps://app.test/en/confirm?token=%TOKEN%\n\n${paragraph(60)}`;
-  const html = `<!doctype html><html><body><p>${paragraph(60)}</p><p><a href="https://app.test/en/confirm?token=%TOKEN%">Confirm</a></p><p>${paragraph(60)}</p></body></html>`;
   db.transaction((tx) => {
     for (let i = 0; i < EMAILS; i += 1) {
-      const token = randomBytes(24).toString("base64url");
+      const token = () => randomBytes(32).toString("base64url");
       tx.insert(mailOutbox)
         .values({
-          kind: "confirm-signature",
+          kind: "confirm",
           toAddress: `signer${i}@example.org`,
           recipientKey: `signer${i}@example.org`,
           locale: "en",
-          subject: "Please confirm your signature on the open letter",
-          textBody: text.replace("%TOKEN%", token),
-          htmlBody: html.replace("%TOKEN%", token),
+          subject: "",
+          textBody: "",
+          htmlBody: "",
+          templateValues: serializeSignerEmail({
+            name: `Signer ${i}`,
+            actionUrl: `https://app.test/en/confirm?token=${token()}`,
+            manageUrl: `https://app.test/en/my?token=${token()}`,
+            withdrawUrl: `https://app.test/en/withdraw?token=${token()}`,
+            expiresInDays: 7,
+          }),
           messageId: `<${randomBytes(16).toString("hex")}@app.test>`,
           nextAttemptAt: now,
           createdAt: now,

@@ -139,6 +139,12 @@ export const mailOutbox = sqliteTable(
     messageId: text("message_id").notNull(),
     /** Extra headers as a JSON object (an update's test send carries List-Unsubscribe); null for most. */
     headers: text("headers"),
+    /**
+     * A signer's email (confirm, already signed, reminder) is stored as the values of its template, a JSON
+     * object (`SignerEmailValues`), and rendered when sent; subject and bodies are then empty (decision 0026).
+     * Null for an email stored rendered. Blanked with the rest once sent.
+     */
+    templateValues: text("template_values"),
     status: text("status", { enum: MAIL_STATUSES }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at").notNull(),

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
 import { getGroupCommit } from "@/db/group-commit";
-import { auditLog, mailOutbox, signatures, statCounters, updates, updateTexts, users, type CounterScope, type UserRole } from "@/db/schema";
+import { auditLog, mailOutbox, signatures, statCounters, updates, updateTexts, users, type CounterScope, type MailOutboxRow, type UserRole } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import type { Locale } from "@/lib/i18n/locales";
 import { parseSignLetter, type SignLetterData } from "@/lib/schemas/sign-letter";
@@ -9,6 +9,7 @@ import { LIFECYCLE_COUNTER_SCOPES, type SignatureStatus } from "@/lib/signature-
 import type { SignSuspicion } from "@/server/abuse/check-sign-limits";
 import { SYSTEM } from "@/server/auth/actor";
 import type { Organizer } from "@/server/auth/require-organizer";
+import { renderOutboxEmail } from "@/server/mail/render-outbox-email";
 import { submitConfirmation, type ConfirmationState } from "@/server/signatures/confirm-signature";
 import { recordSignature } from "@/server/signatures/sign-letter";
 import { submitSignature, type SubmitSignatureResult } from "@/server/signatures/submit-signature";
@@ -127,13 +128,21 @@ export function findTestSigner(db: AppDatabase, address: string): TestSigner {
 // The outbox
 
 /**
- * The emails queued to exactly `address`, oldest first. Read by the address
- * in clear, which a queued email keeps until it is sent: the outbox counts
- * recipients only under a daily hash (decision 0019). Mail goes to the
- * address on file, spelled as first typed.
+ * The emails queued to exactly `address`, oldest first, each with the
+ * subject and bodies the sender will send (a signer's email is stored as its
+ * template's values and rendered when sent, decision 0026). Read by the
+ * address in clear, which a queued email keeps until it is sent: the outbox
+ * counts recipients only under a daily hash (decision 0019). Mail goes to
+ * the address on file, spelled as first typed.
  */
 export function emailsTo(db: AppDatabase, address: string) {
-  return db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address)).orderBy(mailOutbox.id).all();
+  return db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address)).orderBy(mailOutbox.id).all().map(withRenderedEmail);
+}
+
+/** An outbox row with `subject`, `textBody` and `htmlBody` as the sender will send them. */
+export function withRenderedEmail(row: MailOutboxRow): MailOutboxRow {
+  const email = renderOutboxEmail(row);
+  return { ...row, subject: email.subject, textBody: email.text, htmlBody: email.html };
 }
 
 /** The token of the `path` link in the newest email to `address` that has one, or in its `nth` email (oldest first). */

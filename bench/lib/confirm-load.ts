@@ -8,10 +8,11 @@ import Database from "better-sqlite3";
 export function readConfirmTokens(databasePath: string, limit: number): string[] {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
+    // A signer's email waits as its template's values (decision 0026): the confirm link is `actionUrl`.
     const rows = db
-      .prepare("SELECT text_body AS text FROM mail_outbox WHERE kind = 'confirm' ORDER BY id LIMIT ?")
-      .all(limit) as { text: string }[];
-    return rows.map((row) => /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(row.text)?.[1]).filter((token): token is string => Boolean(token));
+      .prepare("SELECT json_extract(template_values, '$.actionUrl') AS link FROM mail_outbox WHERE kind = 'confirm' ORDER BY id LIMIT ?")
+      .all(limit) as { link: string | null }[];
+    return rows.map((row) => /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(row.link ?? "")?.[1]).filter((token): token is string => Boolean(token));
   } finally {
     db.close();
   }

@@ -5,7 +5,8 @@ import { preparedQuery } from "@/db/prepared";
 import { mailOutbox } from "@/db/schema";
 import { hashRecipient } from "@/server/privacy/daily-hash-keys";
 import { randomBytesFromPool, timePrefix } from "@/server/security/tokens";
-import type { RenderedEmail } from "./render-email";
+import type { RenderedEmail, SignerEmailValues } from "./render-email";
+import { serializeSignerEmail } from "./render-outbox-email";
 
 /** At most this many emails to one address per day: signing again must not become a mail bomb. */
 export const MAX_EMAILS_PER_ADDRESS_PER_DAY = 3;
@@ -31,8 +32,11 @@ export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: s
  * MAX_EMAILS_PER_ADDRESS_PER_DAY). Returns whether it was queued.
  * The address is counted under its keyed hash with the day's key (decision
  * 0019), so the cap runs per UTC day and outlives the address in clear,
- * which the sender blanks once the email is sent. `headers` are sent with it
- * (an update's test send carries List-Unsubscribe); `signatureId` is null for
+ * which the sender blanks once the email is sent. The email is either
+ * `signerEmail`, a signer's email by `kind` and `locale` stored as its
+ * template's values and rendered when sent (decision 0026), or `email`,
+ * stored rendered (organizers' mail). `headers` are sent with it (an
+ * update's test send carries List-Unsubscribe); `signatureId` is null for
  * mail to an organizer.
  */
 export function enqueueEmail(
@@ -43,17 +47,16 @@ export function enqueueEmail(
     emailKey: string;
     signatureId: number | null;
     locale: string;
-    email: RenderedEmail;
     now: number;
     domain: string;
     headers?: Record<string, string>;
     dailyCap?: number;
-  },
+  } & ({ signerEmail: SignerEmailValues; email?: never } | { email: RenderedEmail; signerEmail?: never }),
 ): boolean {
   const recipientKey = hashRecipient(options.emailKey, { db: tx, now: options.now });
   if (countRecentEmails(tx, recipientKey, options.now) >= (options.dailyCap ?? MAX_EMAILS_PER_ADDRESS_PER_DAY)) return false;
-  if (options.headers) {
-    // Rare (organizers' test sends): a plain insert, so the sign path's prepared statement stays as it is.
+  if (options.email) {
+    // Rare (organizers' digests and test sends): a plain insert, so the sign path's prepared statement stays as it is.
     tx.insert(mailOutbox)
       .values({
         kind: options.kind,
@@ -65,7 +68,7 @@ export function enqueueEmail(
         textBody: options.email.text,
         htmlBody: options.email.html,
         messageId: createMessageId(options.now, options.domain),
-        headers: JSON.stringify(options.headers),
+        headers: options.headers ? JSON.stringify(options.headers) : null,
         nextAttemptAt: options.now,
         createdAt: options.now,
       })
@@ -80,10 +83,13 @@ export function enqueueEmail(
         toAddress: sql.placeholder("toAddress"),
         recipientKey: sql.placeholder("recipientKey"),
         locale: sql.placeholder("locale"),
-        subject: sql.placeholder("subject"),
-        textBody: sql.placeholder("textBody"),
-        htmlBody: sql.placeholder("htmlBody"),
+        // Rendered when sent, from template_values.
+        subject: "",
+        textBody: "",
+        htmlBody: "",
+        templateValues: sql.placeholder("templateValues"),
         messageId: sql.placeholder("messageId"),
+        headers: sql.placeholder("headers"),
         nextAttemptAt: sql.placeholder("now"),
         createdAt: sql.placeholder("now"),
         signatureId: sql.placeholder("signatureId"),
@@ -94,10 +100,9 @@ export function enqueueEmail(
     toAddress: options.to,
     recipientKey,
     locale: options.locale,
-    subject: options.email.subject,
-    textBody: options.email.text,
-    htmlBody: options.email.html,
+    templateValues: serializeSignerEmail(options.signerEmail),
     messageId: createMessageId(options.now, options.domain),
+    headers: options.headers ? JSON.stringify(options.headers) : null,
     now: options.now,
     signatureId: options.signatureId,
   });

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
 import { getConfig } from "@/server/config";
 import { AppError } from "@/server/errors";
+import { renderOutboxEmail } from "./render-outbox-email";
 
 /**
  * The newest outbox emails, for the development mailbox. Refuses in
@@ -15,13 +16,21 @@ export function listDevMailbox(limit = 50) {
     .select({
       id: mailOutbox.id,
       to: mailOutbox.toAddress,
+      kind: mailOutbox.kind,
+      locale: mailOutbox.locale,
       subject: mailOutbox.subject,
-      text: mailOutbox.textBody,
+      textBody: mailOutbox.textBody,
+      htmlBody: mailOutbox.htmlBody,
+      templateValues: mailOutbox.templateValues,
       status: mailOutbox.status,
       createdAt: mailOutbox.createdAt,
     })
     .from(mailOutbox)
     .orderBy(desc(mailOutbox.id))
     .limit(limit)
-    .all();
+    .all()
+    .map((row) => {
+      const email = renderOutboxEmail(row);
+      return { id: row.id, to: row.to, subject: email.subject, text: email.text, status: row.status, createdAt: row.createdAt };
+    });
 }

@@ -110,12 +110,12 @@ describe("the outbox sender", () => {
     await submitTestSignature(db, { name: "Anna", email: "kept-private@example.org", now: now });
     const queued = db.select().from(mailOutbox).get()!;
     expect(queued).toMatchObject({ toAddress: "kept-private@example.org", signatureId: 1 });
-    expect(queued.textBody).toMatch(/\/withdraw\?token=/);
+    expect(queued.templateValues).toMatch(/\/withdraw\?token=/);
     await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now });
 
     const sent = db.select().from(mailOutbox).get()!;
     expect(sent).toMatchObject({ kind: "confirm", status: "sent", messageId: queued.messageId, createdAt: now, sentAt: now });
-    expect(sent).toMatchObject({ toAddress: "", subject: "", textBody: "", htmlBody: "", locale: "", signatureId: null });
+    expect(sent).toMatchObject({ toAddress: "", subject: "", textBody: "", htmlBody: "", templateValues: null, locale: "", signatureId: null });
     const stored = JSON.stringify(db.$client.prepare("select * from mail_outbox").all());
     for (const secret of ["kept-private", "Anna", "token=", "http"]) expect(stored).not.toContain(secret);
     // The address is counted for the day's cap only under a keyed hash.

@@ -7,6 +7,7 @@ import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { DEFAULT_LOCALE } from "@/lib/i18n/locales";
 import { getMailThrottle } from "./mail-throttle";
+import { renderOutboxEmail } from "./render-outbox-email";
 import { classifySendFailure, describeSendError, isConnectionError, markAddressUndeliverable, undeliverableReason } from "./smtp-failure";
 
 export const MAX_SEND_ATTEMPTS = 20;
@@ -87,11 +88,20 @@ type Outcome = { row: MailOutboxRow; error?: unknown };
 /**
  * What an email keeps once it is sent or given up (decision 0019): its kind,
  * times, Message-ID and status. The address, subject, bodies (with their
- * manage and withdrawal links) and locale are blanked, and the link to the
+ * manage and withdrawal links, or the template values that hold them) and locale are blanked, and the link to the
  * signature dropped. The recipient hash stays for the day's cap, until the
  * day's key is destroyed (server/privacy/daily-hash-keys.ts).
  */
-export const SENT_EMAIL_BLANKS = { toAddress: "", subject: "", textBody: "", htmlBody: "", locale: "", headers: null, signatureId: null } as const;
+export const SENT_EMAIL_BLANKS = {
+  toAddress: "",
+  subject: "",
+  textBody: "",
+  htmlBody: "",
+  templateValues: null,
+  locale: "",
+  headers: null,
+  signatureId: null,
+} as const;
 
 /** Writes a group of outcomes in one transaction: one fsync for the group, not one per email. */
 function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimedUntil: number): void {
@@ -180,12 +190,13 @@ export async function deliverDueEmails(options: {
     while (next < rows.length && outageError === undefined && now() < claimedAt + SEND_WINDOW_MS) {
       const row = rows[next++]!;
       try {
+        const email = renderOutboxEmail(row);
         await options.transport.sendMail({
           from: options.from,
           to: row.toAddress,
-          subject: row.subject,
-          text: row.textBody,
-          html: row.htmlBody,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
           messageId: row.messageId,
           ...(row.headers ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
         });

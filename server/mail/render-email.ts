@@ -4,7 +4,8 @@ import { MESSAGE_CATALOGS } from "@/lib/i18n/catalog";
 import type { Locale } from "@/lib/i18n/locales";
 
 /** confirmReminder: the one reminder to confirm (decision 0022), a confirm link like the first, saying it is the only one. */
-export type EmailKind = "confirm" | "alreadySigned" | "confirmReminder";
+export const EMAIL_KINDS = ["confirm", "alreadySigned", "confirmReminder"] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export type RenderedEmail = { subject: string; text: string; html: string };
 
@@ -31,9 +32,12 @@ function emailTranslator(locale: Locale): EmailTranslator {
   return t;
 }
 
-type EmailOptions = {
-  kind: EmailKind;
-  locale: Locale;
+/**
+ * What is one signer's own in their email: their name, its links, and how
+ * long its confirm link lasts. The outbox stores these and the sender
+ * renders the email from them (decision 0026).
+ */
+export type SignerEmailValues = {
   name: string;
   /** The link the email exists for (confirm, or the letter page). */
   actionUrl: string;
@@ -41,8 +45,13 @@ type EmailOptions = {
   manageUrl?: string;
   /** The two-click withdrawal link every email ends with. */
   withdrawUrl: string;
-  campaignTitle: string;
   expiresInDays: number;
+};
+
+type EmailOptions = SignerEmailValues & {
+  kind: EmailKind;
+  locale: Locale;
+  campaignTitle: string;
 };
 
 /** Renders through the translator: the reference, and the maker of each template. */

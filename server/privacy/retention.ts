@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
+import { renderOutboxEmail } from "@/server/mail/render-outbox-email";
 import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { normalizeEmail } from "@/lib/email";
 import { canChange, statusesBefore } from "@/lib/signature-lifecycle";
@@ -154,7 +155,16 @@ export function exportPersonalData(options: { actor: Actor; email: string; db?: 
   const row = db.select().from(signatures).where(eq(signatures.emailKey, key)).get();
   const mails = row
     ? db
-        .select({ kind: mailOutbox.kind, subject: mailOutbox.subject, createdAt: mailOutbox.createdAt, status: mailOutbox.status })
+        .select({
+          kind: mailOutbox.kind,
+          locale: mailOutbox.locale,
+          subject: mailOutbox.subject,
+          textBody: mailOutbox.textBody,
+          htmlBody: mailOutbox.htmlBody,
+          templateValues: mailOutbox.templateValues,
+          createdAt: mailOutbox.createdAt,
+          status: mailOutbox.status,
+        })
         .from(mailOutbox)
         .where(eq(mailOutbox.signatureId, row.id))
         .all()
@@ -179,6 +189,11 @@ export function exportPersonalData(options: { actor: Actor; email: string; db?: 
           networkHashStored: row.ipHash !== null,
         }
       : null,
-    emailsWaiting: mails.map((mail) => ({ kind: mail.kind, subject: mail.subject, createdAt: new Date(mail.createdAt).toISOString(), status: mail.status })),
+    emailsWaiting: mails.map((mail) => ({
+      kind: mail.kind,
+      subject: renderOutboxEmail(mail).subject,
+      createdAt: new Date(mail.createdAt).toISOString(),
+      status: mail.status,
+    })),
   };
 }

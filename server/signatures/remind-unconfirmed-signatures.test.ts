@@ -14,7 +14,7 @@ import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { exportPersonalData, purgeUnconfirmedSignatures } from "@/server/privacy/retention";
 import { forbidRealClock } from "@/test/clock";
 import { setUpTestDatabase } from "@/test/database";
-import { createOrganizer, createPendingSigner, createVerifiedSigner, linkTokenFromOutbox, submitTestSignature } from "@/test/factories";
+import { createOrganizer, createPendingSigner, createVerifiedSigner, linkTokenFromOutbox, submitTestSignature, withRenderedEmail } from "@/test/factories";
 import { submitConfirmation } from "./confirm-signature";
 import { remindUnconfirmedSignatures } from "./remind-unconfirmed-signatures";
 import { withdrawSignature } from "./withdraw-signature";
@@ -31,7 +31,8 @@ const reminders = (db: AppDatabase, address?: string) =>
     .select()
     .from(mailOutbox)
     .where(address ? and(eq(mailOutbox.kind, "confirmReminder"), eq(mailOutbox.toAddress, address)) : eq(mailOutbox.kind, "confirmReminder"))
-    .all();
+    .all()
+    .map(withRenderedEmail);
 
 const counter = (db: AppDatabase, key: string) =>
   db.select().from(statCounters).all().find((row) => row.scope === "reminder" && row.key === key)?.count ?? 0;

@@ -7,10 +7,8 @@ import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import { type Actor } from "@/server/auth/actor";
 import { assertCan } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
-import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
 import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
-import { renderSignatureEmail } from "@/server/mail/render-email";
 import { createToken } from "@/server/security/tokens";
 import { addToCounter } from "@/server/stats/counters";
 import { CONFIRM_TOKEN_TTL_DAYS } from "./sign-letter";
@@ -138,15 +136,12 @@ function remindBatch(
       emailKey: row.emailKey,
       signatureId: id,
       locale,
-      email: renderSignatureEmail({
-        kind: "confirmReminder",
-        locale,
+      signerEmail: {
         name: row.name,
         actionUrl: `${config.appUrl}/${locale}/confirm?token=${confirm.token}`,
         withdrawUrl: `${config.appUrl}/${locale}/withdraw?token=${withdraw.token}`,
-        campaignTitle: getCampaign(locale).title,
         expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
-      }),
+      },
       now,
       domain,
     });

@@ -2,12 +2,14 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
+import { getCampaign } from "@/server/content/get-campaign";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "@/server/mail/enqueue-email";
+import { renderSignatureEmailDirectly } from "@/server/mail/render-email";
 import { hashToken } from "@/server/security/tokens";
 import { getStats, listDailyTotals } from "@/server/stats/get-stats";
 import { forbidRealClock } from "@/test/clock";
 import { setUpTestDatabase } from "@/test/database";
-import { createPendingSigner, createVerifiedSigner, emailsTo, linkTokenFromOutbox, readCounter, submitTestSignature } from "@/test/factories";
+import { createPendingSigner, createVerifiedSigner, emailsTo, linkTokenFromOutbox, readCounter, submitTestSignature, withRenderedEmail } from "@/test/factories";
 import { getConfirmationState, submitConfirmation } from "./confirm-signature";
 import { listPublicSigners } from "./list-public-signers";
 import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS } from "./sign-letter";
@@ -131,12 +133,35 @@ describe("signing, confirming and counting", () => {
     await submitTestSignature(db, { name: "Mallory", email: "ANNA@example.org", country: "RU", locale: "en", now: T0 + 1 });
     const row = db.select().from(signatures).get();
     expect(row).toMatchObject({ name: "Anna", email: "anna@example.org", country: "DE", locale: "ru" });
-    const emails = db.select().from(mailOutbox).all();
+    const emails = db.select().from(mailOutbox).all().map(withRenderedEmail);
     expect(emails.map((email) => [email.toAddress, email.locale])).toEqual([
       ["anna@example.org", "ru"],
       ["anna@example.org", "ru"],
     ]);
     expect(emails[1]!.subject).toBe("Подтвердите адрес электронной почты");
+  });
+
+  it("queues the email as its template's values, a few hundred bytes, rendered when sent exactly as rendering it directly", async () => {
+    await submitTestSignature(db, { name: "Ганна <O'Neil> & Co", email: "values@example.org", locale: "uk", now: T0 });
+    const row = db.select().from(mailOutbox).get()!;
+    // No rendered subject or body on the sign path (decision 0026).
+    expect(row).toMatchObject({ kind: "confirm", locale: "uk", subject: "", textBody: "", htmlBody: "" });
+    expect(Buffer.byteLength(row.templateValues!)).toBeLessThan(400);
+    const values = JSON.parse(row.templateValues!) as Record<string, unknown>;
+    expect(Object.keys(values).sort()).toEqual(["actionUrl", "expiresInDays", "manageUrl", "name", "withdrawUrl"]);
+    const [email] = emailsTo(db, "values@example.org");
+    const direct = renderSignatureEmailDirectly({
+      kind: "confirm",
+      locale: "uk",
+      name: "Ганна <O'Neil> & Co",
+      actionUrl: `http://app.test/uk/confirm?token=${linkTokenFromOutbox(db, "values@example.org", "confirm")}`,
+      manageUrl: `http://app.test/uk/my?token=${linkTokenFromOutbox(db, "values@example.org", "my")}`,
+      withdrawUrl: `http://app.test/uk/withdraw?token=${linkTokenFromOutbox(db, "values@example.org", "withdraw")}`,
+      campaignTitle: getCampaign("uk").title,
+      expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
+    });
+    expect({ subject: email!.subject, text: email!.textBody, html: email!.htmlBody }).toEqual(direct);
+    expect(direct.html).toContain("Ганна &lt;O&#39;Neil&gt; &amp; Co");
   });
 
   it("a verified signer who signs again gets an 'already signed' email and is not counted twice", async () => {

@@ -12,7 +12,7 @@ import { recordAudit } from "@/server/audit/record-audit";
 import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
-import { renderSignatureEmail } from "@/server/mail/render-email";
+import type { EmailKind } from "@/server/mail/render-email";
 import { createRefCode, createToken } from "@/server/security/tokens";
 import { countNewSignature } from "./lifecycle";
 import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
@@ -143,22 +143,14 @@ export function recordSignature(
     createdAt: now,
   };
   // Queues the email to the address on file; false when it will not be sent (see enqueueEmail).
-  const queueEmail = (kind: "confirm" | "alreadySigned", links: { actionUrl: string; manageUrl?: string }) =>
+  const queueEmail = (kind: Extract<EmailKind, "confirm" | "alreadySigned">, links: { actionUrl: string; manageUrl?: string }) =>
     enqueueEmail(tx, {
       kind,
       to: signature.email,
       emailKey,
       signatureId: signature.id,
       locale: mailLocale,
-      email: renderSignatureEmail({
-        kind,
-        locale: mailLocale,
-        name: signature.name,
-        ...links,
-        withdrawUrl,
-        campaignTitle: getCampaign(mailLocale).title,
-        expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
-      }),
+      signerEmail: { name: signature.name, ...links, withdrawUrl, expiresInDays: CONFIRM_TOKEN_TTL_DAYS },
       now,
       domain: mailDomain,
     });
