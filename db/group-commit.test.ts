@@ -42,6 +42,29 @@ describe("group commit", () => {
     expect(db.all<{ value: string }>(sql`SELECT value FROM gc_probe ORDER BY value`).map((row) => row.value)).toEqual(["a", "c"]);
   });
 
+  it("when a piece throws, the batch runs again piece by piece: every other piece's writes land exactly once", async () => {
+    const groupCommit = getGroupCommit(db);
+    db.run(sql`CREATE TABLE gc_tally (n INTEGER NOT NULL)`);
+    db.run(sql`INSERT INTO gc_tally (n) VALUES (0)`);
+    const transactions = vi.spyOn(db, "transaction");
+    const bump = () => groupCommit.run((tx) => tx.get<{ n: number }>(sql`UPDATE gc_tally SET n = n + 1 RETURNING n`)!.n);
+    const outcomes = await Promise.allSettled([
+      bump(),
+      bump(),
+      groupCommit.run((tx) => {
+        tx.run(sql`UPDATE gc_tally SET n = n + 100`);
+        throw new Error("refused");
+      }),
+      bump(),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    // Each caller gets the result of the run that committed.
+    expect(outcomes.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : null))).toEqual([1, 2, null, 3]);
+    expect(db.get<{ n: number }>(sql`SELECT n FROM gc_tally`)!.n).toBe(3);
+    // Once together (rolled back), once piece by piece.
+    expect(transactions).toHaveBeenCalledTimes(2);
+  });
+
   it("is one queue per connection, and later turns start new transactions", async () => {
     expect(getGroupCommit(db)).toBe(getGroupCommit(db));
     await getGroupCommit(db).run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('first')`));
