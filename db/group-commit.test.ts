@@ -65,6 +65,22 @@ describe("group commit", () => {
     expect(transactions).toHaveBeenCalledTimes(2);
   });
 
+  it("when SQLite rolls back the whole transaction under a piece (disk full, I/O), no later piece runs outside it: the batch fails as one", async () => {
+    const groupCommit = getGroupCommit(db);
+    const outcomes = await Promise.allSettled([
+      groupCommit.run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('a')`)),
+      groupCommit.run((tx) => {
+        // What SQLite does by itself on SQLITE_FULL or an I/O error.
+        tx.run(sql`ROLLBACK`);
+        throw new Error("disk full");
+      }),
+      groupCommit.run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('c')`)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(count()).toBe(0);
+    expect(db.$client.inTransaction).toBe(false);
+  });
+
   it("is one queue per connection, and later turns start new transactions", async () => {
     expect(getGroupCommit(db)).toBe(getGroupCommit(db));
     await getGroupCommit(db).run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES ('first')`));

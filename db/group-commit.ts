@@ -138,6 +138,9 @@ function createGroupCommit(db: AppDatabase): GroupCommit {
               try {
                 outcomes.push({ ok: true, value: inSavepoint(queued.work, tx) });
               } catch (error) {
+                // An error SQLite answered by rolling back the whole transaction (disk full, I/O):
+                // the pieces after it must not run outside it, so the batch fails as one.
+                if (!db.$client.inTransaction) throw error;
                 outcomes.push({ ok: false, error });
               }
             }

@@ -79,7 +79,7 @@ describe("preparedQuery", () => {
     expect(() => bump(db).run({ key: "pending" })).toThrow('No value for placeholder "delta" was provided');
   });
 
-  it("leaves whole-row queries answering with SQLite's column names, like drizzle", () => {
+  it("maps a whole-table select's rows to the schema's field names, like drizzle", () => {
     const whole = (handle: AppDatabase) => handle.select().from(signatures).where(eq(signatures.id, sql.placeholder("id"))).prepare();
     expect(preparedQuery(db, "test.whole", whole).get({ id: 1 })).toEqual(whole(db).get({ id: 1 }));
   });

@@ -5,7 +5,8 @@ import { preparedQuery } from "@/db/prepared";
 import { mailOutbox } from "@/db/schema";
 import { hashRecipient } from "@/server/privacy/daily-hash-keys";
 import { randomBytesFromPool, timePrefix } from "@/server/security/tokens";
-import type { RenderedEmail, SignerEmailValues } from "./render-email";
+import type { Locale } from "@/lib/i18n/locales";
+import type { EmailKind, RenderedEmail, SignerEmailValues } from "./render-email";
 import { serializeSignerEmail } from "./render-outbox-email";
 
 /** At most this many emails to one address per day: signing again must not become a mail bomb. */
@@ -42,16 +43,17 @@ export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: s
 export function enqueueEmail(
   tx: Transaction,
   options: {
-    kind: string;
     to: string;
     emailKey: string;
     signatureId: number | null;
-    locale: string;
     now: number;
     domain: string;
     headers?: Record<string, string>;
     dailyCap?: number;
-  } & ({ signerEmail: SignerEmailValues; email?: never } | { email: RenderedEmail; signerEmail?: never }),
+  } & (
+    | { kind: EmailKind; locale: Locale; signerEmail: SignerEmailValues; email?: never }
+    | { kind: string; locale: string; email: RenderedEmail; signerEmail?: never }
+  ),
 ): boolean {
   const recipientKey = hashRecipient(options.emailKey, { db: tx, now: options.now });
   if (countRecentEmails(tx, recipientKey, options.now) >= (options.dailyCap ?? MAX_EMAILS_PER_ADDRESS_PER_DAY)) return false;

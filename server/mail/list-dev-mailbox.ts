@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
 import { getConfig } from "@/server/config";
 import { AppError } from "@/server/errors";
-import { renderOutboxEmail } from "./render-outbox-email";
+import { renderOutboxEmailOrNull } from "./render-outbox-email";
 
 /**
  * The newest outbox emails, for the development mailbox. Refuses in
@@ -30,7 +30,7 @@ export function listDevMailbox(limit = 50) {
     .limit(limit)
     .all()
     .map((row) => {
-      const email = renderOutboxEmail(row);
-      return { id: row.id, to: row.to, subject: email.subject, text: email.text, status: row.status, createdAt: row.createdAt };
+      const email = renderOutboxEmailOrNull(row);
+      return { id: row.id, to: row.to, subject: email?.subject ?? "", text: email?.text ?? "", status: row.status, createdAt: row.createdAt };
     });
 }

@@ -2,6 +2,7 @@ import net, { type AddressInfo } from "node:net";
 import nodemailer from "nodemailer";
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures } from "@/db/schema";
@@ -180,7 +181,27 @@ describe("the outbox sender", () => {
     db.update(mailOutbox).set({ attempts: MAX_SEND_ATTEMPTS - 1 }).run();
     smtp.control.refuse = true;
     await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start });
-    expect(db.select().from(mailOutbox).get()).toMatchObject({ status: "failed", attempts: MAX_SEND_ATTEMPTS, toAddress: "", textBody: "", signatureId: null });
+    expect(db.select().from(mailOutbox).get()).toMatchObject({
+      status: "failed",
+      attempts: MAX_SEND_ATTEMPTS,
+      toAddress: "",
+      textBody: "",
+      templateValues: null,
+      signatureId: null,
+    });
+  });
+
+  it("gives up at once on a row whose template values do not make an email, sends nothing, and keeps none of it", async () => {
+    const start = Date.now();
+    await submitTestSignature(db, { name: "Anna", email: "broken@example.org", now: start });
+    await submitTestSignature(db, { name: "Boris", email: "fine@example.org", now: start });
+    db.update(mailOutbox).set({ templateValues: '{"name":"Anna"}' }).where(eq(mailOutbox.toAddress, "broken@example.org")).run();
+    expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start })).toEqual({ sent: 1, failed: 1, claimed: 2 });
+    expect(smtp.received.map((mail) => mail.to[0])).toEqual(["fine@example.org"]);
+    const rows = db.select().from(mailOutbox).orderBy(mailOutbox.id).all();
+    expect(rows[0]).toMatchObject({ status: "failed", attempts: 1, lastError: "UnrenderableEmailError", toAddress: "", templateValues: null, signatureId: null });
+    expect(rows[1]).toMatchObject({ status: "sent" });
+    expect(JSON.stringify(rows)).not.toContain("Anna");
   });
 
   it("does not send an email another sender has claimed", async () => {

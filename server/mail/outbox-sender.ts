@@ -7,7 +7,8 @@ import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { DEFAULT_LOCALE } from "@/lib/i18n/locales";
 import { getMailThrottle } from "./mail-throttle";
-import { renderOutboxEmail } from "./render-outbox-email";
+import type { RenderedEmail } from "./render-email";
+import { renderOutboxEmail, UnrenderableEmailError } from "./render-outbox-email";
 import { classifySendFailure, describeSendError, isConnectionError, markAddressUndeliverable, undeliverableReason } from "./smtp-failure";
 
 export const MAX_SEND_ATTEMPTS = 20;
@@ -121,7 +122,7 @@ function writeOutcomes(db: AppDatabase, outcomes: Outcome[], at: number, claimed
         // A 5xx is final (decision 0022): no retry, and an address refused
         // for good gets no update or reminder any more. The row names its
         // signature (decision 0019: the address itself is only a day's hash).
-        const failure = classifySendFailure(error);
+        const failure = error instanceof UnrenderableEmailError ? "permanent" : classifySendFailure(error);
         if (failure === "undeliverable" && row.signatureId !== null) {
           markAddressUndeliverable(tx, { signatureId: row.signatureId, reason: undeliverableReason(error), now: at });
         }
@@ -189,8 +190,14 @@ export async function deliverDueEmails(options: {
   const worker = async () => {
     while (next < rows.length && outageError === undefined && now() < claimedAt + SEND_WINDOW_MS) {
       const row = rows[next++]!;
+      let email: RenderedEmail;
       try {
-        const email = renderOutboxEmail(row);
+        email = renderOutboxEmail(row);
+      } catch (error) {
+        record({ row, error });
+        continue;
+      }
+      try {
         await options.transport.sendMail({
           from: options.from,
           to: row.toAddress,

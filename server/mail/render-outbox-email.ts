@@ -25,17 +25,43 @@ export function serializeSignerEmail(values: SignerEmailValues): string {
   return JSON.stringify(values);
 }
 
+/** A row whose template values do not make an email: sending it again cannot help (the sender gives it up at once). */
+export class UnrenderableEmailError extends Error {
+  constructor() {
+    // No values in the message: they hold a name and links.
+    super("an outbox row's template values do not make an email");
+    this.name = "UnrenderableEmailError";
+  }
+}
+
 /**
  * The email a row holds: its template rendered with its values, or the
- * subject and bodies stored with it. Throws for a row that is neither (a
- * broken row fails its send and is retried, then given up, like any other).
+ * subject and bodies stored with it. Throws UnrenderableEmailError for a
+ * row that is neither.
  */
 export function renderOutboxEmail(row: OutboxEmailRow): RenderedEmail {
   if (row.templateValues === null) return { subject: row.subject, text: row.textBody, html: row.htmlBody };
   const { kind, locale } = row;
-  if (!(EMAIL_KINDS as readonly string[]).includes(kind) || !isLocale(locale)) {
-    throw new Error(`outbox row with template values has an unknown kind or locale: ${kind}/${locale}`);
+  if (!isEmailKind(kind) || !isLocale(locale)) throw new UnrenderableEmailError();
+  let values: SignerEmailValues;
+  try {
+    values = signerEmailValuesSchema.parse(JSON.parse(row.templateValues));
+  } catch {
+    throw new UnrenderableEmailError();
   }
-  const values = signerEmailValuesSchema.parse(JSON.parse(row.templateValues));
-  return renderSignatureEmail({ ...values, kind: kind as EmailKind, locale, campaignTitle: getCampaign(locale).title });
+  return renderSignatureEmail({ ...values, kind, locale, campaignTitle: getCampaign(locale).title });
+}
+
+/** For readers that show many rows (the subject access export, the development mailbox): a broken row is null, not a failed page. */
+export function renderOutboxEmailOrNull(row: OutboxEmailRow): RenderedEmail | null {
+  try {
+    return renderOutboxEmail(row);
+  } catch (error) {
+    if (error instanceof UnrenderableEmailError) return null;
+    throw error;
+  }
+}
+
+function isEmailKind(kind: string): kind is EmailKind {
+  return (EMAIL_KINDS as readonly string[]).includes(kind);
 }

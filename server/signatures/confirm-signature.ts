@@ -34,11 +34,18 @@ export function getConfirmationState(options: { token: string; db?: AppDatabase;
   return "ready";
 }
 
-function applyConfirmation(tx: Transaction, token: string, now: number): ConfirmationState {
+/**
+ * A refused token is an answer, not an exception, inside the group commit:
+ * a piece that throws makes its whole batch run again (decision 0027), and
+ * anyone can send an old or made-up link.
+ */
+type ConfirmationOutcome = ConfirmationState | "invalid" | "expired";
+
+function applyConfirmation(tx: Transaction, token: string, now: number): ConfirmationOutcome {
   const row = findSignatureByToken(tx, token, ["confirm"], CONFIRMED_COLUMNS);
-  if (!row || (row.status !== "pending" && row.status !== "verified")) throw new AppError("NOT_FOUND", "tokenInvalid");
+  if (!row || (row.status !== "pending" && row.status !== "verified")) return "invalid";
   if (row.status === "verified") return "alreadyConfirmed";
-  if (row.expiresAt <= now) throw new AppError("EXPIRED", "tokenExpired");
+  if (row.expiresAt <= now) return "expired";
   // A pending signature has never been verified (a restore gives a confirmed one back as verified).
   const confirmed = changeSignatureStatus(tx, { signature: { ...row, id: row.signatureId, verifiedAt: null }, transition: "confirm", set: { verifiedAt: now } });
   // The dashboard's "confirmed after a reminder" (decision 0022): a counter, so nobody counts rows.
@@ -55,8 +62,11 @@ function applyConfirmation(tx: Transaction, token: string, now: number): Confirm
  * (the second time changes nothing). Rejects with NOT_FOUND for an unknown
  * or spent token, EXPIRED for an expired one.
  */
-export function submitConfirmation(options: { token: string; db?: AppDatabase; now?: number }): Promise<ConfirmationState> {
+export async function submitConfirmation(options: { token: string; db?: AppDatabase; now?: number }): Promise<ConfirmationState> {
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
-  return getGroupCommit(db).run((tx) => applyConfirmation(tx, options.token, now));
+  const outcome = await getGroupCommit(db).run((tx) => applyConfirmation(tx, options.token, now));
+  if (outcome === "invalid") throw new AppError("NOT_FOUND", "tokenInvalid");
+  if (outcome === "expired") throw new AppError("EXPIRED", "tokenExpired");
+  return outcome;
 }

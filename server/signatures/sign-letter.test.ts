@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { getCampaign } from "@/server/content/get-campaign";
@@ -162,6 +162,28 @@ describe("signing, confirming and counting", () => {
     });
     expect({ subject: email!.subject, text: email!.textBody, html: email!.htmlBody }).toEqual(direct);
     expect(direct.html).toContain("Ганна &lt;O&#39;Neil&gt; &amp; Co");
+  });
+
+  it("a made-up or expired confirmation link is refused as an answer, not a throw: its group-commit batch runs once", async () => {
+    await submitTestSignature(db, { email: "late@example.org", now: T0 });
+    await submitTestSignature(db, { email: "ontime@example.org", now: T0 + 7 * DAY });
+    const expired = linkTokenFromOutbox(db, "late@example.org", "confirm");
+    const valid = linkTokenFromOutbox(db, "ontime@example.org", "confirm");
+    const transactions = vi.spyOn(db, "transaction");
+    const later = T0 + 7 * DAY + 1;
+    const outcomes = await Promise.allSettled([
+      submitConfirmation({ token: "x".repeat(52), db, now: later }),
+      submitConfirmation({ token: expired, db, now: later }),
+      submitConfirmation({ token: valid, db, now: later }),
+    ]);
+    expect(outcomes.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : (outcome.reason as { code?: string }).code))).toEqual([
+      "NOT_FOUND",
+      "EXPIRED",
+      "ready",
+    ]);
+    // One transaction for the three: a refusal does not make the batch run again piece by piece (decision 0027).
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(getStats({ db, now: later }).total).toBe(1);
   });
 
   it("a verified signer who signs again gets an 'already signed' email and is not counted twice", async () => {
