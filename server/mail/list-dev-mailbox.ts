@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
 import { getConfig } from "@/server/config";
 import { AppError } from "@/server/errors";
-import { renderOutboxEmailOrNull } from "./render-outbox-email";
+import { OUTBOX_EMAIL_COLUMNS, renderOutboxEmailOrNull } from "./render-outbox-email";
 
 /**
  * The newest outbox emails, for the development mailbox. Refuses in
@@ -13,18 +13,7 @@ import { renderOutboxEmailOrNull } from "./render-outbox-email";
 export function listDevMailbox(limit = 50) {
   if (getConfig().isProduction) throw new AppError("FORBIDDEN", "devOnly");
   return getDb()
-    .select({
-      id: mailOutbox.id,
-      to: mailOutbox.toAddress,
-      kind: mailOutbox.kind,
-      locale: mailOutbox.locale,
-      subject: mailOutbox.subject,
-      textBody: mailOutbox.textBody,
-      htmlBody: mailOutbox.htmlBody,
-      templateValues: mailOutbox.templateValues,
-      status: mailOutbox.status,
-      createdAt: mailOutbox.createdAt,
-    })
+    .select({ ...OUTBOX_EMAIL_COLUMNS, id: mailOutbox.id, to: mailOutbox.toAddress, status: mailOutbox.status, createdAt: mailOutbox.createdAt })
     .from(mailOutbox)
     .orderBy(desc(mailOutbox.id))
     .limit(limit)

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import type { MailOutboxRow } from "@/db/schema";
+import { mailOutbox, type MailOutboxRow } from "@/db/schema";
 import { isLocale } from "@/lib/i18n/locales";
 import { getCampaign } from "@/server/content/get-campaign";
 import { EMAIL_KINDS, renderSignatureEmail, type EmailKind, type RenderedEmail, type SignerEmailValues } from "./render-email";
@@ -19,6 +19,16 @@ const signerEmailValuesSchema = z.object({
 }) satisfies z.ZodType<SignerEmailValues>;
 
 export type OutboxEmailRow = Pick<MailOutboxRow, "kind" | "locale" | "subject" | "textBody" | "htmlBody" | "templateValues">;
+
+/** The columns `renderOutboxEmail` reads, for a select that renders its rows. */
+export const OUTBOX_EMAIL_COLUMNS = {
+  kind: mailOutbox.kind,
+  locale: mailOutbox.locale,
+  subject: mailOutbox.subject,
+  textBody: mailOutbox.textBody,
+  htmlBody: mailOutbox.htmlBody,
+  templateValues: mailOutbox.templateValues,
+};
 
 /** The JSON stored in `mail_outbox.template_values` for a signer's email. */
 export function serializeSignerEmail(values: SignerEmailValues): string {

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
-import { renderOutboxEmailOrNull } from "@/server/mail/render-outbox-email";
+import { OUTBOX_EMAIL_COLUMNS, renderOutboxEmailOrNull } from "@/server/mail/render-outbox-email";
 import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { normalizeEmail } from "@/lib/email";
 import { canChange, statusesBefore } from "@/lib/signature-lifecycle";
@@ -155,16 +155,7 @@ export function exportPersonalData(options: { actor: Actor; email: string; db?: 
   const row = db.select().from(signatures).where(eq(signatures.emailKey, key)).get();
   const mails = row
     ? db
-        .select({
-          kind: mailOutbox.kind,
-          locale: mailOutbox.locale,
-          subject: mailOutbox.subject,
-          textBody: mailOutbox.textBody,
-          htmlBody: mailOutbox.htmlBody,
-          templateValues: mailOutbox.templateValues,
-          createdAt: mailOutbox.createdAt,
-          status: mailOutbox.status,
-        })
+        .select({ ...OUTBOX_EMAIL_COLUMNS, createdAt: mailOutbox.createdAt, status: mailOutbox.status })
         .from(mailOutbox)
         .where(eq(mailOutbox.signatureId, row.id))
         .all()
