@@ -36,9 +36,9 @@ export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: s
  * which the sender blanks once the email is sent. The email is either
  * `signerEmail`, a signer's email by `kind` and `locale` stored as its
  * template's values and rendered when sent (decision 0026), or `email`,
- * stored rendered (organizers' mail). `headers` are sent with it (an
- * update's test send carries List-Unsubscribe); `signatureId` is null for
- * mail to an organizer.
+ * stored rendered (organizers' mail), with `headers` to send (an update's
+ * test send carries List-Unsubscribe); `signatureId` is null for mail to an
+ * organizer.
  */
 export function enqueueEmail(
   tx: Transaction,
@@ -48,11 +48,10 @@ export function enqueueEmail(
     signatureId: number | null;
     now: number;
     domain: string;
-    headers?: Record<string, string>;
     dailyCap?: number;
   } & (
-    | { kind: EmailKind; locale: Locale; signerEmail: SignerEmailValues; email?: never }
-    | { kind: string; locale: string; email: RenderedEmail; signerEmail?: never }
+    | { kind: EmailKind; locale: Locale; signerEmail: SignerEmailValues; email?: never; headers?: never }
+    | { kind: string; locale: string; email: RenderedEmail; signerEmail?: never; headers?: Record<string, string> }
   ),
 ): boolean {
   const recipientKey = hashRecipient(options.emailKey, { db: tx, now: options.now });
@@ -91,7 +90,6 @@ export function enqueueEmail(
         htmlBody: "",
         templateValues: sql.placeholder("templateValues"),
         messageId: sql.placeholder("messageId"),
-        headers: sql.placeholder("headers"),
         nextAttemptAt: sql.placeholder("now"),
         createdAt: sql.placeholder("now"),
         signatureId: sql.placeholder("signatureId"),
@@ -104,7 +102,6 @@ export function enqueueEmail(
     locale: options.locale,
     templateValues: serializeSignerEmail(options.signerEmail),
     messageId: createMessageId(options.now, options.domain),
-    headers: options.headers ? JSON.stringify(options.headers) : null,
     now: options.now,
     signatureId: options.signatureId,
   });

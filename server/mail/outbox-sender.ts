@@ -89,8 +89,8 @@ type Outcome = { row: MailOutboxRow; error?: unknown };
 /**
  * What an email keeps once it is sent or given up (decision 0019): its kind,
  * times, Message-ID and status. The address, subject, bodies (with their
- * manage and withdrawal links, or the template values that hold them) and locale are blanked, and the link to the
- * signature dropped. The recipient hash stays for the day's cap, until the
+ * manage and withdrawal links, or the template values that hold them) and
+ * locale are blanked, and the link to the signature dropped. The recipient hash stays for the day's cap, until the
  * day's key is destroyed (server/privacy/daily-hash-keys.ts).
  */
 export const SENT_EMAIL_BLANKS = {
