@@ -5,17 +5,28 @@
  * A B A B …, each round followed by the bare NORMAL baseline, for a change on
  * the sign path measured before and after in one sitting. These machines are
  * noisy: compare the medians of the rounds and the ratios to the baseline
- * measured in the same round. Prints JSON on stdout.
+ * measured in the same round. Each run also reports the server's CPU µs per
+ * accepted signature (main thread, other threads) and bytes written per
+ * signature, from /proc: steadier than the rates. Prints JSON on stdout.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createSignatureFactory, runSign, summarize, type LoadSummary } from "./lib/load";
-import { RssSampler, startServer, stopServer, waitForHealthy, withBaselineServer } from "./lib/server";
+import { readProcessCost, RssSampler, startServer, stopServer, waitForHealthy, withBaselineServer } from "./lib/server";
 
 const log = (message: string) => process.stderr.write(`[ab] ${message}\n`);
 
-async function measureApp(appDir: string, durationSeconds: number, connections: number): Promise<LoadSummary & { rssPeakMB: number }> {
+type AppMeasure = LoadSummary & {
+  rssPeakMB: number;
+  /** CPU µs per accepted signature on the server's main thread, and on its other threads. */
+  mainThreadUsPerSignature: number;
+  otherThreadsUsPerSignature: number;
+  /** Bytes the server had written to storage per accepted signature (WAL and checkpoints). */
+  writeBytesPerSignature: number;
+};
+
+async function measureApp(appDir: string, durationSeconds: number, connections: number): Promise<AppMeasure> {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "undersigned-ab-"));
   const server = await startServer({ appDir, tmpDir });
   const rss = new RssSampler(server.pid);
@@ -24,9 +35,19 @@ async function measureApp(appDir: string, durationSeconds: number, connections: 
     const factory = createSignatureFactory();
     await runSign({ baseUrl: server.baseUrl, connections: 8, durationSeconds: 3, factory });
     rss.start();
+    const before = readProcessCost(server.pid);
     const load = summarize(await runSign({ baseUrl: server.baseUrl, connections, durationSeconds, factory }));
+    const after = readProcessCost(server.pid);
     rss.stop();
-    return { ...load, rssPeakMB: Math.round(rss.peakKb / 1024) };
+    const accepted = Math.max(load.statusCodes["202"] ?? 0, 1);
+    const per = (from: number, to: number) => Math.round((to - from) / accepted);
+    return {
+      ...load,
+      rssPeakMB: Math.round(rss.peakKb / 1024),
+      mainThreadUsPerSignature: per(before.mainThreadUs, after.mainThreadUs),
+      otherThreadsUsPerSignature: per(before.otherThreadsUs, after.otherThreadsUs),
+      writeBytesPerSignature: per(before.writeBytes, after.writeBytes),
+    };
   } finally {
     await stopServer(server);
     fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -62,7 +83,19 @@ async function main(): Promise<void> {
   for (const dir of Object.values(builds)) {
     if (!fs.existsSync(path.join(dir, "dist", "server.js"))) throw new Error(`${dir}: no production build (npm run build)`);
   }
-  const results: { round: number; build: "A" | "B"; acceptedPerSec: number; latencyP99Ms: number; non2xx: number; rssPeakMB: number; baselinePerSec: number; ratio: number }[] = [];
+  const results: {
+    round: number;
+    build: "A" | "B";
+    acceptedPerSec: number;
+    latencyP99Ms: number;
+    non2xx: number;
+    rssPeakMB: number;
+    mainThreadUsPerSignature: number;
+    otherThreadsUsPerSignature: number;
+    writeBytesPerSignature: number;
+    baselinePerSec: number;
+    ratio: number;
+  }[] = [];
   for (let round = 1; round <= rounds; round += 1) {
     for (const build of ["A", "B"] as const) {
       log(`round ${round}, ${build}: ${builds[build]}`);
@@ -75,6 +108,9 @@ async function main(): Promise<void> {
         latencyP99Ms: app.latencyP99Ms,
         non2xx: app.non2xx,
         rssPeakMB: app.rssPeakMB,
+        mainThreadUsPerSignature: app.mainThreadUsPerSignature,
+        otherThreadsUsPerSignature: app.otherThreadsUsPerSignature,
+        writeBytesPerSignature: app.writeBytesPerSignature,
         baselinePerSec: acceptedPerSec(baseline),
         ratio: Math.round((acceptedPerSec(app) / acceptedPerSec(baseline)) * 1000) / 1000,
       });
@@ -83,7 +119,13 @@ async function main(): Promise<void> {
   }
   const summary = (build: "A" | "B") => {
     const mine = results.filter((row) => row.build === build);
-    return { medianAcceptedPerSec: median(mine.map((row) => row.acceptedPerSec)), medianRatio: median(mine.map((row) => row.ratio)) };
+    return {
+      medianAcceptedPerSec: median(mine.map((row) => row.acceptedPerSec)),
+      medianRatio: median(mine.map((row) => row.ratio)),
+      medianMainThreadUsPerSignature: median(mine.map((row) => row.mainThreadUsPerSignature)),
+      medianOtherThreadsUsPerSignature: median(mine.map((row) => row.otherThreadsUsPerSignature)),
+      medianWriteBytesPerSignature: median(mine.map((row) => row.writeBytesPerSignature)),
+    };
   };
   process.stdout.write(
     `${JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}`, durationSeconds, connections, builds, rounds: results, A: summary("A"), B: summary("B") }, null, 2)}\n`,
