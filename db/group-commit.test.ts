@@ -147,6 +147,40 @@ describe("group commit", () => {
       expect(synchronousLevel()).toBe(2);
     });
 
+    it("pieces that arrive while a batch's sync is in flight wait for it, then commit as one batch after their own sync", async () => {
+      const heldSyncs: (() => void)[] = [];
+      const realSync = fs.fdatasync;
+      vi.spyOn(fs, "fdatasync").mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+        heldSyncs.push(() => realSync(fd, callback));
+      }) as typeof fs.fdatasync);
+      const transactions = vi.spyOn(fileDb, "transaction");
+      const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+      const insert = (value: string) => getGroupCommit(fileDb).run((tx) => tx.run(sql`INSERT INTO gc_probe (value) VALUES (${value})`));
+      const answered: string[] = [];
+      const first = insert("first").then(() => answered.push("first"));
+      while (heldSyncs.length === 0) await nextTurn();
+      // Three more, each in a turn of its own, while the first batch's sync is held.
+      const later: Promise<number>[] = [];
+      for (const value of ["b", "c", "d"]) {
+        later.push(insert(value).then(() => answered.push(value)));
+        await nextTurn();
+      }
+      await nextTurn();
+      expect(transactions).toHaveBeenCalledTimes(1);
+      expect(answered).toEqual([]);
+
+      heldSyncs.shift()!();
+      await first;
+      while (heldSyncs.length === 0) await nextTurn();
+      expect(transactions).toHaveBeenCalledTimes(2);
+      // Committed, yet not answered before their own sync.
+      expect(answered).toEqual(["first"]);
+      heldSyncs.shift()!();
+      await Promise.all(later);
+      expect(answered).toEqual(["first", "b", "c", "d"]);
+      expect(fileDb.get<{ n: number }>(sql`SELECT count(*) AS n FROM gc_probe`)!.n).toBe(4);
+    });
+
     it("rejects every caller when the sync fails: committed but maybe not on disk is not kept", async () => {
       vi.spyOn(fs, "fdatasync").mockImplementation(((_fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
         callback(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));

@@ -20,9 +20,11 @@ import { catchUpWalIfAsked } from "./wal-checkpointer";
  *
  * The batch commits with synchronous=NORMAL, and the WAL is then fdatasync'd
  * on libuv's thread pool (`syncWal`): the same sync SQLite's FULL does at
- * COMMIT, but the event loop parses and runs the next batch while the disk
- * works instead of waiting for it (decision 0013). Every other transaction
- * on the connection keeps synchronous=FULL.
+ * COMMIT, but the event loop goes on parsing requests while the disk works
+ * instead of waiting for it (decision 0013). What arrives meanwhile waits
+ * for that sync and then commits as one batch: bigger batches, less CPU per
+ * piece, and the process's one core is what limits intake (decision 0027).
+ * Every other transaction on the connection keeps synchronous=FULL.
  */
 export type GroupCommit = {
   run<T>(work: (tx: Transaction) => T): Promise<T>;
@@ -86,6 +88,7 @@ const pieceFailed = new Error("a piece of a group commit threw");
 function createGroupCommit(db: AppDatabase): GroupCommit {
   let queue: QueuedWork[] = [];
   let isScheduled = false;
+  let syncsInFlight = 0;
   const syncWal = createWalSync(db);
   // better-sqlite3's own nesting: inside the batch's transaction a call is a
   // SAVEPOINT with cached statements, cheaper than drizzle's tx.transaction.
@@ -162,10 +165,26 @@ function createGroupCommit(db: AppDatabase): GroupCommit {
         else queued.reject(outcome.error);
       });
     if (!syncWal) return settle();
-    syncWal().then(settle, (error: unknown) => {
-      // Committed but perhaps not on disk: nobody may be told it was kept.
-      for (const queued of batch) queued.reject(error);
-    });
+    // Until this sync is done the next pieces only queue (run() schedules no commit), then go as one batch.
+    syncsInFlight += 1;
+    const afterSync = () => {
+      syncsInFlight -= 1;
+      if (syncsInFlight === 0 && queue.length > 0 && !isScheduled) {
+        isScheduled = true;
+        setImmediate(commitQueued);
+      }
+    };
+    syncWal().then(
+      () => {
+        afterSync();
+        settle();
+      },
+      (error: unknown) => {
+        afterSync();
+        // Committed but perhaps not on disk: nobody may be told it was kept.
+        for (const queued of batch) queued.reject(error);
+      },
+    );
   };
 
   return {
@@ -173,7 +192,7 @@ function createGroupCommit(db: AppDatabase): GroupCommit {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
         if (queue.length >= MAX_BATCH) commitQueued();
-        else if (!isScheduled) {
+        else if (!isScheduled && syncsInFlight === 0) {
           isScheduled = true;
           // setImmediate runs after the poll phase: every request parsed in this turn joins the batch.
           setImmediate(commitQueued);
