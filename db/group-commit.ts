@@ -22,8 +22,9 @@ import { catchUpWalIfAsked } from "./wal-checkpointer";
  * on libuv's thread pool (`syncWal`): the same sync SQLite's FULL does at
  * COMMIT, but the event loop goes on parsing requests while the disk works
  * instead of waiting for it (decision 0013). What arrives meanwhile waits
- * for that sync and then commits as one batch: bigger batches, less CPU per
- * piece, and the process's one core is what limits intake (decision 0027).
+ * for that sync and then commits as one batch: one batch per sync, so fewer
+ * pages written and fewer syncs per piece, most of all on a slow disk
+ * (decision 0027).
  * Every other transaction on the connection keeps synchronous=FULL.
  */
 export type GroupCommit = {
