@@ -12,7 +12,10 @@ import { describeUpdate, publicationLine } from "./update-article";
 // locale, cached (ISR) and refreshed in the background, and refreshed at
 // once when an update is published or edited (revalidatePath in the admin's
 // actions). The front sends it with a shared-cache Cache-Control (decision 0021).
-export const revalidate = 30;
+// Five seconds, not thirty: a background render that began before a
+// publication and ends after its revalidatePath is stored as fresh, so the
+// news log could miss the update until the next revalidation (CI caught it).
+export const revalidate = 5;
 
 export async function generateMetadata({ params }: { params: LocaleParams }): Promise<Metadata> {
   const { locale } = await params;

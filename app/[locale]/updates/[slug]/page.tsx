@@ -12,8 +12,8 @@ import { findPublishedUpdate } from "@/server/updates/find-updates";
 import { UpdateArticle } from "../update-article";
 
 // ISR like the list (see ../page.tsx): each update renders on its first
-// request, then comes from the cache until it is edited or 30 s pass.
-export const revalidate = 30;
+// request, then comes from the cache until it is edited or 5 s pass.
+export const revalidate = 5;
 
 export function generateStaticParams(): { slug: string }[] {
   return [];

@@ -6,8 +6,8 @@ import { buildUpdatesFeed } from "@/server/updates/build-updates-feed";
 // GET /{locale}/updates/feed.xml: the Atom feed of published updates.
 // Cached like the pages (ISR, refreshed at once when an update is published
 // or edited); nothing is rendered at build, so its URLs carry the runtime
-// APP_URL and the build needs no database.
-export const revalidate = 30;
+// APP_URL and the build needs no database. 5 s like the pages (../page.tsx says why).
+export const revalidate = 5;
 
 export function generateStaticParams(): { locale: string }[] {
   return [];
