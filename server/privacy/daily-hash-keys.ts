@@ -1,5 +1,5 @@
 import "server-only";
-import { createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
@@ -28,7 +28,10 @@ export function utcDay(now: number): number {
   return Math.floor(now / DAY_MS);
 }
 
-type CachedKey = { day: number; key: KeyObject };
+// The raw bytes, not a KeyObject: createHmac with a KeyObject cost 3.3 µs
+// against 2.0 µs with the bytes (two HMACs per signature), and bytes can be
+// zeroed when the process forgets a past day's key.
+type CachedKey = { day: number; key: Buffer };
 // On globalThis and per connection: the custom server and Next's bundle each
 // load this module in one process and must not each read the key.
 const globalForKeys = globalThis as unknown as { undersignedDailyKeys?: WeakMap<Database.Database, CachedKey> };
@@ -60,16 +63,27 @@ function readOrCreateKey(db: AppDatabase | Transaction, day: number, now: number
  * one HMAC per request on the sign path. A key read inside a transaction is
  * not kept (that transaction may yet roll back the row it saw or inserted).
  */
-function getDayKey(db: AppDatabase | Transaction, now: number): KeyObject {
+function getDayKey(db: AppDatabase | Transaction, now: number): Buffer {
   const day = utcDay(now);
   const connection = connectionOf(db);
   const cache = cacheOf();
   const cached = cache.get(connection);
   if (cached?.day === day) return cached.key;
   const found = readOrCreateKey(db, day, now);
-  const key = createSecretKey(found.secret);
-  if (!connection.inTransaction && found.day === day) cache.set(connection, { day, key });
+  const key = Buffer.from(found.secret);
+  if (!connection.inTransaction && found.day === day) {
+    forgetCachedKey(connection);
+    cache.set(connection, { day, key });
+  }
   return key;
+}
+
+/** Drops this process's copy of a connection's day key, its bytes zeroed first. */
+function forgetCachedKey(connection: Database.Database): void {
+  const cached = cacheOf().get(connection);
+  if (!cached) return;
+  cached.key.fill(0);
+  cacheOf().delete(connection);
 }
 
 type HashOptions = { db?: AppDatabase | Transaction; now?: number };
@@ -111,8 +125,7 @@ export function rotateDailyHashKeys(options: { db?: AppDatabase; now?: number } 
         .set({ recipientKey: "" })
         .where(and(gt(mailOutbox.recipientKey, ""), lt(mailOutbox.createdAt, keepFrom * DAY_MS)))
         .run().changes;
-      const cached = cacheOf().get(db.$client);
-      if (cached && cached.day < keepFrom) cacheOf().delete(db.$client);
+      if ((cacheOf().get(db.$client)?.day ?? keepFrom) < keepFrom) forgetCachedKey(db.$client);
       return { destroyedKeys, blankedRecipientHashes };
     },
     { behavior: "immediate" },
@@ -122,8 +135,8 @@ export function rotateDailyHashKeys(options: { db?: AppDatabase; now?: number } 
 /** Drops this process's copy of a past day's key (every process, on the maintenance tick, lease or not). */
 export function forgetPastHashKeys(options: { db?: AppDatabase; now?: number } = {}): void {
   const db = options.db ?? getDb();
-  const cached = cacheOf().get(db.$client);
-  if (cached && cached.day < utcDay(options.now ?? Date.now())) cacheOf().delete(db.$client);
+  const today = utcDay(options.now ?? Date.now());
+  if ((cacheOf().get(db.$client)?.day ?? today) < today) forgetCachedKey(db.$client);
 }
 
 /**
