@@ -22,6 +22,13 @@ export const CONFIRM_TOKEN_TTL_DAYS = 7;
 export const MANAGE_TOKEN_TTL_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+let mailDomainOf = { appUrl: "", domain: "" };
+/** The domain of Message-IDs: APP_URL's host, parsed once (a URL parse per signature showed in profiles). */
+function mailDomain(appUrl: string): string {
+  if (mailDomainOf.appUrl !== appUrl) mailDomainOf = { appUrl, domain: new URL(appUrl).hostname };
+  return mailDomainOf.domain;
+}
+
 /**
  * The ref code a signature is attributed to: only a code that exists (a
  * signer's or a partner's). Anything else is ignored, so a ref code can
@@ -56,7 +63,6 @@ export function recordSignature(
   const locale = data.locale ?? DEFAULT_LOCALE;
   const emailKey = normalizeEmail(data.email);
   const campaign = getCampaign(locale);
-  const mailDomain = new URL(config.appUrl).hostname;
 
   const row = {
     email: data.email,
@@ -76,7 +82,11 @@ export function recordSignature(
     utmCampaign: data.utm_campaign ?? null,
     createdAt: now,
   };
-  const inserted = preparedQuery(tx, "recordSignature.insert", (db) =>
+  // No RETURNING: SQLite runs an INSERT … RETURNING with a statement journal
+  // (a copy of every page it changes, kept for a rollback of the statement
+  // alone), which profiles showed on every signature; `changes` and the last
+  // rowid say the same.
+  const insert = preparedQuery(tx, "recordSignature.insert", (db) =>
     db
       .insert(signatures)
       .values({
@@ -98,9 +108,9 @@ export function recordSignature(
         createdAt: sql.placeholder("createdAt"),
       })
       .onConflictDoNothing({ target: signatures.emailKey })
-      .returning({ id: signatures.id })
       .prepare(),
-  ).get(row);
+  ).run(row);
+  const inserted = insert.changes === 1 ? { id: Number(insert.lastInsertRowid) } : undefined;
 
   if (inserted) countNewSignature(tx, row);
   const signature = inserted
@@ -152,7 +162,7 @@ export function recordSignature(
       locale: mailLocale,
       signerEmail: { name: signature.name, ...links, withdrawUrl, expiresInDays: CONFIRM_TOKEN_TTL_DAYS },
       now,
-      domain: mailDomain,
+      domain: mailDomain(config.appUrl),
     });
   if (signature.status === "pending") {
     const { token, tokenHash } = createToken(now);
