@@ -1,5 +1,6 @@
 import "server-only";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
+import type { Locale } from "@/lib/i18n/locales";
 import { submitSignature, type SubmittingClient } from "@/server/signatures/submit-signature";
 import { BodyTooLargeError, getApiTranslator, pickLocale, type PlainResponse } from "./http";
 
@@ -7,12 +8,10 @@ export type { PlainResponse } from "./http";
 
 export { SIGN_API_MAX_BODY_BYTES as SIGN_REQUEST_MAX_BODY_BYTES } from "@/lib/body-limits";
 
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+
 function json(status: number, body: unknown, headers: Record<string, string> = {}): PlainResponse {
-  return {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-    body: JSON.stringify(body),
-  };
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 /**
@@ -35,24 +34,24 @@ export async function handleSignRequest(request: {
   readBody: () => Promise<string>;
   client: SubmittingClient;
 }): Promise<PlainResponse> {
-  let locale = pickLocale(undefined, request.acceptLanguage);
-  let t = getApiTranslator(locale);
+  // Before the body is read, errors speak the language of Accept-Language.
+  const headerT = () => getApiTranslator(pickLocale(undefined, request.acceptLanguage));
   if (!/^application\/json\s*(;|$)/i.test(request.contentType ?? "")) {
-    return json(415, { error: t("Api.unsupportedMediaType") });
+    return json(415, { error: headerT()("Api.unsupportedMediaType") });
   }
   let body: unknown;
   try {
     body = JSON.parse(await request.readBody());
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return json(413, { error: t("Api.payloadTooLarge") });
-    return json(400, { error: t("Api.malformedJson") });
+    if (error instanceof BodyTooLargeError) return json(413, { error: headerT()("Api.payloadTooLarge") });
+    return json(400, { error: headerT()("Api.malformedJson") });
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) {
-    return json(400, { error: t("Api.notAnObject") });
+    return json(400, { error: headerT()("Api.notAnObject") });
   }
   const requested = (body as { locale?: unknown }).locale;
-  locale = pickLocale(requested, request.acceptLanguage);
-  t = getApiTranslator(locale);
+  const locale = pickLocale(requested, request.acceptLanguage);
+  const t = getApiTranslator(locale);
 
   const parsed = parseSignLetter({ ...body, locale: requested ?? locale });
   if (!parsed.success) {
@@ -69,5 +68,16 @@ export async function handleSignRequest(request: {
     console.error("[api] signing failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
     return json(503, { error: t("Api.internal") });
   }
-  return json(202, { status: "pending", message: t("Api.accepted") });
+  return acceptedResponse(locale);
+}
+
+const acceptedBodies = new Map<Locale, string>();
+/** The 202, the answer to nearly every request here: its body made once per locale. */
+function acceptedResponse(locale: Locale): PlainResponse {
+  let body = acceptedBodies.get(locale);
+  if (body === undefined) {
+    body = JSON.stringify({ status: "pending", message: getApiTranslator(locale)("Api.accepted") });
+    acceptedBodies.set(locale, body);
+  }
+  return { status: 202, headers: JSON_HEADERS, body };
 }
