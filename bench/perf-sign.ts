@@ -55,7 +55,8 @@ function readSamples(perfData: string): Sample[] {
     if (line.trim() === "") {
       if (current) samples.push(current);
       current = null;
-    } else if (!/^\s/.test(line)) {
+    } else if (/^\s*\d+\s*$/.test(line)) {
+      // A sample starts with its thread id alone on a line (right-aligned); its frames follow, leaf first.
       current = { tid: line.trim(), frames: [] };
     } else if (current) {
       current.frames.push(line.trim().split(" ").slice(1).join(" "));
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     for (const sample of samples) byThread.set(sample.tid, (byThread.get(sample.tid) ?? 0) + 1);
     const mainTid = String(server.pid);
     const mainSamples = samples.filter((sample) => sample.tid === mainTid);
+    if (mainSamples.length === 0) throw new Error(`perf script gave no samples of the server's main thread (${samples.length} samples in all)`);
     const usPerSignature = (count: number) => Math.round(((count / FREQUENCY) * 1e6 * 10) / Math.max(signedWhileRecording, 1)) / 10;
     const parts = new Map<string, number>();
     for (const sample of mainSamples) {
