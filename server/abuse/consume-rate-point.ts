@@ -5,6 +5,18 @@ import { preparedQuery } from "@/db/prepared";
 import { rateLimits } from "@/db/schema";
 import type { LimiterSpec, WindowPairSpec } from "./rate-limiters";
 
+// The counts are read back with a SELECT, not RETURNING: an upsert with
+// RETURNING runs with a statement journal (server/signatures/sign-letter.ts).
+function readRateRow(tx: Transaction | AppDatabase, key: string) {
+  return preparedQuery(tx, "readRateRow", (db) =>
+    db
+      .select({ points: rateLimits.points, expire: rateLimits.expire, burstPoints: rateLimits.burstPoints, burstExpire: rateLimits.burstExpire })
+      .from(rateLimits)
+      .where(eq(rateLimits.key, sql.placeholder("key")))
+      .prepare(),
+  ).get({ key });
+}
+
 export type RatePoint = { consumedPoints: number; msBeforeNext: number };
 
 /**
@@ -17,7 +29,7 @@ export type RatePoint = { consumedPoints: number; msBeforeNext: number };
  */
 export function consumeRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpec, key: string, now: number): RatePoint {
   const expire = now + spec.durationSeconds * 1000;
-  const row = preparedQuery(tx, "consumeRatePoint", (db) =>
+  preparedQuery(tx, "consumeRatePoint", (db) =>
     db
       .insert(rateLimits)
       .values({ key: sql.placeholder("key"), points: 1, expire: sql.placeholder("expire") })
@@ -28,9 +40,9 @@ export function consumeRatePoint(tx: Transaction | AppDatabase, spec: LimiterSpe
           expire: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} > ${sql.placeholder("now")} THEN ${rateLimits.expire} ELSE excluded.expire END`,
         },
       })
-      .returning({ points: rateLimits.points, expire: rateLimits.expire })
       .prepare(),
-  ).get({ key: `${spec.keyPrefix}:${key}`, expire, now });
+  ).run({ key: `${spec.keyPrefix}:${key}`, expire, now });
+  const row = readRateRow(tx, `${spec.keyPrefix}:${key}`);
   return { consumedPoints: row?.points ?? 1, msBeforeNext: Math.max(0, (row?.expire ?? expire) - now) };
 }
 
@@ -51,7 +63,7 @@ export function consumeWindowPairPoint(
   const { now, burstLimit } = options;
   const expire = now + spec.sustained.durationSeconds * 1000;
   const burstExpire = now + spec.burst.durationSeconds * 1000;
-  const row = preparedQuery(tx, "consumeWindowPairPoint", (db) => {
+  preparedQuery(tx, "consumeWindowPairPoint", (db) => {
     const now = sql.placeholder("now");
     const burstOpen = sql`${rateLimits.burstExpire} > ${now}`;
     const burstRefused = sql`${burstOpen} AND ${rateLimits.burstPoints} >= ${sql.placeholder("burstLimit")}`;
@@ -69,9 +81,9 @@ export function consumeWindowPairPoint(
           burstExpire: sql`CASE WHEN ${burstOpen} THEN ${rateLimits.burstExpire} ELSE excluded.burst_expire END`,
         },
       })
-      .returning({ points: rateLimits.points, expire: rateLimits.expire, burstPoints: rateLimits.burstPoints, burstExpire: rateLimits.burstExpire })
       .prepare();
-  }).get({ key: `${spec.keyPrefix}:${key}`, expire, burstExpire, now, burstLimit });
+  }).run({ key: `${spec.keyPrefix}:${key}`, expire, burstExpire, now, burstLimit });
+  const row = readRateRow(tx, `${spec.keyPrefix}:${key}`);
   return {
     burst: { consumedPoints: row?.burstPoints ?? 1, msBeforeNext: Math.max(0, (row?.burstExpire ?? burstExpire) - now) },
     sustained: { consumedPoints: row?.points ?? 1, msBeforeNext: Math.max(0, (row?.expire ?? expire) - now) },

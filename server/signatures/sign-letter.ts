@@ -172,25 +172,22 @@ export function recordSignature(
       manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
     });
     if (willSend) {
-      preparedQuery(tx, "recordSignature.tokens", (db) => {
-        const row = (prefix: string, purpose: "confirm" | "manage" | "withdraw") => ({
-          tokenHash: sql.placeholder(`${prefix}Hash`),
-          signatureId: sql.placeholder("signatureId"),
-          purpose,
-          expiresAt: sql.placeholder(`${prefix}ExpiresAt`),
-          createdAt: sql.placeholder("now"),
-        });
-        return db.insert(signatureTokens).values([row("confirm", "confirm"), row("manage", "manage"), row("withdraw", "withdraw")]).prepare();
-      }).run({
-        signatureId: signature.id,
-        now,
-        confirmHash: tokenHash,
-        confirmExpiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS,
-        manageHash: manage.tokenHash,
-        manageExpiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS,
-        withdrawHash: withdrawTokenRow.tokenHash,
-        withdrawExpiresAt: withdrawTokenRow.expiresAt,
-      });
+      // Three single-row INSERTs: a multi-row INSERT runs with a statement journal (see above).
+      const insertToken = preparedQuery(tx, "recordSignature.token", (db) =>
+        db
+          .insert(signatureTokens)
+          .values({
+            tokenHash: sql.placeholder("tokenHash"),
+            signatureId: sql.placeholder("signatureId"),
+            purpose: sql.placeholder("purpose"),
+            expiresAt: sql.placeholder("expiresAt"),
+            createdAt: sql.placeholder("createdAt"),
+          })
+          .prepare(),
+      );
+      insertToken.run({ tokenHash, signatureId: signature.id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now });
+      insertToken.run({ tokenHash: manage.tokenHash, signatureId: signature.id, purpose: "manage", expiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now });
+      insertToken.run(withdrawTokenRow);
     }
     return willSend;
   }
