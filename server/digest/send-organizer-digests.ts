@@ -45,7 +45,6 @@ export function sendOrganizerDigests(options: { actor: Actor; db?: AppDatabase; 
   if (recipients.length === 0) return { sent: 0 };
 
   const config = getConfig();
-  const domain = new URL(config.appUrl).hostname;
   const todayStart = Math.floor(now / DAY_MS) * DAY_MS;
   const digest = buildDigest({ dayStart: todayStart - DAY_MS, db, now });
   let sent = 0;
@@ -66,7 +65,6 @@ export function sendOrganizerDigests(options: { actor: Actor; db?: AppDatabase; 
           locale: user.locale,
           email: renderDigestEmail({ digest: digestFor(digest, user.role), locale: user.locale, appUrl: config.appUrl }),
           now,
-          domain,
           dailyCap: 1,
         });
         if (isQueued) tx.update(users).set({ digestSentOn: today }).where(eq(users.id, id)).run();

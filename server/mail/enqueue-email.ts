@@ -3,6 +3,7 @@ import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { mailOutbox } from "@/db/schema";
+import { getConfig } from "@/server/config";
 import { hashRecipient } from "@/server/privacy/daily-hash-keys";
 import { randomBytesFromPool, timePrefix } from "@/server/security/tokens";
 import type { Locale } from "@/lib/i18n/locales";
@@ -13,8 +14,16 @@ import { serializeSignerEmail } from "./render-outbox-email";
 export const MAX_EMAILS_PER_ADDRESS_PER_DAY = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+let messageIdDomain = { appUrl: "", domain: "" };
+/** APP_URL's host, the right-hand side of every Message-ID: parsed once, not per email (it showed in the sign path's profile). */
+function messageIdDomainOf(appUrl: string): string {
+  if (messageIdDomain.appUrl !== appUrl) messageIdDomain = { appUrl, domain: new URL(appUrl).hostname };
+  return messageIdDomain.domain;
+}
+
 // Time first, so new ids land at the end of the unique index (decision 0013).
-const createMessageId = (now: number, domain: string) => `<${timePrefix(now)}.${randomBytesFromPool(16).toString("hex")}@${domain}>`;
+const createMessageId = (now: number) =>
+  `<${timePrefix(now)}.${randomBytesFromPool(16).toString("hex")}@${messageIdDomainOf(getConfig().appUrl)}>`;
 
 export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: string, now: number): number {
   const row = preparedQuery(tx, "countRecentEmails", (db) =>
@@ -47,7 +56,6 @@ export function enqueueEmail(
     emailKey: string;
     signatureId: number | null;
     now: number;
-    domain: string;
     dailyCap?: number;
   } & (
     | { kind: EmailKind; locale: Locale; signerEmail: SignerEmailValues; email?: never; headers?: never }
@@ -68,7 +76,7 @@ export function enqueueEmail(
         subject: options.email.subject,
         textBody: options.email.text,
         htmlBody: options.email.html,
-        messageId: createMessageId(options.now, options.domain),
+        messageId: createMessageId(options.now),
         headers: options.headers ? JSON.stringify(options.headers) : null,
         nextAttemptAt: options.now,
         createdAt: options.now,
@@ -101,7 +109,7 @@ export function enqueueEmail(
     recipientKey,
     locale: options.locale,
     templateValues: serializeSignerEmail(options.signerEmail),
-    messageId: createMessageId(options.now, options.domain),
+    messageId: createMessageId(options.now),
     now: options.now,
     signatureId: options.signatureId,
   });

@@ -58,7 +58,6 @@ export function sendTestMailing(options: { actor: Actor; updateId: number; local
         email: { ...email, subject: `${t("testPrefix")} ${email.subject}` },
         headers: { "List-Unsubscribe": `<${oneClickUnsubscribeUrl(config.appUrl, options.locale, token)}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
         now,
-        domain: new URL(config.appUrl).hostname,
         dailyCap: TEST_SENDS_PER_DAY,
       });
       if (isQueued) {

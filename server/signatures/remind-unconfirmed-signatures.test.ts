@@ -41,7 +41,7 @@ const counter = (db: AppDatabase, key: string) =>
 function spendDailyCap(db: AppDatabase, address: string, now: number) {
   db.transaction((tx) => {
     for (let i = 0; i < MAX_EMAILS_PER_ADDRESS_PER_DAY; i += 1) {
-      enqueueEmail(tx, { kind: "other", to: address, emailKey: normalizeEmail(address), signatureId: null, locale: "en", email: { subject: "s", text: "t", html: "h" }, now, domain: "app.test" });
+      enqueueEmail(tx, { kind: "other", to: address, emailKey: normalizeEmail(address), signatureId: null, locale: "en", email: { subject: "s", text: "t", html: "h" }, now });
     }
   });
 }

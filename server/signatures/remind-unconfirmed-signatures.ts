@@ -89,7 +89,6 @@ function remindBatch(
 ): { decisions: Map<number, Decision>; reminded: number } {
   const { cutoff, now } = options;
   const config = getConfig();
-  const domain = new URL(config.appUrl).hostname;
   const decisions = new Map<number, Decision>();
   let reminded = 0;
   for (const id of ids) {
@@ -143,7 +142,6 @@ function remindBatch(
         expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
       },
       now,
-      domain,
     });
     if (!queued) {
       // The address has had its 3 emails today: next run, still once.

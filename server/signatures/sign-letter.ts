@@ -22,11 +22,22 @@ export const CONFIRM_TOKEN_TTL_DAYS = 7;
 export const MANAGE_TOKEN_TTL_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let mailDomainOf = { appUrl: "", domain: "" };
-/** The domain of Message-IDs: APP_URL's host, parsed once (a URL parse per signature showed in profiles). */
-function mailDomain(appUrl: string): string {
-  if (mailDomainOf.appUrl !== appUrl) mailDomainOf = { appUrl, domain: new URL(appUrl).hostname };
-  return mailDomainOf.domain;
+type TokenRow = { tokenHash: string; signatureId: number; purpose: "confirm" | "manage" | "withdraw"; expiresAt: number; createdAt: number };
+
+/** Stores one link token. One row per INSERT: a multi-row INSERT runs with a statement journal (see recordSignature). */
+function insertToken(tx: Transaction, row: TokenRow): void {
+  preparedQuery(tx, "recordSignature.token", (db) =>
+    db
+      .insert(signatureTokens)
+      .values({
+        tokenHash: sql.placeholder("tokenHash"),
+        signatureId: sql.placeholder("signatureId"),
+        purpose: sql.placeholder("purpose"),
+        expiresAt: sql.placeholder("expiresAt"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .prepare(),
+  ).run(row);
 }
 
 /**
@@ -145,13 +156,13 @@ export function recordSignature(
   // Every email carries its own link to withdraw in two clicks; stored only if the email is queued.
   const withdraw = createToken(now);
   const withdrawUrl = `${config.appUrl}/${mailLocale}/withdraw?token=${withdraw.token}`;
-  const withdrawTokenRow = {
-    tokenHash: withdraw.tokenHash,
+  const tokenRow = (tokenHash: string, purpose: TokenRow["purpose"], ttlDays: number): TokenRow => ({
+    tokenHash,
     signatureId: signature.id,
-    purpose: "withdraw" as const,
-    expiresAt: now + WITHDRAW_TOKEN_TTL_DAYS * DAY_MS,
+    purpose,
+    expiresAt: now + ttlDays * DAY_MS,
     createdAt: now,
-  };
+  });
   // Queues the email to the address on file; false when it will not be sent (see enqueueEmail).
   const queueEmail = (kind: Extract<EmailKind, "confirm" | "alreadySigned">, links: { actionUrl: string; manageUrl?: string }) =>
     enqueueEmail(tx, {
@@ -162,7 +173,6 @@ export function recordSignature(
       locale: mailLocale,
       signerEmail: { name: signature.name, ...links, withdrawUrl, expiresInDays: CONFIRM_TOKEN_TTL_DAYS },
       now,
-      domain: mailDomain(config.appUrl),
     });
   if (signature.status === "pending") {
     const { token, tokenHash } = createToken(now);
@@ -172,28 +182,15 @@ export function recordSignature(
       manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
     });
     if (willSend) {
-      // Three single-row INSERTs: a multi-row INSERT runs with a statement journal (see above).
-      const insertToken = preparedQuery(tx, "recordSignature.token", (db) =>
-        db
-          .insert(signatureTokens)
-          .values({
-            tokenHash: sql.placeholder("tokenHash"),
-            signatureId: sql.placeholder("signatureId"),
-            purpose: sql.placeholder("purpose"),
-            expiresAt: sql.placeholder("expiresAt"),
-            createdAt: sql.placeholder("createdAt"),
-          })
-          .prepare(),
-      );
-      insertToken.run({ tokenHash, signatureId: signature.id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now });
-      insertToken.run({ tokenHash: manage.tokenHash, signatureId: signature.id, purpose: "manage", expiresAt: now + MANAGE_TOKEN_TTL_DAYS * DAY_MS, createdAt: now });
-      insertToken.run(withdrawTokenRow);
+      insertToken(tx, tokenRow(tokenHash, "confirm", CONFIRM_TOKEN_TTL_DAYS));
+      insertToken(tx, tokenRow(manage.tokenHash, "manage", MANAGE_TOKEN_TTL_DAYS));
+      insertToken(tx, tokenRow(withdraw.tokenHash, "withdraw", WITHDRAW_TOKEN_TTL_DAYS));
     }
     return willSend;
   }
   if (signature.status === "verified") {
     const willSend = queueEmail("alreadySigned", { actionUrl: `${config.appUrl}/${mailLocale}` });
-    if (willSend) tx.insert(signatureTokens).values(withdrawTokenRow).run();
+    if (willSend) insertToken(tx, tokenRow(withdraw.tokenHash, "withdraw", WITHDRAW_TOKEN_TTL_DAYS));
     return willSend;
   }
   // Invalidated or withdrawn: nothing is sent, and the answer is the same.
