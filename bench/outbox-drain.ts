@@ -4,22 +4,22 @@
  *
  * A fresh file database in a temp dir (the production migrations, WAL,
  * synchronous=FULL), BENCH_OUTBOX_EMAILS queued confirmation emails (default
- * 5,000, stored as the sign path stores them: template values the sender
- * renders, decision 0026), a real smtp-server on loopback in a
+ * 5,000, recorded as the sign path records them: the signer's name, which
+ * the sender renders with links it makes as it claims each email, decisions
+ * 0026 and 0029), a real smtp-server on loopback in a
  * child process (so it does not share the sender's event loop) that accepts,
  * discards and counts, and the production pooled transport. Calls
  * deliverDueEmails until nothing is claimed, then prints one JSON line:
  * { emails, seconds, emailsPerSecond, received, failed }.
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../db/client";
-import { mailOutbox } from "../db/schema";
 import { createSmtpTransport, deliverDueEmails } from "../server/mail/outbox-sender";
-import { serializeSignerEmail } from "../server/mail/render-outbox-email";
+import { parseSignLetter } from "../lib/schemas/sign-letter";
+import { recordSignature } from "../server/signatures/sign-letter";
 
 const EMAILS = Number(process.env.BENCH_OUTBOX_EMAILS) || 5000;
 const APP_DIR = typeof __dirname === "string" ? path.resolve(__dirname, "..") : process.cwd();
@@ -62,32 +62,15 @@ function startSmtpChild(): Promise<SmtpChild> {
   });
 }
 
-// Rows as the sign path queues them: the confirmation email's template values, rendered by the sender (decision 0026).
+// Rows as the sign path queues them: signatures recorded by production code, each with its
+// confirmation email as the signer's name; the sender makes the three links as it claims them
+// (decisions 0026, 0029), so their tokens' cost is in the figure.
 function seedOutbox(db: ReturnType<typeof openDatabase>, now: number): void {
   db.transaction((tx) => {
     for (let i = 0; i < EMAILS; i += 1) {
-      const token = () => randomBytes(32).toString("base64url");
-      tx.insert(mailOutbox)
-        .values({
-          kind: "confirm",
-          toAddress: `signer${i}@example.org`,
-          recipientKey: `signer${i}@example.org`,
-          locale: "en",
-          subject: "",
-          textBody: "",
-          htmlBody: "",
-          templateValues: serializeSignerEmail({
-            name: `Signer ${i}`,
-            actionUrl: `https://app.test/en/confirm?token=${token()}`,
-            manageUrl: `https://app.test/en/my?token=${token()}`,
-            withdrawUrl: `https://app.test/en/withdraw?token=${token()}`,
-            expiresInDays: 7,
-          }),
-          messageId: `<${randomBytes(16).toString("hex")}@app.test>`,
-          nextAttemptAt: now,
-          createdAt: now,
-        })
-        .run();
+      const parsed = parseSignLetter({ name: `Signer ${i}`, email: `signer${i}@example.org`, country: "DE", acceptPrivacy: true, locale: "en" });
+      if (!parsed.success) throw new Error(`seed signature ${i} did not parse`);
+      if (!recordSignature(tx, { data: parsed.data, now })) throw new Error(`seed signature ${i} queued no email`);
     }
   });
 }

@@ -10,7 +10,8 @@
  * signature on the main thread split by part of the sign path (each sample
  * counted once, in the first part of the list below its stack matches),
  * and on all other threads. Needs `perf` (Debian: linux-perf) and
- * perf_event_paranoid ≤ 2; not part of `npm test`.
+ * perf_event_paranoid ≤ 2; not part of `npm test`. BENCH_PERF_SCRIPT=file
+ * keeps the samples (`perf script` text, leaf frame first) for a closer look.
  */
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -49,6 +50,7 @@ const PARTS: [string, (frames: string[]) => boolean][] = [
 
 function readSamples(perfData: string): Sample[] {
   const text = execFileSync("perf", ["script", "-i", perfData, "-F", "tid,ip,sym"], { maxBuffer: 1 << 30, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  if (process.env.BENCH_PERF_SCRIPT) fs.writeFileSync(process.env.BENCH_PERF_SCRIPT, text);
   const samples: Sample[] = [];
   let current: Sample | null = null;
   for (const line of text.split("\n")) {

@@ -9,7 +9,10 @@ import { LIFECYCLE_COUNTER_SCOPES, type SignatureStatus } from "@/lib/signature-
 import type { SignSuspicion } from "@/server/abuse/check-sign-limits";
 import { SYSTEM } from "@/server/auth/actor";
 import type { Organizer } from "@/server/auth/require-organizer";
-import { renderOutboxEmail } from "@/server/mail/render-outbox-email";
+import type { SignerEmailLinks } from "@/server/mail/render-email";
+import { deliverDueEmails, type MailTransport } from "@/server/mail/outbox-sender";
+import { linksNeededBy, renderOutboxEmail } from "@/server/mail/render-outbox-email";
+import { issueSignerLinks } from "@/server/signatures/issue-signer-links";
 import { submitConfirmation, type ConfirmationState } from "@/server/signatures/confirm-signature";
 import { recordSignature } from "@/server/signatures/sign-letter";
 import { submitSignature, type SubmitSignatureResult } from "@/server/signatures/submit-signature";
@@ -136,13 +139,53 @@ export function findTestSigner(db: AppDatabase, address: string): TestSigner {
  * the address on file, spelled as first typed.
  */
 export function emailsTo(db: AppDatabase, address: string) {
-  return db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address)).orderBy(mailOutbox.id).all().map(withRenderedEmail);
+  return db
+    .select()
+    .from(mailOutbox)
+    .where(eq(mailOutbox.toAddress, address))
+    .orderBy(mailOutbox.id)
+    .all()
+    .map((row) => withRenderedEmail(db, row));
 }
 
-/** An outbox row with `subject`, `textBody` and `htmlBody` as the sender will send them. */
-export function withRenderedEmail(row: MailOutboxRow): MailOutboxRow {
-  const email = renderOutboxEmail(row);
+const linksMadeInTests = new WeakMap<AppDatabase, Map<number, SignerEmailLinks | null>>();
+
+/**
+ * An outbox row with `subject`, `textBody` and `htmlBody` as the sender will
+ * send them. A signer's email gets its links as the sender would give them
+ * had it sent the email when it was queued (`issueSignerLinks` at the row's
+ * `createdAt`, decision 0029), once per row: reading it again gives the
+ * same links.
+ */
+export function withRenderedEmail(db: AppDatabase, row: MailOutboxRow): MailOutboxRow {
+  let made = linksMadeInTests.get(db);
+  if (!made) linksMadeInTests.set(db, (made = new Map()));
+  if (!made.has(row.id)) {
+    const needed = linksNeededBy(row);
+    const issued = needed && row.signatureId !== null ? issueSignerLinks(db, { ...needed, signatureId: row.signatureId, now: row.createdAt }) : null;
+    made.set(row.id, issued?.links ?? null);
+  }
+  const email = renderOutboxEmail(row, made.get(row.id));
   return { ...row, subject: email.subject, textBody: email.text, htmlBody: email.html };
+}
+
+/** An email as the outbox sender handed it to the transport. */
+export type DeliveredEmail = Parameters<MailTransport["sendMail"]>[0];
+
+/**
+ * Sends every email due at `now` as the outbox sender does (its claim makes
+ * a signer's links, decision 0029; the row is blanked once sent), to a
+ * transport that keeps them in memory; returns what was sent.
+ */
+export async function deliverQueuedEmails(db: AppDatabase, now: number): Promise<DeliveredEmail[]> {
+  const delivered: DeliveredEmail[] = [];
+  const transport: MailTransport = {
+    sendMail: async (message) => {
+      delivered.push(message);
+    },
+  };
+  while ((await deliverDueEmails({ transport, from: "no-reply@app.test", db, now: () => now })).claimed > 0);
+  return delivered;
 }
 
 /** The token of the `path` link in the newest email to `address` that has one, or in its `nth` email (oldest first). */

@@ -1,21 +1,21 @@
-import Database from "better-sqlite3";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 
 /**
- * Confirmation tokens from the confirmation emails the sign load queued (the
- * bench has no SMTP, so they wait in the outbox): the same links a signer
- * would click, read through a separate read-only connection.
+ * Confirmation tokens from the confirmation emails the sign load queued: the
+ * bench has no SMTP, so a child process sends up to `limit` of them as the
+ * outbox sender does (its claim makes the links, decision 0029) and keeps
+ * their confirm links, the same links a signer would click.
  */
 export function readConfirmTokens(databasePath: string, limit: number): string[] {
-  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-  try {
-    // A signer's email waits as its template's values (decision 0026): the confirm link is `actionUrl`.
-    const rows = db
-      .prepare("SELECT json_extract(template_values, '$.actionUrl') AS link FROM mail_outbox WHERE kind = 'confirm' ORDER BY id LIMIT ?")
-      .all(limit) as { link: string | null }[];
-    return rows.map((row) => /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(row.link ?? "")?.[1]).filter((token): token is string => Boolean(token));
-  } finally {
-    db.close();
-  }
+  const appDir = path.resolve(__dirname, "../..");
+  const result = spawnSync(
+    path.join(appDir, "node_modules/.bin/tsx"),
+    ["--conditions=react-server", path.join(appDir, "bench/lib/send-confirmation-emails.ts"), databasePath, String(limit)],
+    { cwd: appDir, encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  if (result.status !== 0) throw new Error(`sending the queued confirmation emails failed (exit ${result.status})`);
+  return JSON.parse(result.stdout) as string[];
 }
 
 export type ConfirmLoadSummary = {

@@ -106,6 +106,14 @@ describe("the privacy notice and the safety guide", () => {
     expect(text).toContain("Message-ID");
   });
 
+  it.each(LOCALES)("the privacy notice (%s) says a waiting email holds no working link: they are made when it is sent (outbox-sender.test.ts proves it)", (locale) => {
+    const waiting = pageText("privacy", locale)
+      .split("\n")
+      .find((line) => /waiting to be sent|ждёт отправки|чекає надсилання/.test(line));
+    expect(waiting).toMatch(/not its links|но не ссылки|але не посилання/);
+    expect(waiting).toMatch(/hashes|хешей|хеші/);
+  });
+
   it.each(LOCALES)("the safety guide (%s) sends people in Russia to a VPN or Tor Browser and says signing works at its safest level", (locale) => {
     const text = pageText("safety", locale);
     expect(text).toContain("VPN");

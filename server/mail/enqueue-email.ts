@@ -7,7 +7,7 @@ import { getConfig } from "@/server/config";
 import { hashRecipient } from "@/server/privacy/daily-hash-keys";
 import { randomBytesFromPool, timePrefix } from "@/server/security/tokens";
 import type { Locale } from "@/lib/i18n/locales";
-import type { EmailKind, RenderedEmail, SignerEmailValues } from "./render-email";
+import type { EmailKind, QueuedSignerEmail, RenderedEmail } from "./render-email";
 import { serializeSignerEmail } from "./render-outbox-email";
 
 /** At most this many emails to one address per day: signing again must not become a mail bomb. */
@@ -43,8 +43,9 @@ export function countRecentEmails(tx: Transaction | AppDatabase, recipientKey: s
  * The address is counted under its keyed hash with the day's key (decision
  * 0019), so the cap runs per UTC day and outlives the address in clear,
  * which the sender blanks once the email is sent. The email is either
- * `signerEmail`, a signer's email by `kind` and `locale` stored as its
- * template's values and rendered when sent (decision 0026), or `email`,
+ * `signerEmail`, a signer's email by `kind` and `locale` stored as the
+ * signer's name, its links made and the email rendered when sent
+ * (decisions 0026, 0029; `signatureId` is then required), or `email`,
  * stored rendered (organizers' mail), with `headers` to send (an update's
  * test send carries List-Unsubscribe); `signatureId` is null for mail to an
  * organizer.
@@ -58,7 +59,7 @@ export function enqueueEmail(
     now: number;
     dailyCap?: number;
   } & (
-    | { kind: EmailKind; locale: Locale; signerEmail: SignerEmailValues; email?: never; headers?: never }
+    | { kind: EmailKind; locale: Locale; signerEmail: QueuedSignerEmail; signatureId: number; email?: never; headers?: never }
     | { kind: string; locale: string; email: RenderedEmail; signerEmail?: never; headers?: Record<string, string> }
   ),
 ): boolean {

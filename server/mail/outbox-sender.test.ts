@@ -5,7 +5,10 @@ import { SMTPServer } from "smtp-server";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
-import { mailOutbox, signatures } from "@/db/schema";
+import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
+import { hashToken } from "@/server/security/tokens";
+import { getConfirmationState } from "@/server/signatures/confirm-signature";
+import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS, WITHDRAW_TOKEN_TTL_DAYS } from "@/server/signatures/issue-signer-links";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "./enqueue-email";
 import { setUpTestDatabase } from "@/test/database";
 import { submitTestSignature } from "@/test/factories";
@@ -110,8 +113,7 @@ describe("the outbox sender", () => {
     const now = Date.now();
     await submitTestSignature(db, { name: "Anna", email: "kept-private@example.org", now: now });
     const queued = db.select().from(mailOutbox).get()!;
-    expect(queued).toMatchObject({ toAddress: "kept-private@example.org", signatureId: 1 });
-    expect(queued.templateValues).toMatch(/\/withdraw\?token=/);
+    expect(queued).toMatchObject({ toAddress: "kept-private@example.org", signatureId: 1, templateValues: '{"name":"Anna"}' });
     await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now });
 
     const sent = db.select().from(mailOutbox).get()!;
@@ -175,6 +177,41 @@ describe("the outbox sender", () => {
     expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start + 7 * 24 * 3600_000 })).toMatchObject({ claimed: 0 });
   });
 
+  it("makes a signer's links as the email leaves: none waits in the outbox, and the database keeps only their hashes", async () => {
+    const signedAt = Date.now();
+    await submitTestSignature(db, { name: "Anna", email: "links@example.org", now: signedAt });
+    expect(db.select().from(signatureTokens).all()).toEqual([]);
+    const sentAt = signedAt + 3_600_000;
+    await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => sentAt });
+
+    const [mail] = smtp.received;
+    const link = (path: string) => new RegExp(`http://app\\.test/en/${path}\\?token=([\\w-]+)`).exec(mail!.text)?.[1];
+    const tokens = { confirm: link("confirm"), manage: link("my"), withdraw: link("withdraw") };
+    expect(Object.values(tokens).every(Boolean)).toBe(true);
+    const stored = db.select().from(signatureTokens).orderBy(signatureTokens.purpose).all();
+    const DAY = 24 * 3_600_000;
+    expect(stored).toEqual([
+      expect.objectContaining({ purpose: "confirm", tokenHash: hashToken(tokens.confirm!), createdAt: sentAt, expiresAt: sentAt + CONFIRM_TOKEN_TTL_DAYS * DAY }),
+      expect.objectContaining({ purpose: "manage", tokenHash: hashToken(tokens.manage!), createdAt: sentAt, expiresAt: sentAt + MANAGE_TOKEN_TTL_DAYS * DAY }),
+      expect.objectContaining({ purpose: "withdraw", tokenHash: hashToken(tokens.withdraw!), createdAt: sentAt, expiresAt: sentAt + WITHDRAW_TOKEN_TTL_DAYS * DAY }),
+    ]);
+    // Every byte of the database: no link that works is in it.
+    const image = db.$client.serialize().toString("latin1");
+    for (const token of Object.values(tokens)) expect(image).not.toContain(token!.slice(9));
+    // The confirm link's 7 days run from the sending.
+    expect(getConfirmationState({ token: tokens.confirm!, db, now: sentAt + CONFIRM_TOKEN_TTL_DAYS * DAY - 1 })).toBe("ready");
+  });
+
+  it("sends an email queued before its links were made at send time with the links it holds, and makes none", async () => {
+    const now = Date.now();
+    await submitTestSignature(db, { name: "Anna", email: "older@example.org", now });
+    const links = { actionUrl: "http://app.test/en/confirm?token=old", withdrawUrl: "http://app.test/en/withdraw?token=old", expiresInDays: 7 };
+    db.update(mailOutbox).set({ templateValues: JSON.stringify({ name: "Anna", ...links }) }).run();
+    expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => now })).toMatchObject({ sent: 1 });
+    expect(smtp.received[0]!.text).toContain(links.actionUrl);
+    expect(db.select().from(signatureTokens).all()).toEqual([]);
+  });
+
   it("gives up after the last attempt and marks the email failed", async () => {
     const start = Date.now();
     await submitTestSignature(db, { name: "Anna", email: "never@example.org", now: start });
@@ -195,13 +232,15 @@ describe("the outbox sender", () => {
     const start = Date.now();
     await submitTestSignature(db, { name: "Anna", email: "broken@example.org", now: start });
     await submitTestSignature(db, { name: "Boris", email: "fine@example.org", now: start });
-    db.update(mailOutbox).set({ templateValues: '{"name":"Anna"}' }).where(eq(mailOutbox.toAddress, "broken@example.org")).run();
+    db.update(mailOutbox).set({ templateValues: '{"nom":"Anna"}' }).where(eq(mailOutbox.toAddress, "broken@example.org")).run();
     expect(await deliverDueEmails({ transport: smtp.transport, from: "x@app.test", db, now: () => start })).toEqual({ sent: 1, failed: 1, claimed: 2 });
     expect(smtp.received.map((mail) => mail.to[0])).toEqual(["fine@example.org"]);
     const rows = db.select().from(mailOutbox).orderBy(mailOutbox.id).all();
     expect(rows[0]).toMatchObject({ status: "failed", attempts: 1, lastError: "UnrenderableEmailError", toAddress: "", templateValues: null, signatureId: null });
     expect(rows[1]).toMatchObject({ status: "sent" });
     expect(JSON.stringify(rows)).not.toContain("Anna");
+    // Links were made for the email that was sent only.
+    expect(db.select({ signatureId: signatureTokens.signatureId }).from(signatureTokens).all()).toEqual(Array(3).fill({ signatureId: 2 }));
   });
 
   it("does not send an email another sender has claimed", async () => {
@@ -298,6 +337,8 @@ describe("the outbox sender", () => {
     const rows = db.select().from(mailOutbox).all();
     expect(rows.filter((row) => row.status === "sent")).toHaveLength(1);
     expect(rows.filter((row) => row.status === "queued" && row.attempts === 0 && row.lockedUntil === null)).toHaveLength(4);
+    // The links the claim made for the four that did not leave are gone: only the sent email's three remain.
+    expect(db.select().from(signatureTokens).all()).toHaveLength(3);
   });
 });
 

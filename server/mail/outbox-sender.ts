@@ -7,8 +7,9 @@ import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { DEFAULT_LOCALE } from "@/lib/i18n/locales";
 import { getMailThrottle } from "./mail-throttle";
+import { issueSignerLinks, revokeUnsentLinks, type IssuedSignerLinks } from "@/server/signatures/issue-signer-links";
 import type { RenderedEmail } from "./render-email";
-import { renderOutboxEmail, UnrenderableEmailError } from "./render-outbox-email";
+import { linksNeededBy, renderOutboxEmail, UnrenderableEmailError } from "./render-outbox-email";
 import { classifySendFailure, describeSendError, isConnectionError, markAddressUndeliverable, undeliverableReason } from "./smtp-failure";
 
 export const MAX_SEND_ATTEMPTS = 20;
@@ -55,13 +56,19 @@ function isDue(now: number) {
   );
 }
 
+/** A claimed email, with the links the claim made for it (a signer's email queued since decision 0029), or the error that it cannot be sent. */
+type ClaimedEmail = { row: MailOutboxRow; issued: IssuedSignerLinks | null; unrenderable?: UnrenderableEmailError };
+
 /**
  * Claims up to `limit` due rows in one write transaction. BEGIN IMMEDIATE
  * takes SQLite's write lock before the select, so two senders (two
  * processes) never claim the same row; the claim lasts CLAIM_MS, so a crash
  * mid-send leads to at most one repeat, with the row's stable Message-ID.
+ * A signer's email gets its links' tokens in the same transaction (decision
+ * 0029): they are on disk before the email can arrive, and a repeat carries
+ * new ones.
  */
-function claimDueEmails(db: AppDatabase, claimedAt: number, limit: number): MailOutboxRow[] {
+function claimDueEmails(db: AppDatabase, claimedAt: number, limit: number): ClaimedEmail[] {
   return db.transaction(
     (tx) => {
       const ids = tx
@@ -73,12 +80,23 @@ function claimDueEmails(db: AppDatabase, claimedAt: number, limit: number): Mail
         .all()
         .map((row) => row.id);
       if (ids.length === 0) return [];
-      return tx
+      const rows = tx
         .update(mailOutbox)
         .set({ lockedUntil: claimedAt + CLAIM_MS })
         .where(and(inArray(mailOutbox.id, ids), isDue(claimedAt)))
         .returning()
         .all();
+      return rows.map((row): ClaimedEmail => {
+        try {
+          const needed = linksNeededBy(row);
+          if (!needed) return { row, issued: null };
+          const issued = row.signatureId === null ? null : issueSignerLinks(tx, { ...needed, signatureId: row.signatureId, now: claimedAt });
+          return issued ? { row, issued } : { row, issued: null, unrenderable: new UnrenderableEmailError() };
+        } catch (error) {
+          if (error instanceof UnrenderableEmailError) return { row, issued: null, unrenderable: error };
+          throw error;
+        }
+      });
     },
     { behavior: "immediate" },
   );
@@ -167,7 +185,7 @@ export async function deliverDueEmails(options: {
   const now = options.now ?? Date.now;
   const claimedAt = now();
   const claimedUntil = claimedAt + CLAIM_MS;
-  const rows = claimDueEmails(db, claimedAt, options.batchSize ?? BATCH_SIZE);
+  const claimed = claimDueEmails(db, claimedAt, options.batchSize ?? BATCH_SIZE);
 
   let sent = 0;
   let failed = 0;
@@ -187,13 +205,17 @@ export async function deliverDueEmails(options: {
     writeOutcomes(db, group, now(), claimedUntil);
   };
 
+  // Tokens made by the claim for emails that do not leave in this pass.
+  const unsentTokenHashes: string[] = [];
   const worker = async () => {
-    while (next < rows.length && outageError === undefined && now() < claimedAt + SEND_WINDOW_MS) {
-      const row = rows[next++]!;
+    while (next < claimed.length && outageError === undefined && now() < claimedAt + SEND_WINDOW_MS) {
+      const { row, issued, unrenderable } = claimed[next++]!;
       let email: RenderedEmail;
       try {
-        email = renderOutboxEmail(row);
+        if (unrenderable) throw unrenderable;
+        email = renderOutboxEmail(row, issued?.links);
       } catch (error) {
+        unsentTokenHashes.push(...(issued?.tokenHashes ?? []));
         record({ row, error });
         continue;
       }
@@ -217,8 +239,10 @@ export async function deliverDueEmails(options: {
   };
 
   try {
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, worker));
-    const unstarted = rows.slice(next);
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, claimed.length) }, worker));
+    const unstarted = claimed.slice(next).map((email) => email.row);
+    for (const email of claimed.slice(next)) unsentTokenHashes.push(...(email.issued?.tokenHashes ?? []));
+    revokeUnsentLinks(db, unsentTokenHashes);
     if (outageError !== undefined) {
       // The server is down: the rest count as failed attempts too, so the
       // backlog backs off instead of being claimed again at once.
@@ -233,7 +257,7 @@ export async function deliverDueEmails(options: {
   } finally {
     flush();
   }
-  return { sent, failed, claimed: rows.length };
+  return { sent, failed, claimed: claimed.length };
 }
 
 type SenderState = { timer?: NodeJS.Timeout; running: boolean; again: boolean; stopped: boolean; tick?: () => void };

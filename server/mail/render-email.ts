@@ -34,8 +34,9 @@ function emailTranslator(locale: Locale): EmailTranslator {
 
 /**
  * What is one signer's own in their email: their name, its links, and how
- * long its confirm link lasts. The outbox stores these and the sender
- * renders the email from them (decision 0026).
+ * long its confirm link lasts. The sender renders the email from them
+ * (decision 0026): the name from the outbox, the links made as it claims
+ * the email (decision 0029).
  */
 export type SignerEmailValues = {
   name: string;
@@ -47,6 +48,16 @@ export type SignerEmailValues = {
   withdrawUrl: string;
   expiresInDays: number;
 };
+
+/** What the outbox keeps of a signer's email until it is sent: the name. Its links are made when it is sent (decision 0029). */
+export type QueuedSignerEmail = Pick<SignerEmailValues, "name">;
+/** The rest of a signer's email, made when the sender claims it (server/signatures/issue-signer-links.ts). */
+export type SignerEmailLinks = Omit<SignerEmailValues, "name">;
+
+/** A signer's email's subject: the same for every email of a kind and language. */
+export function signerEmailSubject(kind: EmailKind, locale: Locale): string {
+  return emailTranslator(locale)(`${kind}.subject`);
+}
 
 type EmailOptions = SignerEmailValues & {
   kind: EmailKind;

@@ -10,7 +10,7 @@ import { resetConfigForTesting } from "@/server/config";
 import { DAY_MS, hashIpAddress } from "@/server/privacy/daily-hash-keys";
 import { forbidRealClock } from "@/test/clock";
 import { createTestDatabase, setUpTestDatabase } from "@/test/database";
-import { recordCheckedSignature } from "@/test/factories";
+import { deliverQueuedEmails, recordCheckedSignature } from "@/test/factories";
 import { listMaintenanceRuns } from "./list-maintenance-runs";
 import { MAINTENANCE_TASKS, runMaintenance, startMaintenanceScheduler } from "./run-maintenance";
 
@@ -72,6 +72,8 @@ describe("the server's own maintenance", () => {
 
   it("expires link tokens and rate-limit rows, and keeps those still valid", async () => {
     await recordCheckedSignature(db, { email: "tokens@example.org", now: T0 });
+    // Its confirmation email sent at T0: the sender makes its links' tokens then (decision 0029).
+    await deliverQueuedEmails(db, T0);
     const tokens = () => db.select({ purpose: signatureTokens.purpose }).from(signatureTokens).all().map((row) => row.purpose).sort();
     expect(tokens()).toEqual(["confirm", "manage", "withdraw"]);
     db.insert(rateLimits)

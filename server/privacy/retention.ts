@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { getDb, type AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
-import { OUTBOX_EMAIL_COLUMNS, renderOutboxEmailOrNull } from "@/server/mail/render-outbox-email";
+import { OUTBOX_EMAIL_COLUMNS, outboxEmailSubject } from "@/server/mail/render-outbox-email";
 import { checkpointAfterErasure } from "@/db/wal-checkpointer";
 import { normalizeEmail } from "@/lib/email";
 import { canChange, statusesBefore } from "@/lib/signature-lifecycle";
@@ -182,7 +182,7 @@ export function exportPersonalData(options: { actor: Actor; email: string; db?: 
       : null,
     emailsWaiting: mails.map((mail) => ({
       kind: mail.kind,
-      subject: renderOutboxEmailOrNull(mail)?.subject ?? "",
+      subject: outboxEmailSubject(mail),
       createdAt: new Date(mail.createdAt).toISOString(),
       status: mail.status,
     })),

@@ -14,7 +14,7 @@ import { invalidateSignature } from "@/server/moderation/invalidate-signature";
 import { exportPersonalData, purgeUnconfirmedSignatures } from "@/server/privacy/retention";
 import { forbidRealClock } from "@/test/clock";
 import { setUpTestDatabase } from "@/test/database";
-import { createOrganizer, createPendingSigner, createVerifiedSigner, linkTokenFromOutbox, submitTestSignature, withRenderedEmail } from "@/test/factories";
+import { createOrganizer, createPendingSigner, createVerifiedSigner, deliverQueuedEmails, linkTokenFromOutbox, submitTestSignature, withRenderedEmail } from "@/test/factories";
 import { submitConfirmation } from "./confirm-signature";
 import { remindUnconfirmedSignatures } from "./remind-unconfirmed-signatures";
 import { withdrawSignature } from "./withdraw-signature";
@@ -32,10 +32,17 @@ const reminders = (db: AppDatabase, address?: string) =>
     .from(mailOutbox)
     .where(address ? and(eq(mailOutbox.kind, "confirmReminder"), eq(mailOutbox.toAddress, address)) : eq(mailOutbox.kind, "confirmReminder"))
     .all()
-    .map(withRenderedEmail);
+    .map((row) => withRenderedEmail(db, row));
 
 const counter = (db: AppDatabase, key: string) =>
   db.select().from(statCounters).all().find((row) => row.scope === "reminder" && row.key === key)?.count ?? 0;
+
+/** A pending signer whose confirmation email has been sent (its link's token made then, decision 0029). */
+async function createMailedPendingSigner(db: AppDatabase, options: Parameters<typeof createPendingSigner>[1] & { now: number }) {
+  const signer = await createPendingSigner(db, options);
+  await deliverQueuedEmails(db, options.now);
+  return signer;
+}
 
 /** Spends the address's daily cap as other emails would, through the production enqueue. */
 function spendDailyCap(db: AppDatabase, address: string, now: number) {
@@ -57,7 +64,7 @@ describe("the one reminder to confirm", () => {
   });
 
   it("goes 48 hours after the confirmation email, once: never a second, whatever runs after", async () => {
-    await createPendingSigner(db, { email: "late@example.org", now: T0 });
+    await createMailedPendingSigner(db, { email: "late@example.org", now: T0 });
     expect(await remind(db, T0 + 48 * HOUR - 1)).toMatchObject({ reminded: 0 });
     expect(reminders(db)).toEqual([]);
 
@@ -82,7 +89,7 @@ describe("the one reminder to confirm", () => {
 
   it("carries a new confirmation link that works for 7 days, and the dashboard counts who confirmed after it", async () => {
     const viewer = createOrganizer(db, { email: "viewer@example.org", role: "viewer", now: T0 });
-    await createPendingSigner(db, { email: "reminded@example.org", now: T0 });
+    await createMailedPendingSigner(db, { email: "reminded@example.org", now: T0 });
     await createVerifiedSigner(db, { email: "at-once@example.org", now: T0 });
     await remind(db, T0 + 48 * HOUR);
     const token = linkTokenFromOutbox(db, "reminded@example.org", "confirm");
@@ -99,22 +106,22 @@ describe("the one reminder to confirm", () => {
 
   it("never goes to a verified, withdrawn, invalidated or unsubscribed signature, nor to an address refused for good", async () => {
     await createVerifiedSigner(db, { email: "verified@example.org", now: T0 });
-    await createPendingSigner(db, { email: "withdrawn@example.org", now: T0 });
-    withdrawSignature({ token: linkTokenFromOutbox(db, "withdrawn@example.org", "withdraw"), db, now: T0 + HOUR });
-    const invalid = await createPendingSigner(db, { email: "invalid@example.org", now: T0 });
+    const withdrawn = await createMailedPendingSigner(db, { email: "withdrawn@example.org", now: T0 });
+    withdrawSignature({ token: withdrawn.withdrawToken, db, now: T0 + HOUR });
+    const invalid = await createMailedPendingSigner(db, { email: "invalid@example.org", now: T0 });
     invalidateSignature({ actor: SYSTEM, id: invalid.id, reason: "fraud", db, now: T0 + HOUR });
-    const bounced = await createPendingSigner(db, { email: "bounced@example.org", now: T0 });
+    const bounced = await createMailedPendingSigner(db, { email: "bounced@example.org", now: T0 });
     markAddressUndeliverable(db, { signatureId: bounced.id, reason: "550 5.1.1", now: T0 + 1000 });
-    const quiet = await createPendingSigner(db, { email: "quiet@example.org", wantsUpdates: true, now: T0 });
+    const quiet = await createMailedPendingSigner(db, { email: "quiet@example.org", wantsUpdates: true, now: T0 });
     setSignerUpdates({ token: quiet.manageToken, wantsUpdates: false, db, now: T0 + HOUR });
-    await createPendingSigner(db, { email: "waiting@example.org", now: T0 });
+    await createMailedPendingSigner(db, { email: "waiting@example.org", now: T0 });
 
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ scanned: 6, reminded: 1, held: 0 });
     expect(reminders(db).map((email) => email.toAddress)).toEqual(["waiting@example.org"]);
   });
 
   it("waits when the address's daily cap is spent and tries again the next run, still once", async () => {
-    await createPendingSigner(db, { email: "capped@example.org", now: T0 });
+    await createMailedPendingSigner(db, { email: "capped@example.org", now: T0 });
     spendDailyCap(db, "capped@example.org", T0 + 48 * HOUR - 1000);
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
     expect(await remind(db, T0 + 49 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
@@ -126,10 +133,18 @@ describe("the one reminder to confirm", () => {
   });
 
   it("counts from the newest confirmation email: a signer who asked again is reminded 48 hours after that one", async () => {
-    await createPendingSigner(db, { email: "again@example.org", now: T0 });
-    await createPendingSigner(db, { email: "again@example.org", now: T0 + 30 * HOUR });
+    await createMailedPendingSigner(db, { email: "again@example.org", now: T0 });
+    await createMailedPendingSigner(db, { email: "again@example.org", now: T0 + 30 * HOUR });
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
     expect(await remind(db, T0 + 78 * HOUR)).toMatchObject({ reminded: 1, held: 0 });
+  });
+
+  it("waits while the confirmation email is still in the outbox (SMTP down), and counts its 48 hours from when it went out", async () => {
+    await createPendingSigner(db, { email: "stuck@example.org", now: T0 });
+    expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
+    await deliverQueuedEmails(db, T0 + 60 * HOUR);
+    expect(await remind(db, T0 + 107 * HOUR)).toMatchObject({ reminded: 0, held: 1 });
+    expect(await remind(db, T0 + 108 * HOUR)).toMatchObject({ reminded: 1, held: 0 });
   });
 
   it("sends none to a signature whose confirmation email never went out (the cap refused it): it would not be a reminder", async () => {
@@ -143,21 +158,21 @@ describe("the one reminder to confirm", () => {
 
   it("reads only the signatures that came of age since the last run", async () => {
     for (let i = 0; i < 4; i += 1) await createVerifiedSigner(db, { email: `old${i}@example.org`, now: T0 });
-    await createPendingSigner(db, { email: "young@example.org", now: T0 + 10 * HOUR });
+    await createMailedPendingSigner(db, { email: "young@example.org", now: T0 + 10 * HOUR });
     expect(await remind(db, T0 + 48 * HOUR)).toMatchObject({ scanned: 4, reminded: 0 });
     expect(await remind(db, T0 + 49 * HOUR)).toMatchObject({ scanned: 0, reminded: 0 });
     expect(await remind(db, T0 + 58 * HOUR)).toMatchObject({ scanned: 1, reminded: 1 });
   });
 
   it("queues at most its budget per run (an hour of MAIL_RATE_PER_MINUTE by default); the rest go next run", async () => {
-    for (let i = 0; i < 3; i += 1) await createPendingSigner(db, { email: `many${i}@example.org`, now: T0 });
+    for (let i = 0; i < 3; i += 1) await createMailedPendingSigner(db, { email: `many${i}@example.org`, now: T0 });
     expect(await remind(db, T0 + 48 * HOUR, { limit: 2 })).toMatchObject({ reminded: 2, held: 1 });
     expect(await remind(db, T0 + 49 * HOUR, { limit: 2 })).toMatchObject({ reminded: 1, held: 0 });
     expect(reminders(db)).toHaveLength(3);
   });
 
   it("is one per signature across processes: a run on a second connection finds nothing left", async () => {
-    await createPendingSigner(db, { email: "shared@example.org", now: T0 });
+    await createMailedPendingSigner(db, { email: "shared@example.org", now: T0 });
     const second = openDatabase(`file:${filePath!}`);
     try {
       const [first, other] = await Promise.all([remind(db, T0 + 48 * HOUR), remind(second, T0 + 48 * HOUR)]);
@@ -171,7 +186,7 @@ describe("the one reminder to confirm", () => {
   });
 
   it("runs in the hourly maintenance; CONFIRM_REMINDER_HOURS=0 turns it off; the 30-day purge still deletes a reminded signature", async () => {
-    await createPendingSigner(db, { email: "purged@example.org", now: T0 });
+    await createMailedPendingSigner(db, { email: "purged@example.org", now: T0 });
     process.env.CONFIRM_REMINDER_HOURS = "0";
     resetConfigForTesting();
     const off = await runMaintenance({ trigger: "schedule", tasks: ["remindUnconfirmed"], db, now: T0 + 48 * HOUR });
@@ -189,8 +204,8 @@ describe("the one reminder to confirm", () => {
   });
 
   it("is written in the signer's language", async () => {
-    await createPendingSigner(db, { email: "ru@example.org", locale: "ru", now: T0 });
-    await createPendingSigner(db, { email: "uk@example.org", locale: "uk", now: T0 });
+    await createMailedPendingSigner(db, { email: "ru@example.org", locale: "ru", now: T0 });
+    await createMailedPendingSigner(db, { email: "uk@example.org", locale: "uk", now: T0 });
     await remind(db, T0 + 48 * HOUR);
     const [ru] = reminders(db, "ru@example.org");
     const [uk] = reminders(db, "uk@example.org");

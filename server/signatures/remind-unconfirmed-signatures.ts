@@ -2,17 +2,14 @@ import "server-only";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { and, asc, eq, gt, isNull, max } from "drizzle-orm";
 import { getDb, type AppDatabase, type Transaction } from "@/db/client";
-import { appSettings, signatures, signatureTokens } from "@/db/schema";
+import { appSettings, mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import { type Actor } from "@/server/auth/actor";
 import { assertCan } from "@/server/auth/permissions";
 import { getConfig } from "@/server/config";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
 import { nudgeOutboxSender } from "@/server/mail/outbox-sender";
-import { createToken } from "@/server/security/tokens";
 import { addToCounter } from "@/server/stats/counters";
-import { CONFIRM_TOKEN_TTL_DAYS } from "./sign-letter";
-import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
 
 // The one reminder to confirm (issue 15 item 6, decision 0022 "One reminder").
 //
@@ -27,7 +24,6 @@ import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
 // reminder impossible whatever is scanned twice.
 
 const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 const SCAN_BATCH = 500;
 const CURSOR_KEY = "confirmReminders.scannedThrough";
 
@@ -61,6 +57,17 @@ function mayBeReminded(row: Omit<ScannedRow, "id" | "createdAt">): boolean {
   return row.status === "pending" && row.remindedAt === null && row.undeliverableAt === null && row.unsubscribedAt === null;
 }
 
+/** Whether an email to this signature is still waiting in the outbox. */
+function hasQueuedEmail(tx: Transaction, signatureId: number): boolean {
+  return (
+    tx
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.signatureId, signatureId), eq(mailOutbox.status, "queued")))
+      .get() !== undefined
+  );
+}
+
 function readCursor(db: AppDatabase): number {
   const value = db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, CURSOR_KEY)).get()?.value;
   const parsed = Number(value);
@@ -88,7 +95,6 @@ function remindBatch(
   options: { cutoff: number; now: number; budget: number },
 ): { decisions: Map<number, Decision>; reminded: number } {
   const { cutoff, now } = options;
-  const config = getConfig();
   const decisions = new Map<number, Decision>();
   let reminded = 0;
   for (const id of ids) {
@@ -110,9 +116,16 @@ function remindBatch(
       decisions.set(id, "decided");
       continue;
     }
-    // The newest confirmation email (its link's token): none means the
-    // address never got one (the daily cap refused it), and a reminder of
-    // an email that never came would be the first, not a reminder.
+    // Its confirmation email still waiting to be sent (an SMTP outage):
+    // remind once it has gone out, not before.
+    if (hasQueuedEmail(tx, id)) {
+      decisions.set(id, "held");
+      continue;
+    }
+    // The newest confirmation email sent (its link's token, made when it was
+    // sent, decision 0029): none means the address never got one (the daily
+    // cap refused it), and a reminder of an email that never came would be
+    // the first, not a reminder.
     const lastSentAt = tx
       .select({ at: max(signatureTokens.createdAt) })
       .from(signatureTokens)
@@ -126,21 +139,14 @@ function remindBatch(
       decisions.set(id, "held");
       continue;
     }
-    const locale = isLocale(row.locale) ? row.locale : DEFAULT_LOCALE;
-    const confirm = createToken(now);
-    const withdraw = createToken(now);
     const queued = enqueueEmail(tx, {
       kind: "confirmReminder",
       to: row.email,
       emailKey: row.emailKey,
       signatureId: id,
-      locale,
-      signerEmail: {
-        name: row.name,
-        actionUrl: `${config.appUrl}/${locale}/confirm?token=${confirm.token}`,
-        withdrawUrl: `${config.appUrl}/${locale}/withdraw?token=${withdraw.token}`,
-        expiresInDays: CONFIRM_TOKEN_TTL_DAYS,
-      },
+      locale: isLocale(row.locale) ? row.locale : DEFAULT_LOCALE,
+      // Its confirm and withdrawal links are made when it is sent (decision 0029).
+      signerEmail: { name: row.name },
       now,
     });
     if (!queued) {
@@ -149,12 +155,6 @@ function remindBatch(
       continue;
     }
     tx.update(signatures).set({ remindedAt: now }).where(and(eq(signatures.id, id), isNull(signatures.remindedAt))).run();
-    tx.insert(signatureTokens)
-      .values([
-        { tokenHash: confirm.tokenHash, signatureId: id, purpose: "confirm", expiresAt: now + CONFIRM_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
-        { tokenHash: withdraw.tokenHash, signatureId: id, purpose: "withdraw", expiresAt: now + WITHDRAW_TOKEN_TTL_DAYS * DAY_MS, createdAt: now },
-      ])
-      .run();
     addToCounter(tx, "reminder", "sent", 1);
     reminded += 1;
     decisions.set(id, "decided");

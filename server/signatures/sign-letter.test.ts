@@ -12,8 +12,7 @@ import { setUpTestDatabase } from "@/test/database";
 import { createPendingSigner, createVerifiedSigner, emailsTo, linkTokenFromOutbox, readCounter, submitTestSignature, withRenderedEmail } from "@/test/factories";
 import { getConfirmationState, submitConfirmation } from "./confirm-signature";
 import { listPublicSigners } from "./list-public-signers";
-import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS } from "./sign-letter";
-import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
+import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS, WITHDRAW_TOKEN_TTL_DAYS } from "./issue-signer-links";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-11-21T10:00:00Z");
@@ -31,7 +30,11 @@ describe("signing, confirming and counting", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "pending", emailKey: "anna@example.org", isPublicName: false, locale: "en", verifiedAt: null });
     expect(rows[0]!.refCode).toMatch(/^[a-z2-9]{10}$/);
+    // The links are made when the email is sent (decision 0029): none waits in the outbox.
+    expect(db.select().from(signatureTokens).all()).toEqual([]);
+    expect(JSON.parse(db.select().from(mailOutbox).get()!.templateValues!)).toEqual({ name: "Anna Petrova" });
 
+    // As the sender will send it, with its links made at T0.
     const [email] = emailsTo(db, "anna@example.org");
     expect(email).toMatchObject({ kind: "confirm", status: "queued", locale: "en", subject: "Please confirm your email address" });
     expect(email!.textBody).toContain("http://app.test/en/confirm?token=");
@@ -133,7 +136,7 @@ describe("signing, confirming and counting", () => {
     await submitTestSignature(db, { name: "Mallory", email: "ANNA@example.org", country: "RU", locale: "en", now: T0 + 1 });
     const row = db.select().from(signatures).get();
     expect(row).toMatchObject({ name: "Anna", email: "anna@example.org", country: "DE", locale: "ru" });
-    const emails = db.select().from(mailOutbox).all().map(withRenderedEmail);
+    const emails = db.select().from(mailOutbox).all().map((row) => withRenderedEmail(db, row));
     expect(emails.map((email) => [email.toAddress, email.locale])).toEqual([
       ["anna@example.org", "ru"],
       ["anna@example.org", "ru"],
@@ -141,14 +144,12 @@ describe("signing, confirming and counting", () => {
     expect(emails[1]!.subject).toBe("Подтвердите адрес электронной почты");
   });
 
-  it("queues the email as its template's values, a few hundred bytes, rendered when sent exactly as rendering it directly", async () => {
+  it("queues the email as the signer's name alone, rendered when sent exactly as rendering it directly", async () => {
     await submitTestSignature(db, { name: "Ганна <O'Neil> & Co", email: "values@example.org", locale: "uk", now: T0 });
     const row = db.select().from(mailOutbox).get()!;
     // No rendered subject or body on the sign path (decision 0026).
     expect(row).toMatchObject({ kind: "confirm", locale: "uk", subject: "", textBody: "", htmlBody: "" });
-    expect(Buffer.byteLength(row.templateValues!)).toBeLessThan(400);
-    const values = JSON.parse(row.templateValues!) as Record<string, unknown>;
-    expect(Object.keys(values).sort()).toEqual(["actionUrl", "expiresInDays", "manageUrl", "name", "withdrawUrl"]);
+    expect(JSON.parse(row.templateValues!)).toEqual({ name: "Ганна <O'Neil> & Co" });
     const [email] = emailsTo(db, "values@example.org");
     const direct = renderSignatureEmailDirectly({
       kind: "confirm",

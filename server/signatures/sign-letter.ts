@@ -2,43 +2,18 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
-import { partnerCodes, signatures, signatureTokens } from "@/db/schema";
+import { partnerCodes, signatures } from "@/db/schema";
 import { normalizeEmail } from "@/lib/email";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import type { SignLetterData } from "@/lib/schemas/sign-letter";
 import { SIGNATURE_TRANSITIONS } from "@/lib/signature-lifecycle";
 import type { SignSuspicion } from "@/server/abuse/check-sign-limits";
 import { recordAudit } from "@/server/audit/record-audit";
-import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { enqueueEmail } from "@/server/mail/enqueue-email";
 import type { EmailKind } from "@/server/mail/render-email";
-import { createRefCode, createToken } from "@/server/security/tokens";
+import { createRefCode } from "@/server/security/tokens";
 import { countNewSignature } from "./lifecycle";
-import { WITHDRAW_TOKEN_TTL_DAYS } from "./withdraw-signature";
-
-export const CONFIRM_TOKEN_TTL_DAYS = 7;
-/** The signer's private page lasts as long as a campaign reasonably runs. */
-export const MANAGE_TOKEN_TTL_DAYS = 365;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-type TokenRow = { tokenHash: string; signatureId: number; purpose: "confirm" | "manage" | "withdraw"; expiresAt: number; createdAt: number };
-
-/** Stores one link token. One row per INSERT: a multi-row INSERT runs with a statement journal (see recordSignature). */
-function insertToken(tx: Transaction, row: TokenRow): void {
-  preparedQuery(tx, "recordSignature.token", (db) =>
-    db
-      .insert(signatureTokens)
-      .values({
-        tokenHash: sql.placeholder("tokenHash"),
-        signatureId: sql.placeholder("signatureId"),
-        purpose: sql.placeholder("purpose"),
-        expiresAt: sql.placeholder("expiresAt"),
-        createdAt: sql.placeholder("createdAt"),
-      })
-      .prepare(),
-  ).run(row);
-}
 
 /**
  * The ref code a signature is attributed to: only a code that exists (a
@@ -69,7 +44,6 @@ export function recordSignature(
   options: { data: SignLetterData; ipHash?: string | null; suspicion?: SignSuspicion; now?: number },
 ): boolean {
   const now = options.now ?? Date.now();
-  const config = getConfig();
   const { data } = options;
   const locale = data.locale ?? DEFAULT_LOCALE;
   const emailKey = normalizeEmail(data.email);
@@ -151,48 +125,22 @@ export function recordSignature(
   }
 
   // Mail goes to the address on file, in the language the person used
-  // when they first signed: a second submission cannot redirect it.
+  // when they first signed: a second submission cannot redirect it. Its
+  // links are made when it is sent (issueSignerLinks, decision 0029).
   const mailLocale = (inserted ? locale : (signature.locale as Locale)) ?? locale;
-  // Every email carries its own link to withdraw in two clicks; stored only if the email is queued.
-  const withdraw = createToken(now);
-  const withdrawUrl = `${config.appUrl}/${mailLocale}/withdraw?token=${withdraw.token}`;
-  const tokenRow = (tokenHash: string, purpose: TokenRow["purpose"], ttlDays: number): TokenRow => ({
-    tokenHash,
-    signatureId: signature.id,
-    purpose,
-    expiresAt: now + ttlDays * DAY_MS,
-    createdAt: now,
-  });
   // Queues the email to the address on file; false when it will not be sent (see enqueueEmail).
-  const queueEmail = (kind: Extract<EmailKind, "confirm" | "alreadySigned">, links: { actionUrl: string; manageUrl?: string }) =>
+  const queueEmail = (kind: Extract<EmailKind, "confirm" | "alreadySigned">) =>
     enqueueEmail(tx, {
       kind,
       to: signature.email,
       emailKey,
       signatureId: signature.id,
       locale: mailLocale,
-      signerEmail: { name: signature.name, ...links, withdrawUrl, expiresInDays: CONFIRM_TOKEN_TTL_DAYS },
+      signerEmail: { name: signature.name },
       now,
     });
-  if (signature.status === "pending") {
-    const { token, tokenHash } = createToken(now);
-    const manage = createToken(now);
-    const willSend = queueEmail("confirm", {
-      actionUrl: `${config.appUrl}/${mailLocale}/confirm?token=${token}`,
-      manageUrl: `${config.appUrl}/${mailLocale}/my?token=${manage.token}`,
-    });
-    if (willSend) {
-      insertToken(tx, tokenRow(tokenHash, "confirm", CONFIRM_TOKEN_TTL_DAYS));
-      insertToken(tx, tokenRow(manage.tokenHash, "manage", MANAGE_TOKEN_TTL_DAYS));
-      insertToken(tx, tokenRow(withdraw.tokenHash, "withdraw", WITHDRAW_TOKEN_TTL_DAYS));
-    }
-    return willSend;
-  }
-  if (signature.status === "verified") {
-    const willSend = queueEmail("alreadySigned", { actionUrl: `${config.appUrl}/${mailLocale}` });
-    if (willSend) insertToken(tx, tokenRow(withdraw.tokenHash, "withdraw", WITHDRAW_TOKEN_TTL_DAYS));
-    return willSend;
-  }
+  if (signature.status === "pending") return queueEmail("confirm");
+  if (signature.status === "verified") return queueEmail("alreadySigned");
   // Invalidated or withdrawn: nothing is sent, and the answer is the same.
   return false;
 }

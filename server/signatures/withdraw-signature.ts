@@ -11,9 +11,6 @@ import { AppError } from "@/server/errors";
 import { ERASABLE_SIGNATURE_COLUMNS, findSignatureByToken } from "./find-signature-by-token";
 import { changeSignatureStatus } from "./lifecycle";
 
-/** The withdrawal link lasts as long as a campaign reasonably runs; every email carries a fresh one. */
-export const WITHDRAW_TOKEN_TTL_DAYS = 365;
-
 /**
  * Tokens that may withdraw: the link in every email, the signer's private
  * page, and an update email's links (its unsubscribe page offers to
