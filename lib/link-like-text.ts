@@ -30,7 +30,8 @@ const COMMON_TLDS: ReadonlySet<string> = new Set(
 );
 
 /** Whether a host name's labels before the top-level domain are initials or a short title (1–2 letters each). */
-const isInitials = (labels: string[]) => labels.every((label) => /^\p{L}{1,2}$/u.test(label));
+const INITIAL = /^\p{L}{1,2}$/u;
+const isInitials = (labels: string[]) => labels.every((label) => INITIAL.test(label));
 
 /**
  * Whether `text` holds something a mail program could show as a link: `@`,

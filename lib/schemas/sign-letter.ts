@@ -11,6 +11,10 @@ import { cleanText, textLength } from "../text";
 export const NAME_MAX_LENGTH = 100;
 export const CITY_MAX_LENGTH = 85;
 
+// Module-level: the server's bundler writes a \p{…} literal as `new RegExp(…)`, which inside a
+// function made (and compiled) a new one on every signature.
+const LETTER = /\p{L}/u;
+
 /** Error codes; each maps to `SignForm.errors.<code>` in messages/. */
 export const SIGN_ERROR_CODES = [
   "nameRequired",
@@ -90,7 +94,7 @@ export const SignLetterSchema = z.object({
     z.string().check(
       z.minLength(1, { error: "nameRequired" }),
       z.refine((value) => textLength(value) <= NAME_MAX_LENGTH, { error: "nameTooLong", abort: true }),
-      z.refine((value) => /\p{L}/u.test(value), { error: "nameInvalid" }),
+      z.refine((value) => LETTER.test(value), { error: "nameInvalid" }),
       // The name is written into an email sent to any address typed (decision 0017).
       z.refine((value) => !looksLikeLink(value), { error: "nameHasLink" }),
     ),
