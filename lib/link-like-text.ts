@@ -14,6 +14,7 @@ const DOT = "[.\u3002]";
 /** `label(.label)*.tld`, where a top-level domain is letters (or punycode), followed by no letter or digit. */
 const HOST = new RegExp(`(${LABEL}(?:${DOT}${LABEL})*)${DOT}(xn--[a-z0-9-]+|\\p{L}[\\p{L}\\p{M}]+)(?![\\p{L}\\p{M}\\p{N}])`, "giu");
 const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}\b/;
+const MAY_BE_LINK = /[@:.\u3002]/;
 
 /**
  * Top-level domains that are cheap, popular or much abused. A short word
@@ -42,6 +43,8 @@ const isInitials = (labels: string[]) => labels.every((label) => INITIAL.test(la
 export function looksLikeLink(text: string): boolean {
   // NFKC folds look-alikes mail programs may read as ASCII: "＠" → "@", "．" → ".", "ｈｔｔｐ" → "http".
   const folded = text.normalize("NFKC");
+  // Each form below needs an "@", a ":" or a dot: a name with none of them, nearly every name, is decided here.
+  if (!MAY_BE_LINK.test(folded)) return false;
   if (folded.includes("@") || SCHEME.test(folded) || IPV4.test(folded)) return true;
   for (const match of folded.matchAll(HOST)) {
     const labels = match[1]!.split(/[.\u3002]/u);
