@@ -6,6 +6,7 @@ import { DEFAULT_LOCALE, isLocale } from "@/lib/i18n/locales";
 import type { SignFormState } from "@/lib/schemas/sign-form-state";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import { getSubmittingClientFromHeaders } from "@/server/security/client-ip";
+import { COMPILED_SIGN_LETTER_SCHEMA } from "@/server/signatures/compiled-sign-schema";
 import { submitSignature } from "@/server/signatures/submit-signature";
 
 const ECHOED_FIELDS = ["name", "email", "country", "city", "isPublicName", "wantsUpdates", "acceptPrivacy"] as const;
@@ -31,7 +32,7 @@ export async function signLetterAction(_previous: SignFormState, formData: FormD
     if (input[field] !== undefined) values[field] = input[field].slice(0, 320);
   }
 
-  const parsed = parseSignLetter({ ...input, locale });
+  const parsed = parseSignLetter({ ...input, locale }, COMPILED_SIGN_LETTER_SCHEMA);
   if (!parsed.success) return { status: "invalid", errors: parsed.errors, values };
 
   try {

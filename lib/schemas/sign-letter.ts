@@ -153,12 +153,16 @@ export function collectSignErrors(error: z.core.$ZodError): SignLetterErrors {
 
 export type SignLetterResult = { success: true; data: SignLetterData } | { success: false; errors: SignLetterErrors };
 
-/** Checks raw input (form fields or a JSON body) and says what is wrong per field. */
-export function parseSignLetter(input: unknown): SignLetterResult {
+/**
+ * Checks raw input (form fields or a JSON body) and says what is wrong per
+ * field. `schema` is this schema or the server's compiled copy of it
+ * (server/signatures/compiled-sign-schema.ts).
+ */
+export function parseSignLetter(input: unknown, schema: typeof SignLetterSchema = SignLetterSchema): SignLetterResult {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return { success: false, errors: { name: "invalid" } };
   }
-  const result = SignLetterSchema.safeParse(input);
+  const result = z.safeParse(schema, input);
   if (result.success) return { success: true, data: result.data };
   return { success: false, errors: collectSignErrors(result.error) };
 }

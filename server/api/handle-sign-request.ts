@@ -1,6 +1,7 @@
 import "server-only";
 import { parseSignLetter } from "@/lib/schemas/sign-letter";
 import type { Locale } from "@/lib/i18n/locales";
+import { COMPILED_SIGN_LETTER_SCHEMA } from "@/server/signatures/compiled-sign-schema";
 import { submitSignature, type SubmittingClient } from "@/server/signatures/submit-signature";
 import { BodyTooLargeError, getApiTranslator, pickLocale, type PlainResponse } from "./http";
 
@@ -53,7 +54,7 @@ export async function handleSignRequest(request: {
   const locale = pickLocale(requested, request.acceptLanguage);
   const t = getApiTranslator(locale);
 
-  const parsed = parseSignLetter({ ...body, locale: requested ?? locale });
+  const parsed = parseSignLetter({ ...body, locale: requested ?? locale }, COMPILED_SIGN_LETTER_SCHEMA);
   if (!parsed.success) {
     const errors = Object.fromEntries(Object.entries(parsed.errors).map(([field, code]) => [field, t(`SignForm.errors.${code}`)]));
     return json(400, { errors });
