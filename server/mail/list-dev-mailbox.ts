@@ -20,21 +20,22 @@ export function listDevMailbox(options: { limit?: number; db?: AppDatabase; now?
   if (getConfig().isProduction) throw new AppError("FORBIDDEN", "devOnly");
   const db = options.db ?? getDb();
   const now = options.now ?? Date.now();
-  const rows = db
-    .select({ ...OUTBOX_EMAIL_COLUMNS, id: mailOutbox.id, to: mailOutbox.toAddress, status: mailOutbox.status, createdAt: mailOutbox.createdAt, signatureId: mailOutbox.signatureId })
-    .from(mailOutbox)
-    .orderBy(desc(mailOutbox.id))
-    .limit(options.limit ?? 50)
-    .all();
   return db.transaction((tx) =>
-    rows.map((row) => {
-      const email = renderOrNull(row, () => {
-        const needed = linksNeededBy(row);
-        if (!needed || row.signatureId === null) return null;
-        return issueSignerLinks(tx, { ...needed, signatureId: row.signatureId, now })?.links ?? null;
-      });
-      return { id: row.id, to: row.to, subject: email?.subject ?? "", text: email?.text ?? "", status: row.status, createdAt: row.createdAt };
-    }),
+    tx
+      .select({ ...OUTBOX_EMAIL_COLUMNS, id: mailOutbox.id, to: mailOutbox.toAddress, status: mailOutbox.status, createdAt: mailOutbox.createdAt, signatureId: mailOutbox.signatureId })
+      .from(mailOutbox)
+      .orderBy(desc(mailOutbox.id))
+      .limit(options.limit ?? 50)
+      .all()
+      .map((row) => {
+        const email = renderOrNull(row, () => {
+          // Only an email still waiting: one sent or given up keeps no values to render.
+          const needed = row.status === "queued" ? linksNeededBy(row) : null;
+          if (!needed || row.signatureId === null) return null;
+          return issueSignerLinks(tx, { ...needed, signatureId: row.signatureId, now })?.links ?? null;
+        });
+        return { id: row.id, to: row.to, subject: email?.subject ?? "", text: email?.text ?? "", status: row.status, createdAt: row.createdAt };
+      }),
   );
 }
 

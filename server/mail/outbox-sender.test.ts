@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDatabase } from "@/db/client";
 import { mailOutbox, signatures, signatureTokens } from "@/db/schema";
 import { hashToken } from "@/server/security/tokens";
+import { SYSTEM } from "@/server/auth/actor";
+import { erasePersonalData } from "@/server/privacy/retention";
 import { getConfirmationState } from "@/server/signatures/confirm-signature";
 import { CONFIRM_TOKEN_TTL_DAYS, MANAGE_TOKEN_TTL_DAYS, WITHDRAW_TOKEN_TTL_DAYS } from "@/server/signatures/issue-signer-links";
 import { MAX_EMAILS_PER_ADDRESS_PER_DAY } from "./enqueue-email";
@@ -260,6 +262,8 @@ describe("the outbox sender", () => {
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true, pool: true, maxConnections: 8 });
     try {
       expect(await deliverDueEmails({ transport, from: "x@app.test", db, now: () => start })).toEqual({ sent: 0, failed: count, claimed: count });
+      // No email reached the server, so none of the links made for them is kept (decision 0029).
+      expect(db.select().from(signatureTokens).all()).toEqual([]);
       const waiting = db.select().from(mailOutbox).all();
       expect(waiting).toHaveLength(count);
       for (const row of waiting) {
@@ -280,6 +284,7 @@ describe("the outbox sender", () => {
         const receivedIds = revived.received.map((mail) => mail.messageId);
         expect(new Set(receivedIds).size).toBe(receivedIds.length);
         expect(receivedIds.sort()).toEqual(rows.map((row) => row.messageId).sort());
+        expect(db.select().from(signatureTokens).all()).toHaveLength(3 * count);
       } finally {
         // The pool keeps its connections open; the server closes only once they are gone.
         transport.close();
@@ -289,6 +294,23 @@ describe("the outbox sender", () => {
     } finally {
       transport.close();
     }
+  });
+
+  it("sends nothing to a signer who withdrew after the claim, and keeps no link made for them", async () => {
+    const now = Date.now();
+    // One more than the sends in flight at once, so the last one starts after the first has ended.
+    for (let i = 0; i < 17; i += 1) await submitTestSignature(db, { name: "Anna", email: `claimed${i}@example.org`, now });
+    const sentTo: string[] = [];
+    const transport: MailTransport = {
+      async sendMail(message) {
+        if (sentTo.length === 0) erasePersonalData({ actor: SYSTEM, email: "claimed16@example.org", db, now });
+        sentTo.push(message.to);
+      },
+    };
+    expect(await deliverDueEmails({ transport, from: "x@app.test", db, now: () => now })).toEqual({ sent: 16, failed: 0, claimed: 17 });
+    expect(sentTo).not.toContain("claimed16@example.org");
+    expect(sentTo).toHaveLength(16);
+    expect(db.select().from(signatureTokens).all()).toHaveLength(16 * 3);
   });
 
   it("sends several emails at once and marks them all sent", async () => {

@@ -10,7 +10,7 @@ import { getMailThrottle } from "./mail-throttle";
 import { issueSignerLinks, revokeUnsentLinks, type IssuedSignerLinks } from "@/server/signatures/issue-signer-links";
 import type { RenderedEmail } from "./render-email";
 import { linksNeededBy, renderOutboxEmail, UnrenderableEmailError } from "./render-outbox-email";
-import { classifySendFailure, describeSendError, isConnectionError, markAddressUndeliverable, undeliverableReason } from "./smtp-failure";
+import { classifySendFailure, describeSendError, failedBeforeTheMessage, isConnectionError, markAddressUndeliverable, undeliverableReason } from "./smtp-failure";
 
 export const MAX_SEND_ATTEMPTS = 20;
 /** How long a claim holds: after a crash, the emails it held go out again this much later (at most one repeat each). */
@@ -100,6 +100,11 @@ function claimDueEmails(db: AppDatabase, claimedAt: number, limit: number): Clai
     },
     { behavior: "immediate" },
   );
+}
+
+/** Whether the row is still there and still this pass's to send. */
+function isStillClaimed(db: AppDatabase, id: number, claimedUntil: number): boolean {
+  return db.select({ id: mailOutbox.id }).from(mailOutbox).where(and(eq(mailOutbox.id, id), eq(mailOutbox.lockedUntil, claimedUntil))).get() !== undefined;
 }
 
 type Outcome = { row: MailOutboxRow; error?: unknown };
@@ -219,6 +224,11 @@ export async function deliverDueEmails(options: {
         record({ row, error });
         continue;
       }
+      // Withdrawn or erased since the claim (which deletes the row): its address gets nothing.
+      if (!isStillClaimed(db, row.id, claimedUntil)) {
+        unsentTokenHashes.push(...(issued?.tokenHashes ?? []));
+        continue;
+      }
       try {
         await options.transport.sendMail({
           from: options.from,
@@ -233,6 +243,8 @@ export async function deliverDueEmails(options: {
         record({ row });
       } catch (error) {
         if (isConnectionError(error) && ++connectionErrorsInARow >= OUTAGE_AFTER) outageError ??= error;
+        // Its links reached nobody unless the server may have taken the message.
+        if (failedBeforeTheMessage(error)) unsentTokenHashes.push(...(issued?.tokenHashes ?? []));
         record({ row, error });
       }
     }
@@ -241,8 +253,6 @@ export async function deliverDueEmails(options: {
   try {
     await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, claimed.length) }, worker));
     const unstarted = claimed.slice(next).map((email) => email.row);
-    for (const email of claimed.slice(next)) unsentTokenHashes.push(...(email.issued?.tokenHashes ?? []));
-    revokeUnsentLinks(db, unsentTokenHashes);
     if (outageError !== undefined) {
       // The server is down: the rest count as failed attempts too, so the
       // backlog backs off instead of being claimed again at once.
@@ -255,7 +265,13 @@ export async function deliverDueEmails(options: {
         .run();
     }
   } finally {
-    flush();
+    try {
+      // Emails not started (an outage, the send window, a database error): nobody has their links.
+      for (const email of claimed.slice(next)) unsentTokenHashes.push(...(email.issued?.tokenHashes ?? []));
+      revokeUnsentLinks(db, unsentTokenHashes);
+    } finally {
+      flush();
+    }
   }
   return { sent, failed, claimed: claimed.length };
 }

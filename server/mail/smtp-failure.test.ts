@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifySendFailure, describeSendError, undeliverableReason } from "./smtp-failure";
+import { classifySendFailure, describeSendError, failedBeforeTheMessage, undeliverableReason } from "./smtp-failure";
 
 const smtpError = (responseCode: number, code: string, response: string) => Object.assign(new Error("refused"), { responseCode, code, response });
 
@@ -18,6 +18,19 @@ describe("what a failed send means", () => {
     ["not an error", "temporary"],
   ])("%o is %s", (error, expected) => {
     expect(classifySendFailure(error)).toBe(expected);
+  });
+
+  it.each([
+    [{ code: "ECONNECTION", command: "CONN" }, true],
+    [{ code: "EAUTH", command: "AUTH PLAIN" }, true],
+    [{ code: "EENVELOPE", responseCode: 550, command: "RCPT TO" }, true],
+    [{ code: "EENVELOPE", responseCode: 451, command: "MAIL FROM" }, true],
+    [{ code: "EMESSAGE", responseCode: 554, command: "DATA" }, false],
+    [{ code: "ESTREAM", command: "API" }, false],
+    [{ code: "ETIMEDOUT" }, false],
+    [new Error("anything"), false],
+  ])("says whether the message certainly never reached the server: %j → %s", (error, before) => {
+    expect(failedBeforeTheMessage(error)).toBe(before);
   });
 
   it("keeps codes, never the server's text (which may quote the address)", () => {

@@ -3,7 +3,7 @@ import { eq, isNull, and } from "drizzle-orm";
 import type { AppDatabase, Transaction } from "@/db/client";
 import { signatures } from "@/db/schema";
 
-type SmtpError = { responseCode?: unknown; code?: unknown; originalCode?: unknown; name?: unknown; response?: unknown };
+type SmtpError = { responseCode?: unknown; code?: unknown; originalCode?: unknown; name?: unknown; response?: unknown; command?: unknown };
 
 function fields(error: unknown): SmtpError {
   return error && typeof error === "object" ? (error as SmtpError) : {};
@@ -26,6 +26,21 @@ function enhancedStatus(error: unknown): string | undefined {
 export function isConnectionError(error: unknown): boolean {
   const { responseCode, code } = fields(error);
   return responseCode === 421 || ["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROXY"].includes(String(code ?? ""));
+}
+
+/** SMTP steps before DATA: a failure at one of them means the message never reached the server. */
+const STEPS_BEFORE_THE_MESSAGE: ReadonlySet<string> = new Set(["CONN", "EHLO", "HELO", "LHLO", "STARTTLS", "RSET", "MAIL FROM", "RCPT TO"]);
+
+/**
+ * Whether a failed send certainly never handed the message to the server:
+ * it failed connecting, greeting, authenticating or at the envelope
+ * (nodemailer's `command`). At DATA, while streaming, or for an unknown
+ * step the server may have taken it (decision 0029 keeps such a message's
+ * links working).
+ */
+export function failedBeforeTheMessage(error: unknown): boolean {
+  const { command } = fields(error);
+  return typeof command === "string" && (STEPS_BEFORE_THE_MESSAGE.has(command) || command.startsWith("AUTH"));
 }
 
 /**

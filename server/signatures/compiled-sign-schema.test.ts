@@ -34,6 +34,6 @@ describe("the compiled sign schema", () => {
   });
 
   propertyTest.prop([fc.oneof(signLike, fc.anything())], { numRuns: 4000 })("answers every input exactly as the form's schema", (input) => {
-    expect(parseSignLetter(input, COMPILED_SIGN_LETTER_SCHEMA)).toEqual(parseSignLetter(input));
+    expect(parseSignLetter(input, COMPILED_SIGN_LETTER_SCHEMA)).toStrictEqual(parseSignLetter(input));
   });
 });
