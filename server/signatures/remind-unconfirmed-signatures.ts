@@ -87,8 +87,8 @@ type Decision = "decided" | "held";
  * In one transaction: re-reads each due signature (the scan ran outside it),
  * and queues its reminder (whose fresh confirmation and withdrawal links the
  * sender makes, decision 0029), sets `reminded_at` and counts it, all or
- * nothing per signature. The
- * transaction is IMMEDIATE: two processes cannot both see `reminded_at` null.
+ * nothing per signature. The transaction is IMMEDIATE: two processes cannot
+ * both see `reminded_at` null.
  */
 function remindBatch(
   tx: Transaction,
