@@ -11,8 +11,7 @@ import { SYSTEM } from "@/server/auth/actor";
 import type { Organizer } from "@/server/auth/require-organizer";
 import type { SignerEmailLinks } from "@/server/mail/render-email";
 import { deliverDueEmails, type MailTransport } from "@/server/mail/outbox-sender";
-import { linksNeededBy, renderOutboxEmail } from "@/server/mail/render-outbox-email";
-import { issueSignerLinks } from "@/server/signatures/issue-signer-links";
+import { issueOutboxLinks, renderOutboxEmail } from "@/server/mail/render-outbox-email";
 import { submitConfirmation, type ConfirmationState } from "@/server/signatures/confirm-signature";
 import { recordSignature } from "@/server/signatures/sign-letter";
 import { submitSignature, type SubmitSignatureResult } from "@/server/signatures/submit-signature";
@@ -153,18 +152,14 @@ const linksMadeInTests = new WeakMap<AppDatabase, Map<number, SignerEmailLinks |
 /**
  * An outbox row with `subject`, `textBody` and `htmlBody` as the sender will
  * send them. A signer's email gets its links as the sender would give them
- * had it sent the email when it was queued (`issueSignerLinks` at the row's
+ * had it sent the email when it was queued (`issueOutboxLinks` at the row's
  * `createdAt`, decision 0029), once per row: reading it again gives the
  * same links.
  */
 export function withRenderedEmail(db: AppDatabase, row: MailOutboxRow): MailOutboxRow {
   let made = linksMadeInTests.get(db);
   if (!made) linksMadeInTests.set(db, (made = new Map()));
-  if (!made.has(row.id)) {
-    const needed = linksNeededBy(row);
-    const issued = needed && row.signatureId !== null ? issueSignerLinks(db, { ...needed, signatureId: row.signatureId, now: row.createdAt }) : null;
-    made.set(row.id, issued?.links ?? null);
-  }
+  if (!made.has(row.id)) made.set(row.id, issueOutboxLinks(db, row, row.createdAt)?.links ?? null);
   const email = renderOutboxEmail(row, made.get(row.id));
   return { ...row, subject: email.subject, textBody: email.text, htmlBody: email.html };
 }

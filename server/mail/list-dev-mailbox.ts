@@ -4,9 +4,8 @@ import { getDb, type AppDatabase } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
 import { getConfig } from "@/server/config";
 import { AppError } from "@/server/errors";
-import { issueSignerLinks } from "@/server/signatures/issue-signer-links";
 import type { SignerEmailLinks } from "./render-email";
-import { linksNeededBy, OUTBOX_EMAIL_COLUMNS, renderOutboxEmail, UnrenderableEmailError, type OutboxEmailRow } from "./render-outbox-email";
+import { issueOutboxLinks, OUTBOX_EMAIL_COLUMNS, renderOutboxEmail, UnrenderableEmailError, type OutboxEmailRow } from "./render-outbox-email";
 
 /**
  * The newest outbox emails, for the development mailbox, as they will be
@@ -28,12 +27,8 @@ export function listDevMailbox(options: { limit?: number; db?: AppDatabase; now?
       .limit(options.limit ?? 50)
       .all()
       .map((row) => {
-        const email = renderOrNull(row, () => {
-          // Only an email still waiting: one sent or given up keeps no values to render.
-          const needed = row.status === "queued" ? linksNeededBy(row) : null;
-          if (!needed || row.signatureId === null) return null;
-          return issueSignerLinks(tx, { ...needed, signatureId: row.signatureId, now })?.links ?? null;
-        });
+        // Only an email still waiting gets links: one sent or given up keeps no values to render.
+        const email = renderOrNull(row, () => (row.status === "queued" ? (issueOutboxLinks(tx, row, now)?.links ?? null) : null));
         return { id: row.id, to: row.to, subject: email?.subject ?? "", text: email?.text ?? "", status: row.status, createdAt: row.createdAt };
       }),
   );

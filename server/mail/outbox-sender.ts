@@ -7,9 +7,9 @@ import { getConfig } from "@/server/config";
 import { getCampaign } from "@/server/content/get-campaign";
 import { DEFAULT_LOCALE } from "@/lib/i18n/locales";
 import { getMailThrottle } from "./mail-throttle";
-import { issueSignerLinks, revokeUnsentLinks, type IssuedSignerLinks } from "@/server/signatures/issue-signer-links";
+import { revokeUnsentLinks, type IssuedSignerLinks } from "@/server/signatures/issue-signer-links";
 import type { RenderedEmail } from "./render-email";
-import { linksNeededBy, renderOutboxEmail, UnrenderableEmailError } from "./render-outbox-email";
+import { issueOutboxLinks, renderOutboxEmail, UnrenderableEmailError } from "./render-outbox-email";
 import { classifySendFailure, describeSendError, failedBeforeTheMessage, isConnectionError, markAddressUndeliverable, undeliverableReason } from "./smtp-failure";
 
 export const MAX_SEND_ATTEMPTS = 20;
@@ -88,10 +88,7 @@ function claimDueEmails(db: AppDatabase, claimedAt: number, limit: number): Clai
         .all();
       return rows.map((row): ClaimedEmail => {
         try {
-          const needed = linksNeededBy(row);
-          if (!needed) return { row, issued: null };
-          const issued = row.signatureId === null ? null : issueSignerLinks(tx, { ...needed, signatureId: row.signatureId, now: claimedAt });
-          return issued ? { row, issued } : { row, issued: null, unrenderable: new UnrenderableEmailError() };
+          return { row, issued: issueOutboxLinks(tx, row, claimedAt) };
         } catch (error) {
           if (error instanceof UnrenderableEmailError) return { row, issued: null, unrenderable: error };
           throw error;

@@ -1,8 +1,10 @@
 import "server-only";
 import { z } from "zod";
+import type { AppDatabase, Transaction } from "@/db/client";
 import { mailOutbox, type MailOutboxRow } from "@/db/schema";
 import { isLocale, type Locale } from "@/lib/i18n/locales";
 import { getCampaign } from "@/server/content/get-campaign";
+import { issueSignerLinks, type IssuedSignerLinks } from "@/server/signatures/issue-signer-links";
 import {
   EMAIL_KINDS,
   renderSignatureEmail,
@@ -77,13 +79,27 @@ function readSignerRow(row: OutboxEmailRow): SignerRow {
  * needs none (stored rendered, or queued with its links before decision
  * 0029); throws UnrenderableEmailError for a row that is neither.
  */
-export function linksNeededBy(row: OutboxEmailRow): { kind: EmailKind; locale: Locale } | null {
+function linksNeededBy(row: OutboxEmailRow): { kind: EmailKind; locale: Locale } | null {
   if (row.templateValues === null) return null;
   const { kind, locale, values } = readSignerRow(row);
   if ("actionUrl" in values) return null;
   // Checked before any token is made for it.
   if (!queuedSignerEmailSchema.safeParse(values).success) throw new UnrenderableEmailError();
   return { kind, locale };
+}
+
+/**
+ * Makes the links of a row `linksNeededBy` names (`issueSignerLinks`) in
+ * the caller's transaction: the sender's claim, the development mailbox and
+ * tests. Null for a row that needs none; throws UnrenderableEmailError for
+ * one that cannot get them (its signature is gone).
+ */
+export function issueOutboxLinks(tx: Transaction | AppDatabase, row: OutboxEmailRow & Pick<MailOutboxRow, "signatureId">, now: number): IssuedSignerLinks | null {
+  const needed = linksNeededBy(row);
+  if (!needed) return null;
+  const issued = row.signatureId === null ? null : issueSignerLinks(tx, { ...needed, signatureId: row.signatureId, now });
+  if (!issued) throw new UnrenderableEmailError();
+  return issued;
 }
 
 /**
